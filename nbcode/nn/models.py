@@ -1,0 +1,511 @@
+"""A stack of layers trained by mini-batch gradient descent: :class:`Sequential` and :func:`MLP`.
+
+Conventions
+-----------
+* **Outputs are logits.** A classifier's last layer is a :class:`~nbcode.nn.Dense`
+  layer without activation. The model applies the sigmoid or softmax itself, in
+  ``predict_proba`` and fused into the loss (which is then numerically stable).
+* **Binary classification: one output unit.** With one output unit ``o``, the model
+  reads ``P(y = classes_[1] | x) = sigmoid(o)`` and trains with binary cross-entropy
+  (like scikit-learn's ``MLPClassifier`` and a Keras ``Dense(1, "sigmoid")``).
+  With ``k >= 2`` output units it uses softmax cross-entropy (integer labels), so a
+  2-unit softmax output also works; :func:`MLP` builds the 1-unit form.
+* **loss="squared"** makes the model a regressor: ``L = mean over examples of
+  1/2 sum_k (y_k - a_k)^2``, where ``a`` is the network's output as it is (end the
+  network with ``Activation("sigmoid")`` for outputs in (0, 1), as in the notes).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from .._validation import as_array, check_choice, check_labels, check_positive, check_same_length
+from ..train import History, Progress, minibatches, notify
+from .activations import ACTIVATIONS
+from .layers import Activation, Dense, Dropout, Layer, _rng
+from .losses import _bce_logits, _softmax, _softmax_ce
+from .optim import get_optimizer
+
+__all__ = ["Sequential", "MLP", "ModelSummary"]
+
+
+class ModelSummary:
+    """Keras-style table of a model's layers: what :meth:`Sequential.summary` returns.
+
+    Attributes
+    ----------
+    rows : list of (layer name, output shape, number of parameters)
+        Output shapes exclude the batch axis (Keras prints it as ``None``).
+    total_params, trainable_params, non_trainable_params : int
+    """
+
+    def __init__(self, rows, total_params, trainable_params):
+        self.rows = rows
+        self.total_params = total_params
+        self.trainable_params = trainable_params
+        self.non_trainable_params = total_params - trainable_params
+
+    def __str__(self) -> str:
+        header = ("Layer (type)", "Output shape", "Param #")
+        body = [(name, str((None, *shape)), f"{count:,}") for name, shape, count in self.rows]
+        widths = [max(len(r[i]) for r in [header, *body]) for i in range(3)]
+
+        def line(r):
+            return f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}"
+
+        rule = "-" * (sum(widths) + 4)
+        return "\n".join([
+            line(header), rule, *map(line, body), rule,
+            f"Total params: {self.total_params:,}",
+            f"Trainable params: {self.trainable_params:,}",
+            f"Non-trainable params: {self.non_trainable_params:,}",
+        ])
+
+    __repr__ = __str__
+
+
+class Sequential:
+    """A neural network as a list of layers applied one after the other.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        E.g. ``[Dense(2, 64), Activation("relu"), Dense(64, 1)]``.
+
+    Attributes (after :meth:`fit`)
+    ------------------------------
+    classes_ : array, shape (n_classes,)
+        The class labels (classifiers only), in the order of ``predict_proba``'s columns.
+    history_ : nbcode.train.History
+        Loss and metrics per epoch; ``history_.epoch[0] == 0`` is the state before training.
+    optimizer_ : the optimiser used (keeps its state between calls to ``fit``).
+    """
+
+    def __init__(self, layers: list[Layer] | None = None):
+        layers = list(layers or [])
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"layers[{i}] must be a Layer (Dense, Activation, ...); "
+                    f"received {type(layer).__name__}."
+                )
+        self.layers = layers
+        self.loss = "cross_entropy"
+        self.classes_ = None
+        self.input_shape_ = None
+        self.history_ = None
+        self.optimizer_ = None
+
+    # ------------------------------------------------------------------ building
+    def add(self, layer: Layer) -> Sequential:
+        """Append a layer; returns the model so calls can be chained."""
+        if not isinstance(layer, Layer):
+            raise TypeError(f"layer must be a Layer; received {type(layer).__name__}.")
+        self.layers.append(layer)
+        return self
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, index):
+        return self.layers[index]
+
+    def __repr__(self) -> str:
+        inner = ",\n".join(f"    {layer!r}" for layer in self.layers)
+        return f"Sequential([\n{inner}\n])  # {self.n_params:,} parameters"
+
+    # ------------------------------------------------------------------ passes
+    def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        """Output of the network for a batch ``X`` (logits for a classifier).
+
+        ``X`` has shape (n, n_features) or (n, channels, height, width); the output
+        (n, n_outputs). ``training=True`` switches dropout on and caches what
+        :meth:`backward` needs.
+        """
+        out = X
+        for layer in self.layers:
+            out = layer.forward(out, training)
+        return out
+
+    __call__ = forward
+
+    def backward(self, dloss: np.ndarray) -> np.ndarray:
+        """Backpropagate ``dL/d(output)`` through every layer (last to first).
+
+        Each layer stores its ``grads``; returns ``dL/dX`` (shape of the input).
+        """
+        d = dloss
+        for layer in reversed(self.layers):
+            d = layer.backward(d)
+        return d
+
+    # ------------------------------------------------------------------ parameters
+    def parameters(self) -> list[np.ndarray]:
+        """Every parameter array, layer by layer (frozen layers included)."""
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    @property
+    def n_params(self) -> int:
+        return sum(layer.n_params for layer in self.layers)
+
+    def get_params(self) -> list[dict[str, np.ndarray]]:
+        """Deep copy of the parameters: one dict per layer (used by EarlyStopping)."""
+        return [{k: v.copy() for k, v in layer.params.items()} for layer in self.layers]
+
+    def set_params(self, params: list[dict[str, np.ndarray]]) -> Sequential:
+        """Copy parameters from :meth:`get_params`'s output into the model (in place)."""
+        if len(params) != len(self.layers):
+            raise ValueError(
+                f"params must hold one dict per layer ({len(self.layers)}); "
+                f"received {len(params)}."
+            )
+        for i, (layer, values) in enumerate(zip(self.layers, params, strict=True)):
+            if set(values) != set(layer.params):
+                raise ValueError(
+                    f"params[{i}] must have keys {sorted(layer.params)}; received {sorted(values)}."
+                )
+            for key, value in values.items():
+                if np.shape(value) != layer.params[key].shape:
+                    raise ValueError(
+                        f"params[{i}][{key!r}] must have shape {layer.params[key].shape}; "
+                        f"received {np.shape(value)}."
+                    )
+                # In place, so that optimiser state and references stay attached.
+                np.copyto(layer.params[key], value)
+        return self
+
+    def copy(self) -> Sequential:
+        """An independent deep copy of the model (e.g. a snapshot during training)."""
+        return copy.deepcopy(self)
+
+    def summary(self, input_shape: tuple | None = None) -> ModelSummary:
+        """Table of layers, output shapes and parameter counts (counted as Keras does).
+
+        ``input_shape`` is one example's shape, e.g. ``(2,)`` or ``(1, 8, 8)``; by
+        default the shape seen by :meth:`fit`, or ``(n_in,)`` of a first Dense layer.
+        """
+        if input_shape is None:
+            input_shape = self.input_shape_
+        if input_shape is None and self.layers and isinstance(self.layers[0], Dense):
+            input_shape = (self.layers[0].n_in,)
+        if input_shape is None:
+            raise ValueError(
+                "input_shape is needed to compute output shapes: pass one example's shape, "
+                "e.g. summary(input_shape=(1, 8, 8)) for 8x8 grey images."
+            )
+        shape, rows, counts = tuple(input_shape), [], {}
+        for layer in self.layers:
+            shape = layer.output_shape(shape)
+            kind = type(layer).__name__
+            counts[kind] = counts.get(kind, 0) + 1
+            name = f"{kind.lower()}_{counts[kind]} ({kind})"
+            rows.append((name, shape, layer.n_params))
+        trainable = sum(layer.n_params for layer in self.layers if layer.trainable)
+        return ModelSummary(rows, self.n_params, trainable)
+
+    # ------------------------------------------------------------------ predictions
+    def _check_X(self, X, name="X"):
+        X = as_array(X, name, ndim=(2, 3, 4))
+        first = self.layers[0] if self.layers else None
+        if isinstance(first, Dense) and X.shape[1:] != (first.n_in,):
+            raise ValueError(
+                f"{name} must have shape (n, {first.n_in}) for this model (its first layer is "
+                f"Dense(n_in={first.n_in})); received shape {X.shape}."
+            )
+        return X
+
+    def decision_function(self, X) -> np.ndarray:
+        """Network output: logits, shape (n,) for one output unit, else (n, n_outputs)."""
+        out = self.forward(self._check_X(X))
+        return out[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out
+
+    def _require_classifier(self, method):
+        if self.loss != "cross_entropy":
+            raise ValueError(
+                f"{method} is for classifiers; this model was fitted with loss={self.loss!r} "
+                "(a regressor): use predict(X)."
+            )
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, shape (n, n_classes), columns in the order of ``classes_``.
+
+        One output unit: columns ``[1 - sigmoid(o), sigmoid(o)]``; several: ``softmax(o)``.
+        """
+        self._require_classifier("predict_proba")
+        o = self.forward(self._check_X(X))
+        if o.shape[1] == 1:
+            p = ACTIVATIONS["sigmoid"].value(o[:, 0])
+            return np.column_stack([1.0 - p, p])
+        return _softmax(o)
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted class labels, shape (n,) (regressors: the outputs, (n,) or (n, k))."""
+        if self.loss == "squared":
+            out = self.forward(self._check_X(X))
+            return out[:, 0] if out.shape[1] == 1 else out
+        o = self.forward(self._check_X(X))
+        index = (o[:, 0] > 0).astype(int) if o.shape[1] == 1 else o.argmax(axis=1)
+        classes = self.classes_ if self.classes_ is not None else np.arange(max(2, o.shape[1]))
+        return classes[index]
+
+    def score(self, X, y) -> float:
+        """Accuracy for a classifier; coefficient of determination R^2 for a regressor."""
+        prediction = self.predict(X)
+        if self.loss == "squared":
+            y = as_array(y, "y", ndim=(1, 2)).reshape(prediction.shape)
+            residual = np.sum((y - prediction) ** 2)
+            return float(1.0 - residual / np.sum((y - y.mean(axis=0)) ** 2))
+        y = check_labels(y, "y")
+        check_same_length(prediction, y, "X", "y")
+        return float(np.mean(prediction == y))
+
+    # ------------------------------------------------------------------ training
+    def _targets(self, y, n_outputs: int, fitting: bool):
+        """Encode labels/targets as the loss functions want them."""
+        if self.loss == "squared":
+            y = as_array(y, "y", ndim=(1, 2))
+            if y.ndim == 1:
+                y = y[:, None]
+            if y.shape[1] != n_outputs:
+                raise ValueError(
+                    f"y must have {n_outputs} column(s), one per output unit of the network; "
+                    f"received shape {y.shape}."
+                )
+            return y
+        y = check_labels(y, "y")
+        if fitting:
+            labels = np.unique(y)
+            if n_outputs == 1:
+                if len(labels) > 2:
+                    raise ValueError(
+                        f"y has {len(labels)} classes but the network has 1 output unit (binary "
+                        f"classification); use one output unit per class, e.g. Dense(..., "
+                        f"{len(labels)})."
+                    )
+                is_01 = np.isin(labels, [0, 1]).all()
+                self.classes_ = np.array([0, 1]) if is_01 else labels
+                if len(self.classes_) < 2:
+                    raise ValueError(f"y must contain two classes; received only {labels}.")
+            else:
+                integer = labels.dtype.kind in "iu" or np.all(np.mod(labels, 1) == 0)
+                if integer and labels.min() >= 0 and labels.max() < n_outputs:
+                    self.classes_ = np.arange(n_outputs)
+                elif len(labels) == n_outputs:
+                    self.classes_ = labels
+                else:
+                    raise ValueError(
+                        f"y has labels {labels[:10].tolist()} but the network has {n_outputs} "
+                        f"output units; use labels 0, ..., {n_outputs - 1} or one unit per class."
+                    )
+        unknown = ~np.isin(y, self.classes_)
+        if unknown.any():
+            raise ValueError(
+                f"y contains labels {np.unique(y[unknown])[:5].tolist()} unknown to the model "
+                f"(classes_ = {self.classes_.tolist()})."
+            )
+        index = np.searchsorted(self.classes_, y)
+        return index.astype(float)[:, None] if n_outputs == 1 else index
+
+    def _loss_function(self, n_outputs):
+        if self.loss == "squared":
+            def squared(a, y):
+                # Mean over examples of 1/2 sum_k (y_k - a_k)^2; gradient (a - y) / n.
+                diff = a - y
+                n = a.shape[0]
+                return 0.5 * float(np.vdot(diff, diff)) / n, diff / n
+            return squared
+        return _bce_logits if n_outputs == 1 else _softmax_ce
+
+    def _penalized(self):
+        return [layer.params[k] for layer in self.layers for k in layer.penalized
+                if k in layer.params]
+
+    def _penalty(self, l2, l1) -> float:
+        weights = self._penalized()
+        value = 0.0
+        if l2:
+            value += 0.5 * l2 * sum(float(np.vdot(w, w)) for w in weights)
+        if l1:
+            value += l1 * sum(float(np.abs(w).sum()) for w in weights)
+        return value
+
+    def _evaluate(self, X, target, loss_fn) -> tuple[float, float | None]:
+        out = self.forward(X, training=False)
+        loss, _ = loss_fn(out, target)
+        if self.loss == "squared":
+            return loss, None
+        index = (out[:, 0] > 0) if out.shape[1] == 1 else out.argmax(axis=1)
+        truth = target[:, 0] if target.ndim == 2 else target
+        return loss, float(np.mean(index == truth))
+
+    def fit(self, X, y, epochs: int = 100, batch_size: int | None = 32, optimizer=None,
+            loss: str = "cross_entropy", l2: float = 0.0, l1: float = 0.0,
+            validation_data=None, callbacks=None, seed=0, shuffle: bool = True,
+            learning_rate: float | None = None) -> Sequential:
+        """Train the network by mini-batch gradient descent; returns ``self``.
+
+        Parameters
+        ----------
+        X : array, shape (n, n_features) or (n, channels, height, width)
+        y : array, shape (n,)
+            Class labels (``loss="cross_entropy"``) or targets, shape (n,) or
+            (n, n_outputs) (``loss="squared"``).
+        epochs : int
+            Passes over the training data.
+        batch_size : int or None
+            Examples per update; None for full-batch gradient descent.
+        optimizer : None, "sgd", "adam" or an optimiser object
+            None means ``SGD(learning_rate=0.1)``. An object keeps its state across calls.
+        loss : {"cross_entropy", "squared"}
+            See the module docstring. Cross-entropy is a mean over the batch.
+        l2, l1 : float >= 0
+            Penalties on the weights ``W`` of Dense and Conv2D layers (never on
+            biases): ``L = data loss + l2/2 sum w^2 + l1 sum |w|``. The L2 term adds
+            ``l2 * w`` to each weight's gradient. The L1 term is applied as a proximal
+            ("soft-thresholding") step after each update,
+            ``w <- sign(w) max(|w| - learning_rate * l1, 0)``: for SGD this is exact
+            proximal gradient descent, and unlike the subgradient ``l1 * sign(w)``
+            (which makes weights jitter around 0) it sets weights exactly to 0.
+        validation_data : (X_val, y_val), optional
+            Adds the metrics ``val_loss`` (data loss, no penalty) and, for
+            classifiers, ``val_accuracy``.
+        callbacks : list of callables, optional
+            nbcode.train protocol: each is called with a
+            :class:`nbcode.train.Progress` **once before training (epoch=0)**, so that
+            recorders capture the initial state, and then after every epoch; training
+            stops when one returns True (e.g. :class:`nbcode.train.EarlyStopping`).
+            ``Progress.loss`` is the mean of the epoch's mini-batch losses plus the
+            penalty (at epoch 0: the loss on all of X).
+        seed : int or numpy Generator
+            Randomness of the shuffling (dropout masks use each layer's own seed).
+        shuffle : bool
+            Shuffle the examples before each epoch.
+        learning_rate : float, optional
+            Learning rate when ``optimizer`` is given by name.
+
+        Training continues from the current weights (call it again to train more).
+        """
+        check_choice(loss, "loss", {"cross_entropy", "squared"})
+        check_positive(epochs, "epochs", integer=True, allow_zero=True)
+        check_positive(l2, "l2", allow_zero=True)
+        check_positive(l1, "l1", allow_zero=True)
+        if batch_size is not None:
+            check_positive(batch_size, "batch_size", integer=True)
+        if not self.layers:
+            raise ValueError("the model has no layers; add some with add(layer) first.")
+        X = self._check_X(X)
+        n_samples = X.shape[0]
+        check_same_length(X, np.asarray(y), "X", "y")
+        self.loss = loss
+        self.input_shape_ = X.shape[1:]
+        n_outputs = self.forward(X[:1]).shape[1]
+        target = self._targets(y, n_outputs, fitting=True)
+        loss_fn = self._loss_function(n_outputs)
+        if validation_data is not None:
+            if not (isinstance(validation_data, tuple | list) and len(validation_data) == 2):
+                raise TypeError("validation_data must be a tuple (X_val, y_val).")
+            X_val = self._check_X(validation_data[0], "X_val")
+            target_val = self._targets(validation_data[1], n_outputs, fitting=False)
+            check_same_length(X_val, target_val, "X_val", "y_val")
+        opt = get_optimizer(optimizer, learning_rate)
+        self.optimizer_ = opt
+        rng = _rng(seed)
+        self.history_ = history = History()
+        callbacks = [history, *(callbacks or [])]
+
+        # Fixed lists for the hot loop: which arrays the optimiser updates, which
+        # get the L2 gradient, which the L1 proximal step.
+        slots = [(layer, key) for layer in self.layers if layer.trainable for key in layer.params]
+        params = [layer.params[key] for layer, key in slots]
+        penalized = [key in layer.penalized for layer, key in slots]
+        l1_weights = [p for p, pen in zip(params, penalized, strict=True) if pen]
+        l1_threshold = l1 * getattr(opt, "learning_rate", 0.0)
+        layers, reversed_layers = self.layers, self.layers[::-1]
+
+        def report(epoch, step, data_loss):
+            metrics = {}
+            if validation_data is not None:
+                val_loss, val_accuracy = self._evaluate(X_val, target_val, loss_fn)
+                metrics["val_loss"] = val_loss
+                if val_accuracy is not None:
+                    metrics["val_accuracy"] = val_accuracy
+            total = data_loss + self._penalty(l2, l1)
+            return notify(callbacks, Progress(epoch, step, total, self, metrics))
+
+        step = 0
+        stop = report(0, 0, self._evaluate(X, target, loss_fn)[0])
+        for epoch in range(1, epochs + 1):
+            if stop:
+                break
+            loss_sum, n_batches = 0.0, 0
+            for index in minibatches(n_samples, batch_size, rng, shuffle):
+                out = X[index]
+                for layer in layers:
+                    out = layer.forward(out, True)
+                batch_loss, d = loss_fn(out, target[index])
+                for layer in reversed_layers:
+                    d = layer.backward(d)
+                grads = [layer.grads[key] for layer, key in slots]
+                if l2:
+                    for param, grad, pen in zip(params, grads, penalized, strict=True):
+                        if pen:
+                            grad += l2 * param  # grads are fresh arrays: safe to modify
+                opt.step(params, grads)
+                if l1:
+                    for w in l1_weights:
+                        # soft-thresholding: shrink towards 0, stop exactly at 0
+                        np.copyto(w, np.sign(w) * np.maximum(np.abs(w) - l1_threshold, 0.0))
+                loss_sum += batch_loss
+                n_batches += 1
+                step += 1
+            stop = report(epoch, step, loss_sum / n_batches)
+        return self
+
+
+def MLP(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation="relu",
+        init: str = "he", dropout: float = 0.0, seed=0) -> Sequential:
+    """Build a multi-layer perceptron: ``Dense -> activation [-> Dropout]`` per hidden layer.
+
+    Parameters
+    ----------
+    n_inputs : int
+        Number of input features.
+    hidden : tuple of int
+        Units per hidden layer (``n_hidden`` for each); ``()`` gives logistic/softmax regression.
+    n_outputs : int
+        Number of classes. **Two classes give one output unit** (a logit read through a
+        sigmoid); ``k > 2`` classes give ``k`` units (softmax). For a regression with
+        ``loss="squared"``, pass ``n_outputs=1`` (one target) or build a Sequential.
+    activation : str
+        Hidden-layer activation (``"relu"``, ``"tanh"``, ``"sigmoid"``...).
+    init : {"he", "glorot", "normal", "zeros"}
+    dropout : float in [0, 1)
+        Dropout rate after each hidden layer (0: no Dropout layers).
+    seed : int or numpy Generator
+        Initial weights and dropout masks.
+
+    Returns
+    -------
+    Sequential
+        E.g. ``MLP(2, (64, 64))``: Dense(2, 64), Activation, Dense(64, 64), Activation,
+        Dense(64, 1).
+    """
+    check_positive(n_inputs, "n_inputs", integer=True)
+    check_positive(n_outputs, "n_outputs", integer=True)
+    if isinstance(hidden, int):
+        hidden = (hidden,)
+    for n_hidden in hidden:
+        check_positive(n_hidden, "hidden (each n_hidden)", integer=True)
+    rng = _rng(seed)
+    layers: list[Layer] = []
+    width = n_inputs
+    for n_hidden in hidden:
+        layers += [Dense(width, n_hidden, init=init, seed=rng), Activation(activation)]
+        if dropout:
+            layers.append(Dropout(dropout, seed=rng))
+        width = n_hidden
+    layers.append(Dense(width, 1 if n_outputs <= 2 else n_outputs, init=init, seed=rng))
+    return Sequential(layers)
+
