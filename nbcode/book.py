@@ -1,0 +1,79 @@
+"""Small conveniences for the chapters: one set-up call, glued numbers, shown source.
+
+``setup()`` is the first line of every chapter: it fixes the figure style and
+numpy's printing so that every reader sees the same output. ``glue`` puts a
+number computed by the code into the prose (through myst-nb), formatted as
+text so that a numpy scalar never shows up as ``np.float64(0.5)``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import numbers
+
+import matplotlib as mpl
+import numpy as np
+
+__all__ = ["setup", "glue", "fmt", "show_source"]
+
+
+def setup() -> None:
+    """Fix the book's figure style and numpy's print options."""
+    mpl.rcParams.update({
+        "figure.figsize": (6.0, 3.6),
+        "figure.dpi": 90,
+        "savefig.dpi": 90,
+        "figure.constrained_layout.use": True,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": False,
+        "font.size": 10,
+        "axes.titlesize": 10,
+        "legend.fontsize": 9,
+        "image.cmap": "viridis",
+    })
+    np.set_printoptions(precision=4, suppress=True, linewidth=90)
+
+
+def fmt(value, digits: int = 3) -> str:
+    """Format a number with ``digits`` significant digits (ints stay ints)."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}".replace(",", "\u202f") if abs(int(value)) >= 10_000 else str(int(value))
+    value = float(value)
+    if value == 0 or not np.isfinite(value):
+        return str(value)
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa} × 10^{int(exponent)}"
+    return text
+
+
+def glue(name: str, value, digits: int = 3, percent: bool = False):
+    """Make ``value`` available to the prose as ``{glue:}`name```; returns the text.
+
+    Numbers are rounded to ``digits`` significant digits (``percent=True`` shows a
+    fraction as a percentage with one decimal). Outside a book build (e.g. in
+    Colab without myst-nb) this only returns the text.
+    """
+    if percent:
+        text = f"{100 * float(value):.1f}%"
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = fmt(value, digits)
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:  # pragma: no cover - outside the book's environment
+        return text
+    _glue(name, text, display=False)
+    return text
+
+
+def show_source(obj) -> None:
+    """Display the source code of a function or class of nbcode, highlighted."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(f"```python\n{inspect.getsource(obj).rstrip()}\n```"))

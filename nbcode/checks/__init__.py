@@ -1,0 +1,12 @@
+"""Exercise checkers: one module per chapter, built on :mod:`nbcode.checks.core`.
+
+A checker calls the student's function on test inputs, compares with the
+reference, and prints one plain sentence: what is right, or what is wrong
+(not implemented yet, wrong shape, wrong sign, off by a factor, does not match
+finite differences). It never lets a traceback reach the student and returns
+True or False so that tests can use it.
+"""
+
+from .core import CheckResult, check_array_answer, check_function, check_value, report
+
+__all__ = ["CheckResult", "check_array_answer", "check_function", "check_value", "report"]

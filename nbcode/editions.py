@@ -1,0 +1,185 @@
+"""Student editions of the chapters: the same notebooks with the solutions taken out.
+
+Markers, in the full (teacher's) notebooks:
+
+* In a code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
+  are the solution. Inside a function they become ``raise NotImplementedError``
+  (the checker then reports "not done yet"); at the top level of a cell every
+  name the solution assigns becomes ``name = ...`` (an unanswered value).
+* Markdown between a ``{solution-start}`` and a ``{solution-end}`` directive, and
+  ``{solution}`` directives, are the book's worked answers (hidden behind a
+  toggle on the site): they are removed. Code cells in that region keep only
+  their stubbed form; a code cell without markers there is removed.
+* A cell tagged ``solution`` is removed.
+
+Everything else is kept, outputs are cleared, and the exercise directives are
+rewritten as plain Markdown so that they read well in JupyterLab.
+
+Command line: ``python -m nbcode.editions chapters student`` writes
+``student/<chapter>.ipynb`` for every ``chapters/*.ipynb``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB_MESSAGE = "Exercise: replace this line with your code"
+
+_DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{(?P<name>[\w-]+)\}\s*(?P<arg>.*)$")
+
+__all__ = ["stub_code", "student_notebook", "write_student_editions", "BEGIN", "END"]
+
+
+def _assigned_names(code: str) -> list[str]:
+    """Names assigned at the top level of ``code`` (in order, without repeats)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in tree.body:
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+            targets = [node.target]
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.append(node.name)
+        for target in targets:
+            for leaf in ast.walk(target):
+                if isinstance(leaf, ast.Name) and leaf.id not in names:
+                    names.append(leaf.id)
+    return names
+
+
+def stub_code(source: str) -> str:
+    """Replace every solution block of a code cell by a stub.
+
+    >>> print(stub_code("def f(x):\\n    ### BEGIN SOLUTION\\n    return 2 * x\\n    ### END SOLUTION"))
+    def f(x):
+        raise NotImplementedError("Exercise: replace this line with your code")
+    """
+    lines = source.splitlines()
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.strip() != BEGIN:
+            out.append(line)
+            index += 1
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        try:
+            end = next(j for j in range(index + 1, len(lines)) if lines[j].strip() == END)
+        except StopIteration:
+            raise ValueError(f"a '{BEGIN}' marker has no matching '{END}':\n{source}") from None
+        block = "\n".join(part[len(indent):] for part in lines[index + 1:end])
+        if indent:
+            out.append(f'{indent}raise NotImplementedError("{STUB_MESSAGE}")')
+        else:
+            names = _assigned_names(block) or ["answer"]
+            out.extend(f"{name} = ...  # your answer" for name in names)
+        index = end + 1
+    return "\n".join(out)
+
+
+def _plain_markdown(source: str) -> str:
+    """Rewrite exercise directives as plain Markdown (JupyterLab does not know MyST)."""
+    out: list[str] = []
+    for line in source.splitlines():
+        match = _DIRECTIVE.match(line.strip())
+        if match and match.group("name") in ("exercise", "exercise-start"):
+            title = match.group("arg").strip()
+            out.append(f"**Exercise{' — ' + title if title else ''}**")
+        elif match and match.group("name") == "exercise-end":
+            continue
+        elif re.match(r"^:(label|class|nonumber|hidden):", line.strip()):
+            continue
+        elif line.strip() in ("```", ":::", "````"):
+            continue
+        else:
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _starts_directive(cell, name: str) -> bool:
+    if cell.cell_type != "markdown":
+        return False
+    return any((m := _DIRECTIVE.match(line.strip())) and m.group("name") == name
+               for line in cell.source.splitlines())
+
+
+def student_notebook(notebook, chapter_name: str = "") -> nbformat.NotebookNode:
+    """Return the student edition of a notebook (a new object; the input is untouched)."""
+    notebook = nbformat.from_dict(notebook)
+    cells = []
+    in_solution = False
+    for cell in notebook.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "solution" in tags:
+            continue
+        if _starts_directive(cell, "solution-start"):
+            in_solution = not _starts_directive(cell, "solution-end")
+            continue
+        if _starts_directive(cell, "solution-end"):
+            in_solution = False
+            continue
+        if _starts_directive(cell, "solution"):
+            continue
+        if cell.cell_type == "code":
+            has_solution = any(line.strip() == BEGIN for line in cell.source.splitlines())
+            if in_solution and not has_solution:
+                continue
+            cell.source = stub_code(cell.source)
+            cell.outputs = []
+            cell.execution_count = None
+            cell.metadata.pop("execution", None)
+        elif cell.cell_type == "markdown":
+            if in_solution:
+                continue
+            cell.source = _plain_markdown(cell.source)
+        cells.append(cell)
+    banner = nbformat.v4.new_markdown_cell(
+        f"**Student edition{' of ' + chapter_name if chapter_name else ''}.** "
+        "The solutions are taken out: complete each cell that says "
+        "`raise NotImplementedError` or `... # your answer`, then run the check below it. "
+        "A check that prints *not done yet* is waiting for your code; the full chapter, with "
+        "the solutions, is on the book's site.")
+    notebook.cells = [banner, *cells]
+    notebook.metadata.pop("widgets", None)
+    return notebook
+
+
+def write_student_editions(source_dir: str | Path = "chapters",
+                           target_dir: str | Path = "student") -> list[Path]:
+    """Write the student edition of every notebook in ``source_dir`` into ``target_dir``."""
+    source_dir, target_dir = Path(source_dir), Path(target_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(source_dir.glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        title = next((line.lstrip("# ").strip() for cell in notebook.cells
+                      if cell.cell_type == "markdown" for line in cell.source.splitlines()
+                      if line.startswith("# ")), path.stem)
+        out = target_dir / path.name
+        nbformat.write(student_notebook(notebook, chapter_name=title), out)
+        written.append(out)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    source, target = (argv + ["chapters", "student"][len(argv):])[:2]
+    for path in write_student_editions(source, target):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

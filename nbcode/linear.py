@@ -1,0 +1,275 @@
+"""Linear and logistic regression, written as loss minimisation (chapter 1).
+
+Conventions, as in the lecture notes:
+
+* ``X`` has shape (n, p): one row per example, one column per feature. The
+  intercept is *not* a column of ``X``; it is ``beta[0]``, and ``beta[1:]`` are
+  the p slopes, so ``beta`` has shape (p + 1,).
+* Linear regression: ``yhat_i = beta_0 + sum_j beta_j x_ij`` and the loss is
+  ``L(beta) = 1/2 sum_i (y_i - yhat_i)^2`` (a sum, not a mean).
+* Logistic regression codes the two classes as ``y_i in {-1, +1}``; with
+  ``o_i = beta_0 + sum_j beta_j x_ij``, ``P(y_i = +1 | x_i) = sigma(o_i)`` and the
+  negative log-likelihood is ``L(beta) = sum_i log(1 + exp(-y_i o_i))``.
+
+The estimators minimise the *mean* loss ``L(beta) / n`` so that a learning rate
+works whatever the number of examples; the functions return the sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from ._validation import as_array, check_labels, check_positive, check_same_length
+from .train import Callback, History, Progress, minibatches, notify
+
+__all__ = [
+    "add_intercept", "predict_linear", "ols_loss", "ols_gradient", "ols_closed_form",
+    "sigmoid", "logistic_loss", "logistic_gradient", "gradient_descent",
+    "numerical_gradient", "LinearRegressionGD", "LogisticRegressionGD",
+]
+
+
+def _check_beta_X(beta, X):
+    X = as_array(X, "X", ndim=2)
+    beta = as_array(beta, "beta", ndim=1)
+    if beta.shape[0] != X.shape[1] + 1:
+        raise ValueError(
+            f"beta must have shape (p + 1,) = ({X.shape[1] + 1},) for X with p = {X.shape[1]} "
+            f"features (beta[0] is the intercept); received shape {beta.shape}."
+        )
+    return beta, X
+
+
+def add_intercept(X) -> np.ndarray:
+    """Prepend a column of ones: shape (n, p) -> (n, p + 1), so that yhat = X1 @ beta."""
+    X = as_array(X, "X", ndim=2)
+    return np.column_stack([np.ones(len(X)), X])
+
+
+def predict_linear(beta, X) -> np.ndarray:
+    """The linear predictor o_i = beta_0 + sum_j beta_j x_ij; shape (n,)."""
+    beta, X = _check_beta_X(beta, X)
+    return beta[0] + X @ beta[1:]
+
+
+def ols_loss(beta, X, y) -> float:
+    """Squared-error loss L(beta) = 1/2 sum_i (y_i - yhat_i)^2."""
+    beta, X = _check_beta_X(beta, X)
+    y = as_array(y, "y", ndim=1)
+    check_same_length(X, y, "X", "y")
+    residual = y - predict_linear(beta, X)
+    return 0.5 * float(residual @ residual)
+
+
+def ols_gradient(beta, X, y) -> np.ndarray:
+    """Gradient of :func:`ols_loss`, shape (p + 1,).
+
+    dL/dbeta_0 = -sum_i (y_i - yhat_i) and dL/dbeta_j = -sum_i (y_i - yhat_i) x_ij.
+    """
+    beta, X = _check_beta_X(beta, X)
+    y = as_array(y, "y", ndim=1)
+    check_same_length(X, y, "X", "y")
+    residual = y - predict_linear(beta, X)
+    return -np.concatenate([[residual.sum()], X.T @ residual])
+
+
+def ols_closed_form(X, y) -> np.ndarray:
+    """Least-squares solution of the normal equations, shape (p + 1,)."""
+    X = as_array(X, "X", ndim=2)
+    y = as_array(y, "y", ndim=1)
+    check_same_length(X, y, "X", "y")
+    solution, *_ = np.linalg.lstsq(add_intercept(X), y, rcond=None)
+    return solution
+
+
+def sigmoid(o) -> np.ndarray:
+    """The logistic function 1 / (1 + exp(-o)), computed without overflow."""
+    o = np.asarray(o, dtype=float)
+    out = np.empty_like(o)
+    positive = o >= 0
+    out[positive] = 1.0 / (1.0 + np.exp(-o[positive]))
+    exp_o = np.exp(o[~positive])
+    out[~positive] = exp_o / (1.0 + exp_o)
+    return out
+
+
+def logistic_loss(beta, X, y) -> float:
+    """Negative log-likelihood sum_i log(1 + exp(-y_i o_i)) for labels y_i in {-1, +1}."""
+    beta, X = _check_beta_X(beta, X)
+    y = check_labels(y, "y", values={-1, 1})
+    check_same_length(X, y, "X", "y")
+    return float(np.logaddexp(0.0, -y * predict_linear(beta, X)).sum())
+
+
+def logistic_gradient(beta, X, y) -> np.ndarray:
+    """Gradient of :func:`logistic_loss`, shape (p + 1,).
+
+    dL/dbeta_j = -sum_i y_i x_ij sigma(-y_i o_i), with x_i0 = 1 for the intercept.
+    """
+    beta, X = _check_beta_X(beta, X)
+    y = check_labels(y, "y", values={-1, 1})
+    check_same_length(X, y, "X", "y")
+    weight = -y * sigmoid(-y * predict_linear(beta, X))
+    return np.concatenate([[weight.sum()], X.T @ weight])
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], beta, eps: float = 1e-6) -> np.ndarray:
+    """Central finite differences (f(beta + eps e_j) - f(beta - eps e_j)) / (2 eps)."""
+    beta = as_array(beta, "beta", ndim=1)
+    grad = np.empty_like(beta)
+    for j in range(beta.size):
+        step = np.zeros_like(beta)
+        step[j] = eps
+        grad[j] = (f(beta + step) - f(beta - step)) / (2 * eps)
+    return grad
+
+
+def gradient_descent(gradient: Callable[[np.ndarray], np.ndarray], beta0, learning_rate: float,
+                     n_steps: int, loss: Callable[[np.ndarray], float] | None = None):
+    """Batch gradient descent beta <- beta - learning_rate * gradient(beta).
+
+    Parameters
+    ----------
+    gradient : callable, beta (d,) -> (d,)
+    beta0 : array-like, shape (d,)
+        Starting point.
+    learning_rate : float
+    n_steps : int
+    loss : callable, optional
+        beta -> float; if given, the loss along the path is returned too.
+
+    Returns
+    -------
+    path : ndarray, shape (n_steps + 1, d)
+        Every iterate, beta0 first.
+    losses : ndarray, shape (n_steps + 1,)
+        Only if ``loss`` is given. A diverging run gives inf, not an error.
+    """
+    beta = as_array(beta0, "beta0", ndim=1).copy()
+    check_positive(learning_rate, "learning_rate")
+    check_positive(n_steps, "n_steps", integer=True, allow_zero=True)
+    path = np.empty((n_steps + 1, beta.size))
+    path[0] = beta
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step in range(n_steps):
+            beta = beta - learning_rate * gradient(beta)
+            path[step + 1] = beta
+        if loss is None:
+            return path
+        losses = np.array([loss(b) if np.all(np.isfinite(b)) else np.inf for b in path])
+    losses[~np.isfinite(losses)] = np.inf
+    return path, losses
+
+
+class _LinearModelGD:
+    """Shared fitting loop: (mini-)batch gradient descent on the mean loss."""
+
+    _loss = staticmethod(ols_loss)
+    _gradient = staticmethod(ols_gradient)
+
+    def __init__(self, learning_rate: float = 0.1, n_epochs: int = 100,
+                 batch_size: int | None = None, seed: int | None = 0):
+        self.learning_rate = check_positive(learning_rate, "learning_rate")
+        self.n_epochs = check_positive(n_epochs, "n_epochs", integer=True)
+        if batch_size is not None:
+            check_positive(batch_size, "batch_size", integer=True)
+        self.batch_size = batch_size
+        self.seed = seed
+        self.beta_ = None
+
+    def _check_y(self, y):
+        return as_array(y, "y", ndim=1)
+
+    def fit(self, X, y, callbacks: Iterable[Callback] | None = None, beta0=None):
+        """Run ``n_epochs`` passes of (mini-)batch gradient descent from ``beta0`` (zeros).
+
+        After each epoch every callback gets a :class:`nbcode.train.Progress`; it is also
+        called once with ``epoch=0`` before the first update. Returns ``self``.
+        """
+        X = as_array(X, "X", ndim=2)
+        y = self._check_y(y)
+        check_same_length(X, y, "X", "y")
+        n, p = X.shape
+        self.beta_ = np.zeros(p + 1) if beta0 is None else as_array(beta0, "beta0", shape=(p + 1,)).copy()
+        rng = np.random.default_rng(self.seed)
+        self.history_ = History()
+        callbacks = [self.history_, *(callbacks or [])]
+        step = 0
+        notify(callbacks, Progress(0, 0, self._loss(self.beta_, X, y) / n, self))
+        for epoch in range(1, self.n_epochs + 1):
+            for batch in minibatches(n, self.batch_size, rng):
+                grad = self._gradient(self.beta_, X[batch], y[batch]) / len(batch)
+                self.beta_ = self.beta_ - self.learning_rate * grad
+                step += 1
+            if notify(callbacks, Progress(epoch, step, self._loss(self.beta_, X, y) / n, self)):
+                break
+        return self
+
+    def _check_fitted(self):
+        if self.beta_ is None:
+            raise RuntimeError(f"This {type(self).__name__} is not fitted yet: call fit(X, y) first.")
+
+    def decision_function(self, X) -> np.ndarray:
+        """o_i = beta_0 + sum_j beta_j x_ij, shape (n,)."""
+        self._check_fitted()
+        return predict_linear(self.beta_, X)
+
+    def __repr__(self) -> str:
+        fitted = "" if self.beta_ is None else f", beta={np.round(self.beta_, 3).tolist()}"
+        return (f"{type(self).__name__}(learning_rate={self.learning_rate}, n_epochs={self.n_epochs}, "
+                f"batch_size={self.batch_size}{fitted})")
+
+
+class LinearRegressionGD(_LinearModelGD):
+    """Least-squares linear regression fitted by (mini-)batch gradient descent.
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size applied to the gradient of the *mean* loss L(beta) / n.
+    n_epochs : int
+        Number of passes over the data.
+    batch_size : int or None
+        None for full-batch gradient descent, 1 for per-example updates.
+    seed : int or None
+        Seeds the shuffling of mini-batches.
+
+    Attributes
+    ----------
+    beta_ : ndarray, shape (p + 1,)
+    history_ : nbcode.train.History
+    """
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted values yhat, shape (n,)."""
+        return self.decision_function(X)
+
+
+class LogisticRegressionGD(_LinearModelGD):
+    """Logistic regression with labels in {-1, +1}, fitted by gradient descent.
+
+    Same parameters as :class:`LinearRegressionGD`; the loss is the mean negative
+    log-likelihood.
+    """
+
+    _loss = staticmethod(logistic_loss)
+    _gradient = staticmethod(logistic_gradient)
+
+    def _check_y(self, y):
+        return check_labels(y, "y", values={-1, 1})
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, shape (n, 2): columns P(y = -1), P(y = +1)."""
+        p_plus = sigmoid(self.decision_function(X))
+        return np.column_stack([1 - p_plus, p_plus])
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted labels in {-1, +1}, shape (n,)."""
+        return np.where(self.decision_function(X) >= 0, 1, -1)
+
+    def score(self, X, y) -> float:
+        """Accuracy on (X, y)."""
+        y = check_labels(y, "y", values={-1, 1})
+        return float(np.mean(self.predict(X) == y))

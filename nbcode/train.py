@@ -1,0 +1,196 @@
+"""Training loops that report after each epoch, so callers can watch training.
+
+Every loop in nbcode (gradient descent for linear models here, ``Sequential.fit``
+in :mod:`nbcode.nn`) calls its callbacks with a :class:`Progress` after each epoch.
+A callback is any callable ``callback(progress)``; returning ``True`` stops
+training (this is how :class:`EarlyStopping` works). :class:`Recorder` keeps
+snapshots that :class:`nbcode.widgets.TrainingPlayer` turns into animation frames.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import check_positive
+
+
+@dataclass
+class Progress:
+    """What a training loop reports after each epoch.
+
+    Attributes
+    ----------
+    epoch : int
+        Number of epochs finished (1 after the first epoch; 0 before training).
+    step : int
+        Number of parameter updates made so far.
+    loss : float
+        Training loss at the end of the epoch.
+    model : object
+        The model being trained (live object: copy it to keep a snapshot).
+    metrics : dict
+        Any other numbers the loop computed (validation loss, accuracy, ...).
+    """
+
+    epoch: int
+    step: int
+    loss: float
+    model: object
+    metrics: dict = field(default_factory=dict)
+
+
+Callback = Callable[[Progress], "bool | None"]
+
+
+def notify(callbacks: Iterable[Callback] | None, progress: Progress) -> bool:
+    """Call every callback with ``progress``; return True if one asks to stop."""
+    stop = False
+    for callback in callbacks or ():
+        if callback(progress):
+            stop = True
+    return stop
+
+
+class History:
+    """Callback that records the loss and the metrics of every epoch.
+
+    After training, ``history.epoch`` is a list of epoch numbers and
+    ``history["loss"]`` (or any metric name) the matching list of values.
+    """
+
+    def __init__(self):
+        self.epoch: list[int] = []
+        self.values: dict[str, list[float]] = {"loss": []}
+
+    def __call__(self, progress: Progress) -> None:
+        self.epoch.append(progress.epoch)
+        self.values["loss"].append(float(progress.loss))
+        for name, value in progress.metrics.items():
+            self.values.setdefault(name, []).append(float(value))
+
+    def __getitem__(self, name: str) -> list[float]:
+        return self.values[name]
+
+    def __repr__(self) -> str:
+        last = {k: round(v[-1], 4) for k, v in self.values.items() if v}
+        return f"History({len(self.epoch)} epochs, last={last})"
+
+
+class Recorder:
+    """Callback that keeps a snapshot of the model every few epochs.
+
+    Parameters
+    ----------
+    epochs : iterable of int, optional
+        Epoch numbers at which to keep a snapshot (0 means "before training",
+        which the caller records with :meth:`record`). Default: every epoch.
+    snapshot : callable, optional
+        ``snapshot(model) -> object``, what to keep. Default: a deep copy.
+
+    Attributes
+    ----------
+    snapshots : list of (epoch, object, loss)
+    """
+
+    def __init__(self, epochs: Iterable[int] | None = None, snapshot: Callable | None = None):
+        self.epochs = None if epochs is None else {int(e) for e in epochs}
+        self.snapshot = snapshot or copy.deepcopy
+        self.snapshots: list[tuple[int, object, float]] = []
+
+    def record(self, model, epoch: int = 0, loss: float = float("nan")) -> None:
+        """Keep a snapshot of ``model`` now (e.g. before training starts)."""
+        self.snapshots.append((epoch, self.snapshot(model), float(loss)))
+
+    def __call__(self, progress: Progress) -> None:
+        if self.epochs is None or progress.epoch in self.epochs:
+            self.record(progress.model, progress.epoch, progress.loss)
+
+    def __len__(self) -> int:
+        return len(self.snapshots)
+
+    def __repr__(self) -> str:
+        return f"Recorder({len(self.snapshots)} snapshots)"
+
+
+class EarlyStopping:
+    """Callback that stops training when a validation metric stops improving.
+
+    Parameters
+    ----------
+    monitor : str
+        Name of the metric in ``progress.metrics`` to watch (e.g. ``"val_loss"``).
+    patience : int
+        Number of epochs without improvement to tolerate before stopping.
+    mode : {"min", "max"}
+        Whether smaller or larger values are better.
+    restore_best : bool
+        If True, copy the best parameters back into the model when training stops
+        (the model must offer ``get_params()`` and ``set_params(params)``).
+
+    Attributes
+    ----------
+    best_epoch : int
+        Epoch with the best value.
+    best_value : float
+    stopped_epoch : int or None
+        Epoch at which training was stopped (None if it ran to the end).
+    """
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 10, mode: str = "min",
+                 restore_best: bool = True):
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode must be 'min' or 'max'; received {mode!r}.")
+        check_positive(patience, "patience", integer=True, allow_zero=True)
+        self.monitor, self.patience, self.mode = monitor, patience, mode
+        self.restore_best = restore_best
+        self.best_value = np.inf if mode == "min" else -np.inf
+        self.best_epoch = 0
+        self.best_params = None
+        self.stopped_epoch = None
+
+    def _improved(self, value: float) -> bool:
+        return value < self.best_value if self.mode == "min" else value > self.best_value
+
+    def __call__(self, progress: Progress) -> bool:
+        if self.monitor not in progress.metrics:
+            raise KeyError(
+                f"EarlyStopping watches {self.monitor!r}, but the training loop reports only "
+                f"{sorted(progress.metrics)}; pass validation data to fit()."
+            )
+        value = float(progress.metrics[self.monitor])
+        if self._improved(value):
+            self.best_value, self.best_epoch = value, progress.epoch
+            if self.restore_best:
+                self.best_params = copy.deepcopy(progress.model.get_params())
+            return False
+        if progress.epoch - self.best_epoch >= self.patience:
+            self.stopped_epoch = progress.epoch
+            if self.restore_best and self.best_params is not None:
+                progress.model.set_params(self.best_params)
+            return True
+        return False
+
+    def __repr__(self) -> str:
+        return (f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience}, "
+                f"best_epoch={self.best_epoch}, stopped_epoch={self.stopped_epoch})")
+
+
+def minibatches(n_samples: int, batch_size: int | None, rng: np.random.Generator,
+                shuffle: bool = True) -> Iterator[np.ndarray]:
+    """Yield index arrays that split ``range(n_samples)`` into mini-batches.
+
+    ``batch_size=None`` gives one batch with every example (full-batch gradient
+    descent); ``batch_size=1`` gives per-example (stochastic) updates.
+    """
+    check_positive(n_samples, "n_samples", integer=True)
+    if batch_size is None or batch_size >= n_samples:
+        yield np.arange(n_samples)
+        return
+    check_positive(batch_size, "batch_size", integer=True)
+    order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
+    for start in range(0, n_samples, batch_size):
+        yield order[start:start + batch_size]
