@@ -51,12 +51,14 @@ def fmt(value, digits: int = 3) -> str:
     return text
 
 
-def glue(name: str, value, digits: int = 3, percent: bool = False):
-    """Make ``value`` available to the prose as ``{glue:}`name```; returns the text.
+def glue(name: str, value, digits: int = 3, percent: bool = False) -> None:
+    """Make ``value`` available to the prose as ``{glue:}`name```.
 
     Numbers are rounded to ``digits`` significant digits (``percent=True`` shows a
     fraction as a percentage with one decimal). Outside a book build (e.g. in
-    Colab without myst-nb) this only returns the text.
+    Colab without myst-nb) it does nothing. It returns None, so a cell may end
+    with it without displaying anything (do not rely on a trailing ``;``: nbval's
+    re-execution ignores it).
     """
     if percent:
         text = f"{100 * float(value):.1f}%"
@@ -67,9 +69,9 @@ def glue(name: str, value, digits: int = 3, percent: bool = False):
     try:
         from myst_nb import glue as _glue
     except ImportError:  # pragma: no cover - outside the book's environment
-        return text
+        return None
     _glue(name, text, display=False)
-    return text
+    return None
 
 
 def show_source(obj) -> None:

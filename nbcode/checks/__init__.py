@@ -3,8 +3,9 @@
 A checker calls the student's function on test inputs, compares with the
 reference, and prints one plain sentence: what is right, or what is wrong
 (not implemented yet, wrong shape, wrong sign, off by a factor, does not match
-finite differences). It never lets a traceback reach the student and returns
-True or False so that tests can use it.
+finite differences). It never lets a traceback reach the student. The result
+is a :class:`CheckResult`: true when the answer is right, and displayed in a
+notebook as its one-sentence verdict.
 """
 
 from .core import CheckResult, check_array_answer, check_function, check_value, report

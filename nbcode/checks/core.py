@@ -40,8 +40,11 @@ class CheckResult:
 
 
 def report(result: CheckResult) -> CheckResult:
-    """Print the result's sentence and return it (checkers end with this)."""
-    print(result.text())
+    """Return the result; a notebook displays it as its one-sentence verdict.
+
+    Checkers return the result instead of printing it, so that the verdict is the
+    cell's single output (put the checker call last in the cell, with no ``;``).
+    """
     return result
 
 
