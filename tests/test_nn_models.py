@@ -229,3 +229,13 @@ def test_validation_errors_teach(moons, fitted):
     with pytest.raises(ValueError, match=r"dropout|rate must be in \[0, 1\)"):
         MLP(2, dropout=1.5)
     assert isinstance(Dropout(0.0).forward(X, training=True), np.ndarray)
+
+
+def test_copies_leave_the_batch_cache_behind():
+    X = np.random.default_rng(0).random((20, 1, 8, 8))
+    cnn = Sequential([Conv2D(1, 2, 3, seed=0), Flatten(), Dense(2 * 6 * 6, 3, seed=1)])
+    cnn.fit(X, np.arange(20) % 3, epochs=1)
+    assert cnn[0]._cache is not None and cnn.copy()[0]._cache is None
+    np.testing.assert_array_equal(cnn.copy().predict(X), cnn.predict(X))
+    with pytest.raises(ValueError, match=r"output must have shape \(n, n_outputs\)"):
+        Sequential([Conv2D(1, 2, 3)]).fit(X, np.arange(20) % 2)

@@ -87,3 +87,16 @@ def test_validation_and_lookup():
     assert get_optimizer("adam", 0.01).learning_rate == 0.01
     opt = Adam()
     assert get_optimizer(opt) is opt
+
+
+def test_adam_copy_keeps_its_state():
+    import copy
+
+    w = np.array([1.0, 2.0])
+    opt = Adam(0.1)
+    opt.step([w], [np.array([1.0, -1.0])])
+    clone, w_clone = copy.deepcopy(opt), w.copy()
+    opt.step([w], [np.array([1.0, -1.0])])
+    clone.step([w_clone], [np.array([1.0, -1.0])])
+    np.testing.assert_array_equal(w, w_clone)
+    np.testing.assert_array_equal(clone.state[0]["m"], opt.state[0]["m"])

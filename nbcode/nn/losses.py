@@ -15,6 +15,7 @@ probabilities are the numerically stable ones: they never compute ``log(0)``.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 from .._validation import as_array, check_choice
 
@@ -133,11 +134,11 @@ def binary_cross_entropy_with_logits(o, y) -> tuple[float, np.ndarray]:
 
 
 def _bce_logits(o: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    # Unvalidated version for the training loop's hot path.
+    # Unvalidated version for the training loop's hot path. logaddexp(0, o) is
+    # log(1 + exp(o)) computed stably, and max(o, 0) + log(1 + exp(-|o|)) = log(1 + exp(o)).
     n = o.size
-    z = np.exp(-np.abs(o))
-    loss = float(np.sum(np.maximum(o, 0.0) - o * y + np.log1p(z))) / n
-    s = np.where(o >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+    loss = (float(np.logaddexp(0.0, o).sum()) - float(np.vdot(o, y))) / n
+    s = expit(o)
     s -= y
     s /= n
     return loss, s

@@ -400,7 +400,13 @@ class Sequential:
         check_same_length(X, np.asarray(y), "X", "y")
         self.loss = loss
         self.input_shape_ = X.shape[1:]
-        n_outputs = self.forward(X[:1]).shape[1]
+        output = self.forward(X[:1])
+        if output.ndim != 2:
+            raise ValueError(
+                f"the network's output must have shape (n, n_outputs); it has shape "
+                f"{output.shape} for one example. Add Flatten() and a Dense layer at the end."
+            )
+        n_outputs = output.shape[1]
         target = self._targets(y, n_outputs, fitting=True)
         loss_fn = self._loss_function(n_outputs)
         if validation_data is not None:
@@ -421,6 +427,9 @@ class Sequential:
         params = [layer.params[key] for layer, key in slots]
         penalized = [key in layer.penalized for layer, key in slots]
         l1_weights = [p for p, pen in zip(params, penalized, strict=True) if pen]
+        if l1 and not hasattr(opt, "learning_rate"):
+            raise TypeError("l1 needs an optimizer with a learning_rate attribute (for the "
+                            "proximal step); use SGD or Adam.")
         l1_threshold = l1 * getattr(opt, "learning_rate", 0.0)
         layers, reversed_layers = self.layers, self.layers[::-1]
 

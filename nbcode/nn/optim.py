@@ -26,6 +26,8 @@ class Optimizer:
         """Forget all state (step count, momentum, moments)."""
         self.t = 0
         self.state: list[dict[str, np.ndarray]] = []
+        for name in ("_m", "_v", "_buffer", "_bounds", "_shapes"):
+            self.__dict__.pop(name, None)
 
     def _check(self, params, grads):
         if len(params) != len(grads):
@@ -125,12 +127,27 @@ class Adam(Optimizer):
             sizes = [p.size for p in params]
             self._bounds = np.cumsum([0, *sizes])
             total = int(self._bounds[-1])
+            self._shapes = [p.shape for p in params]
             self._m, self._v, self._buffer = np.zeros(total), np.zeros(total), np.empty(total)
-            self.state = [
-                {"m": self._m[a:b].reshape(p.shape), "v": self._v[a:b].reshape(p.shape)}
-                for p, a, b in zip(params, self._bounds[:-1], self._bounds[1:], strict=True)
-            ]
+            self.state = self._views()
         super()._check(params, grads)
+
+    def _views(self):
+        bounds = zip(self._shapes, self._bounds[:-1], self._bounds[1:], strict=True)
+        return [{"m": self._m[a:b].reshape(shape), "v": self._v[a:b].reshape(shape)}
+                for shape, a, b in bounds]
+
+    def __getstate__(self):
+        # copy/deepcopy/pickle: the views in ``state`` would become independent
+        # copies, so drop them and rebuild them from the flat vectors.
+        state = self.__dict__.copy()
+        state["state"] = []
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if "_m" in state and self.t:
+            self.state = self._views()
 
     def step(self, params, grads):
         self._check(params, grads)
