@@ -239,3 +239,21 @@ def test_copies_leave_the_batch_cache_behind():
     np.testing.assert_array_equal(cnn.copy().predict(X), cnn.predict(X))
     with pytest.raises(ValueError, match=r"output must have shape \(n, n_outputs\)"):
         Sequential([Conv2D(1, 2, 3)]).fit(X, np.arange(20) % 2)
+
+
+def test_summary_counts_match_keras():
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    ours = Sequential([Conv2D(1, 8, 3, padding=1), Activation("relu"), MaxPool2D(2),
+                       Flatten(), Dense(8 * 4 * 4, 32), Activation("relu"), Dropout(0.5),
+                       Dense(32, 10)])
+    theirs = keras.Sequential([
+        keras.Input((8, 8, 1)), keras.layers.Conv2D(8, 3, padding="same"),
+        keras.layers.Activation("relu"), keras.layers.MaxPooling2D(2), keras.layers.Flatten(),
+        keras.layers.Dense(32), keras.layers.Activation("relu"), keras.layers.Dropout(0.5),
+        keras.layers.Dense(10)])
+    summary = ours.summary(input_shape=(1, 8, 8))
+    assert [row[2] for row in summary.rows] == [layer.count_params() for layer in theirs.layers]
+    assert summary.total_params == theirs.count_params()

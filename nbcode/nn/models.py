@@ -74,8 +74,8 @@ class Sequential:
     layers : list of Layer
         E.g. ``[Dense(2, 64), Activation("relu"), Dense(64, 1)]``.
 
-    Attributes (after :meth:`fit`)
-    ------------------------------
+    Attributes (set by :meth:`fit`)
+    -------------------------------
     classes_ : array, shape (n_classes,)
         The class labels (classifiers only), in the order of ``predict_proba``'s columns.
     history_ : nbcode.train.History
