@@ -1,0 +1,482 @@
+"""Checks on the built HTML site (`jupyter-book build` output, $BOOK_HTML or _build/html).
+
+* static (marker `site`): no page loads anything from a third-party host, every local
+  script/stylesheet/image a page references exists, every page fits the 1.5 MB budget,
+  solutions are collapsed;
+* browser (markers `site` + `browser`, headless system Chromium, every non-localhost
+  request blocked and recorded): widgets render and animate with no kernel (Play/slider
+  -> jslink -> Stack frame changes), MathJax 3 renders, no JavaScript errors, solutions
+  hidden until clicked. Each browser test saves a screenshot in _build/screenshots/.
+
+Tests are parametrised over the pages found at collection time; when none are found
+a single failing placeholder is generated, so nothing passes vacuously.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import screenshot_dir, site_dir
+
+pytestmark = pytest.mark.site
+
+PAGE_BUDGET = 1_500_000  # bytes, HTML including the embedded widget state
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+NO_PAGES = "NO-PAGES-FOUND"
+
+# <link rel=...> values that make the browser fetch something (others are navigation).
+FETCHING_RELS = {
+    "stylesheet",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "manifest",
+    "font",
+}
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]([^'"]+)['"]""")
+
+# Known, harmless upstream errors, matched exactly; everything else fails the tests.
+# Sphinx 7.4 duplicates inline scripts added with add_js_file(None, body=...) after
+# builder init (registry re-added as filename '' != None), and sphinx-thebe 0.3.1 adds
+# `const THEBE_JS_URL = ...` that way, so the second copy throws a SyntaxError on every
+# page. Thebe is off; nothing depends on it. Remove when the duplicate is gone.
+KNOWN_PAGE_ERRORS = {"Identifier 'THEBE_JS_URL' has already been declared"}
+KNOWN_CONSOLE_ERRORS = KNOWN_PAGE_ERRORS
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+def find_pages(root: Path) -> list[str]:
+    """HTML pages of the site, relative posix paths (theme/static folders excluded)."""
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.html")
+        if not any(part.startswith("_") for part in p.relative_to(root).parts[:-1])
+    )
+
+
+@cache
+def page_text(rel: str) -> str:
+    return (site_dir() / rel).read_text(encoding="utf-8")
+
+
+def has_widgets(rel: str) -> bool:
+    return WIDGET_STATE in page_text(rel)
+
+
+def has_math(rel: str) -> bool:
+    return re.search(r'class="[^"]*\bmath\b', page_text(rel)) is not None
+
+
+def has_solutions(rel: str) -> bool:
+    return re.search(r'class="[^"]*\bsolution\b', page_text(rel)) is not None
+
+
+SELECTORS = {
+    "page": lambda rel: True,
+    "widget_page": has_widgets,
+    "math_page": has_math,
+    "solution_page": has_solutions,
+}
+
+
+def pytest_generate_tests(metafunc):
+    for name, keep in SELECTORS.items():
+        if name in metafunc.fixturenames:
+            pages = [p for p in find_pages(site_dir()) if keep(p)]
+            metafunc.parametrize(name, pages or [NO_PAGES], ids=pages or [NO_PAGES])
+
+
+def require(rel: str, what: str) -> None:
+    if rel == NO_PAGES:
+        pytest.fail(
+            f"no {what} found in {site_dir()}: the site is missing or the build lost "
+            f"them (this test must not pass vacuously)",
+            pytrace=False,
+        )
+
+
+# ------------------------------------------------------------------ static analysis
+
+
+class RefCollector(HTMLParser):
+    """Every URL a page makes the browser fetch, with where it came from."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.refs: list[tuple[str, str]] = []  # (kind, url)
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script" and a.get("src"):
+            self.refs.append(("script", a["src"]))
+        elif tag == "link" and a.get("href"):
+            rels = set((a.get("rel") or "").lower().split())
+            if rels & FETCHING_RELS:
+                self.refs.append((f"link[{' '.join(sorted(rels))}]", a["href"]))
+        elif tag in {"img", "source", "video", "audio", "iframe", "embed", "input", "track"}:
+            if a.get("src"):
+                self.refs.append((tag, a["src"]))
+            for item in (a.get("srcset") or "").split(","):
+                if item.strip():
+                    self.refs.append((f"{tag}[srcset]", item.split()[0]))
+        elif tag == "object" and a.get("data"):
+            self.refs.append(("object", a["data"]))
+        if a.get("style"):
+            self.refs += [("style attr url()", m[1]) for m in CSS_URL.findall(a["style"])]
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.refs += [("<style> url()", m[1]) for m in CSS_URL.findall(data)]
+            self.refs += [("<style> @import", m) for m in CSS_IMPORT.findall(data)]
+
+
+def is_third_party(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about", "javascript"}:
+        return False
+    if url.startswith("//") or parts.scheme in {"http", "https", "ftp", "ws", "wss"}:
+        return (parts.hostname or "") not in {"localhost", "127.0.0.1", "::1"}
+    return False
+
+
+def local_target(base_file: Path, url: str) -> Path | None:
+    """The file a relative URL points to, or None for data:/fragment-only URLs."""
+    parts = urlsplit(url)
+    if parts.scheme or url.startswith("//") or not parts.path:
+        return None
+    root = site_dir().resolve()
+    if parts.path.startswith("/"):
+        return root / unquote(parts.path.lstrip("/"))
+    return (base_file.parent / unquote(parts.path)).resolve()
+
+
+def refs_of(rel: str) -> list[tuple[str, str]]:
+    parser = RefCollector()
+    parser.feed(page_text(rel))
+    return parser.refs
+
+
+def css_refs(css_file: Path, seen: set[Path]) -> list[tuple[Path, str, str]]:
+    """(css file, kind, url) for every url()/@import in a local CSS file, recursively."""
+    if css_file in seen or not css_file.is_file():
+        return []
+    seen.add(css_file)
+    text = css_file.read_text(encoding="utf-8", errors="replace")
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # comments are not fetched
+    out = [(css_file, "url()", m[1]) for m in CSS_URL.findall(text)]
+    out += [(css_file, "@import", m) for m in CSS_IMPORT.findall(text)]
+    for _, kind, url in list(out):
+        target = local_target(css_file, url)
+        if kind == "@import" and target is not None:
+            out += css_refs(target, seen)
+    return out
+
+
+def test_no_third_party_resources(page):
+    """No <script src>, fetching <link>, <img src>, inline or CSS url() off-site."""
+    require(page, "HTML pages")
+    page_file = (site_dir() / page).resolve()
+    bad = [f"{kind}: {url}" for kind, url in refs_of(page) if is_third_party(url)]
+    seen: set[Path] = set()
+    for _kind, url in refs_of(page):
+        target = local_target(page_file, url.split("?")[0])
+        if target is not None and target.suffix == ".css":
+            for css, ckind, curl in css_refs(target, seen):
+                if is_third_party(curl):
+                    bad.append(f"{css.relative_to(site_dir().resolve())} {ckind}: {curl}")
+    assert not bad, f"{page} loads from third-party hosts:\n  " + "\n  ".join(bad)
+
+
+def test_local_resources_exist(page):
+    """Every local script, stylesheet, image (and CSS import) a page references exists."""
+    require(page, "HTML pages")
+    page_file = (site_dir() / page).resolve()
+    missing = []
+    for kind, url in refs_of(page):
+        target = local_target(page_file, url)
+        if target is not None and not target.is_file():
+            missing.append(f"{kind}: {url}")
+        elif target is not None and target.suffix == ".css":
+            for css, ckind, curl in css_refs(target, set()):
+                if ckind == "@import":
+                    t = local_target(css, curl)
+                    if t is not None and not t.is_file():
+                        missing.append(f"{css.name} @import: {curl}")
+    assert not missing, f"{page} references missing files:\n  " + "\n  ".join(missing)
+
+
+def test_vendored_assets_only_where_needed(page):
+    """Only the two entry points of book_static/vendor are loaded as scripts (no CDN
+    fallback, and no `_static` folder making jupyter-book add every vendored .js)."""
+    require(page, "HTML pages")
+    scripts = [urlsplit(u).path for k, u in refs_of(page) if k == "script"]
+    vendor = sorted({s.split("_static/vendor/", 1)[1] for s in scripts if "_static/vendor/" in s})
+    allowed = {"html-manager/embed.js", "mathjax/tex-chtml.js"}
+    assert set(vendor) <= allowed, f"{page} loads unexpected vendored scripts: {vendor}"
+    if has_widgets(page):
+        names = [Path(s).name for s in scripts]
+        assert "embed.js" in names, f"{page} has widget state but does not load embed.js"
+        for shim in ("fontawesome-config.js", "mathjax2-shim.js"):
+            assert shim in names and names.index(shim) < names.index("embed.js"), (
+                f"{page}: {shim} must be loaded before embed.js (scripts: {names})"
+            )
+
+
+def test_page_size_budget(page):
+    """Every page, with its embedded widget state, is at most 1.5 MB."""
+    require(page, "HTML pages")
+    html = page_text(page)
+    size = len(html.encode("utf-8"))
+    state = 0
+    for m in re.finditer(rf'<script[^>]*type="{re.escape(WIDGET_STATE)}"[^>]*>(.*?)</script>', html, re.S):
+        state += len(m[1].encode("utf-8"))
+    images = 0
+    page_file = (site_dir() / page).resolve()
+    for kind, url in refs_of(page):
+        target = local_target(page_file, url)
+        if kind == "img" and target is not None and target.is_file():
+            images += target.stat().st_size
+    print(
+        f"{page}: {size / 1e6:.3f} MB html ({state / 1e6:.3f} MB widget state), "
+        f"+ {images / 1e6:.3f} MB <img> files"
+    )
+    assert size <= PAGE_BUDGET, (
+        f"{page} is {size / 1e6:.2f} MB (widget state {state / 1e6:.2f} MB), over the "
+        f"{PAGE_BUDGET / 1e6:.1f} MB budget: make the widget frames smaller or fewer"
+    )
+
+
+def test_solutions_collapsed_in_html(solution_page):
+    """Every solution is a dropdown (or a closed <details>): hidden by default."""
+    require(solution_page, "pages with solutions")
+    html = page_text(solution_page)
+    bad = []
+    for m in re.finditer(r'<(div|details|aside)\b[^>]*class="([^"]*\bsolution\b[^"]*)"[^>]*>', html):
+        tag, classes = m[1], m[2].split()
+        if "solution" not in classes:
+            continue
+        if tag == "details" and " open" not in m[0]:
+            continue
+        if "dropdown" in classes or "toggle" in classes:
+            continue
+        bad.append(m[0])
+    assert not bad, f"{solution_page}: solutions not collapsed (add `:class: dropdown`):\n  " + "\n  ".join(
+        bad
+    )
+
+
+def test_site_has_widget_pages():
+    """At least one page carries widget state (the book's signature feature)."""
+    pages = find_pages(site_dir())
+    assert pages, f"no HTML pages under {site_dir()}"
+    assert any(has_widgets(p) for p in pages), f"no page with {WIDGET_STATE} in {site_dir()}"
+
+
+# ------------------------------------------------------------------------- browser
+
+
+def shot(page, test: str, rel: str) -> Path:
+    from browser import screenshot
+
+    name = f"{test}--{rel.replace('/', '_').removesuffix('.html')}.png"
+    return screenshot(page, screenshot_dir() / name)
+
+
+def check_clean(log, rel: str) -> None:
+    errors = [e for e in log.page_errors if e not in KNOWN_PAGE_ERRORS]
+    console = [e for e in log.console_errors if e not in KNOWN_CONSOLE_ERRORS]
+    assert not log.blocked, f"{rel} tried to reach third-party hosts: {log.blocked}"
+    assert not errors, f"{rel} raised JavaScript errors: {errors}"
+    assert not console, f"{rel} logged console errors: {console}"
+    assert not log.failed_local, f"{rel}: local requests failed: {log.failed_local}"
+
+
+# Snapshot of what each rendered widget output shows: the image sources and slider values.
+JS_SNAPSHOT = """
+() => Array.from(document.querySelectorAll('script[type="WIDGET_VIEW"]')).map(s => {
+  const area = s.parentElement;
+  const imgs = Array.from(area.querySelectorAll('.jupyter-widgets img'))
+    .filter(i => i.offsetParent !== null).map(i => i.getAttribute('src'));
+  const readouts = Array.from(area.querySelectorAll('.widget-readout'))
+    .map(r => r.textContent.trim());
+  return {imgs, readouts,
+          play: area.querySelectorAll('.widget-play').length,
+          slider: area.querySelectorAll(
+            '.widget-slider .noUi-handle, .widget-slider [role=slider]').length,
+          rendered: area.querySelectorAll('.jupyter-widgets').length,
+          errors: Array.from(area.querySelectorAll('.jupyter-widgets'))
+            .filter(e => /Error displaying widget/.test(e.textContent)).length};
+})
+""".replace("WIDGET_VIEW", WIDGET_VIEW)
+
+
+@pytest.mark.browser
+def test_widgets_render_and_animate_offline(widget_page, site_url, chromium):
+    """Widgets render from the saved state and jslink animates them with no kernel."""
+    from browser import open_page
+
+    require(widget_page, "pages with widget state")
+    with open_page(chromium, site_url + widget_page) as (page, log):
+        page.wait_for_function(
+            """() => { const v = document.querySelectorAll('script[type="WIDGET_VIEW"]');
+                       return v.length > 0 && Array.from(v).every(
+                         s => s.parentElement.querySelector('.jupyter-widgets')); }""".replace(
+                "WIDGET_VIEW", WIDGET_VIEW
+            ),
+            timeout=30_000,
+        )
+        page.wait_for_timeout(500)
+        before = page.evaluate(JS_SNAPSHOT)
+        assert all(v["rendered"] for v in before), f"{widget_page}: unrendered views {before}"
+        assert not any(v["errors"] for v in before), f"{widget_page}: widget errors {before}"
+        assert page.locator(".jupyter-widgets").count() > 0
+
+        animated = [i for i, v in enumerate(before) if v["imgs"] and (v["play"] or v["slider"])]
+        assert animated, f"{widget_page}: no widget output with frames and a Play/slider (views: {before})"
+        # Press Play in every animated output (Play -> jslink -> slider -> Stack).
+        areas = page.locator(f'script[type="{WIDGET_VIEW}"]')
+        for i in animated:
+            area = areas.nth(i).locator("xpath=..")
+            if before[i]["play"]:
+                area.locator(".widget-play button").first.click()
+        changed = set()
+        for _ in range(40):
+            page.wait_for_timeout(250)
+            now = page.evaluate(JS_SNAPSHOT)
+            changed = {i for i in animated if now[i]["imgs"] != before[i]["imgs"]}
+            if changed == set(animated):
+                break
+        # Where Play did not change the frame (or there is none), drive the slider.
+        for i in set(animated) - changed:
+            handle = (
+                areas.nth(i)
+                .locator("xpath=..")
+                .locator(".widget-slider [role=slider], .widget-slider .noUi-handle")
+                .first
+            )
+            if handle.count():
+                handle.focus()
+                page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(500)
+        after = page.evaluate(JS_SNAPSHOT)
+        shot(page, "widgets", widget_page)
+        for i in animated:  # a close-up of each animated widget, after the frame change
+            out = screenshot_dir() / (
+                f"widgets--{widget_page.replace('/', '_').removesuffix('.html')}--output{i}.png"
+            )
+            areas.nth(i).locator("xpath=..").screenshot(path=str(out))
+        stuck = [
+            {"output": i, "before": before[i], "after": after[i]}
+            for i in animated
+            if after[i]["imgs"] == before[i]["imgs"] and i not in changed
+        ]
+        assert not stuck, f"{widget_page}: Play/slider did not change the frame: {stuck}"
+        raw_labels = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.jupyter-widgets .widget-label'))
+                 .map(l => l.textContent).filter(t => /\\$[^$]+\\$/.test(t))"""
+        )
+        assert not raw_labels, f"{widget_page}: widget labels with untypeset math: {raw_labels}"
+        check_clean(log, widget_page)
+
+
+@pytest.mark.browser
+def test_math_rendered_offline(math_page, site_url, chromium):
+    """MathJax 3 (served by the site) typesets every formula; no raw TeX is left."""
+    from browser import open_page
+
+    require(math_page, "pages with math")
+    with open_page(chromium, site_url + math_page) as (page, log):
+        page.wait_for_function(
+            """() => { const n = document.querySelectorAll('.math').length;
+                       return n > 0 && document.querySelectorAll('mjx-container').length >= n; }""",
+            timeout=30_000,
+        )
+        page.wait_for_timeout(300)
+        result = page.evaluate(
+            """() => {
+                 const main = (document.querySelector('main') || document.body).cloneNode(true);
+                 main.querySelectorAll('pre, code, script, style, .highlight, mjx-container')
+                     .forEach(e => e.remove());
+                 const text = main.textContent;
+                 return {containers: document.querySelectorAll('mjx-container').length,
+                         math: document.querySelectorAll('.math').length,
+                         errors: document.querySelectorAll('mjx-merror').length,
+                         raw: (text.match(/\\$\\$|\\\\\\(|\\\\\\[|\\\\begin\\{/g) || [])};
+               }"""
+        )
+        shot(page, "math", math_page)
+        assert result["containers"] > 0, f"{math_page}: MathJax rendered nothing {result}"
+        assert result["errors"] == 0, f"{math_page}: TeX errors {result}"
+        assert not result["raw"], f"{math_page}: raw TeX left in the page text {result}"
+        check_clean(log, math_page)
+
+
+@pytest.mark.browser
+def test_solutions_hidden_until_clicked(solution_page, site_url, chromium):
+    """Solutions are collapsed on load and open with their toggle."""
+    from browser import open_page
+
+    require(solution_page, "pages with solutions")
+    with open_page(chromium, site_url + solution_page) as (page, log):
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+        state = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.solution')).map(s => {
+                 const body = Array.from(s.children).filter(
+                   c => !c.classList.contains('admonition-title') && c.tagName !== 'BUTTON'
+                        && c.tagName !== 'SUMMARY');
+                 return {id: s.id, visible: body.some(c => c.offsetParent !== null
+                           && c.getBoundingClientRect().height > 0)};
+               })"""
+        )
+        shot(page, "solutions", solution_page)
+        assert state, f"{solution_page}: no .solution element rendered"
+        shown = [s["id"] for s in state if s["visible"]]
+        assert not shown, f"{solution_page}: solutions visible by default: {shown}"
+        # The first solution opens on click (the toggle works).
+        first = page.locator(".solution").first
+        first.locator("button.toggle-button, summary").first.click()
+        page.wait_for_timeout(500)
+        opened = page.evaluate(
+            """() => { const s = document.querySelector('.solution');
+                 return Array.from(s.children).some(c => !c.classList.contains('admonition-title')
+                   && c.offsetParent !== null && c.getBoundingClientRect().height > 0); }"""
+        )
+        assert opened, f"{solution_page}: clicking the solution title does not open it"
+        check_clean(log, solution_page)
+
+
+@pytest.mark.browser
+def test_pages_offline_clean(page, site_url, chromium):
+    """Every page loads with all third-party requests blocked: none is attempted, no
+    JavaScript error, no missing local file."""
+    from browser import open_page
+
+    require(page, "HTML pages")
+    with open_page(chromium, site_url + page) as (p, log):
+        p.wait_for_load_state("load")
+        p.wait_for_timeout(1000)
+        shot(p, "page", page)
+        check_clean(log, page)
