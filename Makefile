@@ -1,0 +1,59 @@
+# Every command of the project lives here: `make help` lists them.
+# The two that matter: `make book` builds the site into _build/html, `make test` runs every test.
+# Both set everything up on a fresh Debian/Ubuntu machine with Python 3.11 (a virtual
+# environment in .venv, npm packages for the site, Chromium for the browser tests).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB     := $(BIN)/jupyter-book
+PYTEST_ARGS ?=
+
+.PHONY: help setup system-deps assets book student execute test test-fast lint bench serve clean
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+system-deps:  ## Install Debian packages the build and the tests need (python3-venv, npm, chromium)
+	bash scripts/install_system_deps.sh
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)  ## Create .venv with the pinned requirements and nbcode
+
+assets: setup  ## Copy the widget manager and MathJax (from npm) into book_static/vendor
+	$(BIN)/python scripts/build_assets.py
+
+student: setup  ## Write the student editions (solutions removed) into student/
+	$(BIN)/python -m nbcode.editions chapters student
+
+book: system-deps assets student  ## Build the HTML site into _build/html (executes the chapters, cached)
+	$(JB) build . --builder html --warningiserror --nitpick --keep-going
+	@echo "Built: _build/html/index.html  (serve it with: make serve)"
+
+execute: setup  ## Re-execute chapters in place and store outputs (CHAPTER=chapters/NN_x.ipynb for one)
+	$(BIN)/python scripts/execute_chapters.py $(CHAPTER)
+
+test: book  ## Run every test: nbcode, the chapters (nbval), student editions, the site in Chromium
+	bash scripts/run_tests.sh $(PYTEST_ARGS)
+
+test-fast: setup  ## Only the fast unit tests of nbcode (no notebooks, no site)
+	$(BIN)/pytest -q -m "not notebooks and not site and not browser and not slow" tests
+
+lint:  setup ## ruff on nbcode, the tests, the scripts and (through nbqa) the chapters
+	$(BIN)/ruff check nbcode tests scripts
+	$(BIN)/nbqa ruff chapters --ignore E402,E501,B018,F401
+
+bench: setup  ## Measure speed, page weight and memory; writes benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/run.py
+
+serve:  ## Serve the built site on http://localhost:8000
+	$(BIN)/python -m http.server --directory _build/html 8000
+
+clean:  ## Remove the build, the student editions and the vendored assets
+	rm -rf _build student book_static/vendor

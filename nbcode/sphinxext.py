@@ -1,0 +1,95 @@
+"""A Sphinx extension for the book: a "practise" box at the top of every chapter.
+
+The box links to the chapter's student edition (solutions removed, see
+:mod:`nbcode.editions`) in two ways: opened in Binder in one click, and as a
+download. The Binder address is built from the repository set once in
+``_config.yml`` (``repository.url`` and ``branch``, ``launch_buttons.binderhub_url``);
+the student editions are copied into the site under ``student/``.
+
+Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [nbcode.sphinxext]``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+from docutils import nodes
+
+STUDENT_DIR = "student"
+
+
+def binder_url(repository_url: str, branch: str, binderhub_url: str, path: str) -> str:
+    """Binder link that opens ``path`` (relative to the repository) in JupyterLab.
+
+    >>> binder_url("https://github.com/org/book", "main", "https://mybinder.org",
+    ...            "student/01_regression.ipynb")
+    'https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/student/01_regression.ipynb'
+    """
+    repository_url = repository_url.rstrip("/")
+    prefix = "https://github.com/"
+    if not repository_url.startswith(prefix):
+        raise ValueError(f"repository.url must be a GitHub address; received {repository_url!r}.")
+    org_repo = repository_url[len(prefix):]
+    return (f"{binderhub_url.rstrip('/')}/v2/gh/{org_repo}/{quote(branch)}"
+            f"?urlpath=lab/tree/{quote(path)}")
+
+
+def _settings(app):
+    options = app.config.html_theme_options or {}
+    launch = options.get("launch_buttons", {}) or {}
+    return (options.get("repository_url", ""), options.get("repository_branch", "main"),
+            launch.get("binderhub_url", "https://mybinder.org"))
+
+
+def _is_chapter(app, docname: str) -> bool:
+    source = Path(app.srcdir, docname + ".ipynb")
+    return docname.startswith("chapters/") and source.exists()
+
+
+def add_practise_box(app, doctree) -> None:
+    docname = app.env.docname
+    if not _is_chapter(app, docname):
+        return
+    name = Path(docname).name + ".ipynb"
+    repository, branch, binderhub = _settings(app)
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None or not repository:
+        return
+    url = binder_url(repository, branch, binderhub, f"{STUDENT_DIR}/{name}")
+    depth = docname.count("/")
+    download = "../" * depth + f"{STUDENT_DIR}/{name}"
+    box = nodes.container(classes=["practise-box", "admonition", "tip"])
+    paragraph = nodes.paragraph()
+    paragraph += nodes.strong(text="Practise: ")
+    paragraph += nodes.Text("the exercises of this chapter, without their solutions, are in its ")
+    paragraph += nodes.reference("", "student edition, opened in Binder", refuri=url,
+                                 classes=["student-binder-link"])
+    paragraph += nodes.Text(" (or ")
+    paragraph += nodes.reference("", "downloaded as a notebook", refuri=download,
+                                 classes=["student-download-link"])
+    paragraph += nodes.Text("). Each coding exercise ends with a check that tells you what is "
+                            "right or wrong in your answer.")
+    box += paragraph
+    title_index = next((i for i, child in enumerate(section.children)
+                        if isinstance(child, nodes.title)), -1)
+    section.insert(title_index + 1, box)
+
+
+def copy_student_editions(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    source = Path(app.srcdir, STUDENT_DIR)
+    if not source.is_dir():
+        return
+    target = Path(app.outdir, STUDENT_DIR)
+    target.mkdir(parents=True, exist_ok=True)
+    for notebook in source.glob("*.ipynb"):
+        shutil.copy2(notebook, target / notebook.name)
+
+
+def setup(app):
+    app.connect("doctree-read", add_practise_box)
+    app.connect("build-finished", copy_student_editions)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
