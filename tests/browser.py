@@ -23,6 +23,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def site_dir() -> Path:
+    """The built site: $BOOK_HTML, default _build/html (relative to the repository)."""
+    path = Path(os.environ.get("BOOK_HTML", "_build/html"))
+    return path if path.is_absolute() else ROOT / path
+
+
+def screenshot_dir() -> Path:
+    """_build/screenshots, next to the site's html folder."""
+    return site_dir().parent / "screenshots"
+
+
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about", "file", "chrome", "devtools"}
 

@@ -7,22 +7,10 @@ failure, never a skip.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def site_dir() -> Path:
-    path = Path(os.environ.get("BOOK_HTML", "_build/html"))
-    return path if path.is_absolute() else ROOT / path
-
-
-def screenshot_dir() -> Path:
-    """_build/screenshots next to the site's html folder."""
-    return site_dir().parent / "screenshots"
+from browser import site_dir
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import screenshot_dir, site_dir
+from browser import screenshot_dir, site_dir
 
 pytestmark = pytest.mark.site
 
