@@ -1,0 +1,174 @@
+"""Checkers for chapter 3: the multi-layer perceptron."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..nn import MLP, softmax
+from ..nn.losses import one_hot
+from .core import CheckResult, _call_student, check_array_answer, check_function, report
+
+__all__ = ["check_softmax_ce_gradient", "check_hidden_layer_gradients", "check_fgsm_step",
+           "reference_hidden_layer_gradients"]
+
+
+# ------------------------------------------------------------------ softmax cross-entropy
+def _softmax_gradient(o, y):
+    return (softmax(o) - one_hot(y, o.shape[1])) / o.shape[0]
+
+
+def _softmax_cases():
+    rng = np.random.default_rng(31)
+    return [(rng.normal(size=(n, k)) * 2, rng.integers(0, k, size=n))
+            for n, k in [(4, 3), (10, 5), (25, 2)]]
+
+
+def check_softmax_ce_gradient(function) -> CheckResult:
+    """Check ``function(o, y)`` returns dL/do of the mean softmax cross-entropy.
+
+    ``o``: logits (n, k); ``y``: integer labels (n,); answer (n, k) = (softmax(o) - onehot(y)) / n.
+    """
+    hints = [
+        (lambda o, y: softmax(o) - one_hot(y, o.shape[1]),
+         "this is the gradient of the *summed* loss: the loss is a mean over the n examples, "
+         "so divide by n."),
+        (lambda o, y: -_softmax_gradient(o, y),
+         "the sign is reversed: it is softmax(o) minus the one-hot labels, not the other way."),
+        (lambda o, y: softmax(o) / o.shape[0],
+         "you forgot to subtract the one-hot labels (the -1 on the true class)."),
+        (lambda o, y: (softmax(o) - one_hot(y, o.shape[1])) * softmax(o) / o.shape[0],
+         "there is an extra factor softmax(o): the derivative of log softmax cancels it."),
+    ]
+    return check_function(function, _softmax_gradient, _softmax_cases(),
+                          exercise="gradient of softmax cross-entropy", what="dL/do",
+                          hints=hints, factors=(2.0, 0.5),
+                          success="correct: dL/do = (softmax(o) - onehot(y)) / n.")
+
+
+# ------------------------------------------------------------------ one hidden layer
+def _forward(X, W1, b1, W2, b2):
+    o1 = X @ W1 + b1
+    a1 = np.tanh(o1)
+    o2 = a1 @ W2 + b2
+    return o1, a1, o2
+
+
+def _mean_ce(X, y, W1, b1, W2, b2):
+    o2 = _forward(X, W1, b1, W2, b2)[2]
+    shifted = o2 - o2.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return -log_p[np.arange(len(y)), y].mean()
+
+
+def reference_hidden_layer_gradients(X, y, W1, b1, W2, b2, tanh_derivative=True, mean=True):
+    """Gradients (dW1, db1, dW2, db2) of the mean cross-entropy of a tanh network."""
+    _, a1, o2 = _forward(X, W1, b1, W2, b2)
+    d_o2 = softmax(o2) - one_hot(y, o2.shape[1])
+    if mean:
+        d_o2 = d_o2 / len(X)
+    dW2, db2 = a1.T @ d_o2, d_o2.sum(axis=0)
+    d_a1 = d_o2 @ W2.T
+    d_o1 = d_a1 * (1 - a1 ** 2) if tanh_derivative else d_a1
+    return X.T @ d_o1, d_o1.sum(axis=0), dW2, db2
+
+
+def _hidden_cases():
+    rng = np.random.default_rng(32)
+    cases = []
+    for n, p, h, k in [(5, 2, 3, 3), (12, 4, 6, 2), (30, 3, 8, 4)]:
+        cases.append((rng.normal(size=(n, p)), rng.integers(0, k, size=n),
+                      rng.normal(size=(p, h)), rng.normal(size=h) * 0.1,
+                      rng.normal(size=(h, k)), rng.normal(size=k) * 0.1))
+    return cases
+
+
+def _numeric(X, y, params, index, eps=1e-6):
+    params = [p.copy() for p in params]
+    grad = np.zeros_like(params[index])
+    for pos in np.ndindex(grad.shape):
+        old = params[index][pos]
+        params[index][pos] = old + eps
+        up = _mean_ce(X, y, *params)
+        params[index][pos] = old - eps
+        down = _mean_ce(X, y, *params)
+        params[index][pos] = old
+        grad[pos] = (up - down) / (2 * eps)
+    return grad
+
+
+def check_hidden_layer_gradients(function) -> CheckResult:
+    """Check ``function(X, y, W1, b1, W2, b2)`` returns ``(dW1, db1, dW2, db2)``.
+
+    The network is ``o1 = X W1 + b1``, ``a1 = tanh(o1)``, ``o2 = a1 W2 + b2`` with the
+    mean softmax cross-entropy of ``o2`` for labels ``y``; each gradient has the shape
+    of its parameter.
+    """
+    exercise = "gradients of a one-hidden-layer network"
+    names = ("dW1", "db1", "dW2", "db2")
+    for number, case in enumerate(_hidden_cases(), start=1):
+        answer, failure = _call_student(function, case, exercise)
+        if failure is not None:
+            return report(failure)
+        if not isinstance(answer, tuple | list) or len(answer) != 4:
+            return report(CheckResult(
+                exercise, False, "return a tuple of four arrays (dW1, db1, dW2, db2); received "
+                f"{type(answer).__name__}" + (f" of length {len(answer)}." if isinstance(
+                    answer, tuple | list) else ".")))
+        X, y = case[:2]
+        params = list(case[2:])
+        expected = reference_hidden_layer_gradients(*case)
+        no_derivative = reference_hidden_layer_gradients(*case, tanh_derivative=False)
+        summed = reference_hidden_layer_gradients(*case, mean=False)
+        for i, name in enumerate(names):
+            problem = check_array_answer(answer[i], expected[i], what=name, factors=())
+            if problem is None:
+                continue
+            if i < 2 and check_array_answer(answer[i], no_derivative[i], factors=()) is None:
+                message = (f"{name} misses the derivative of tanh: backpropagating through the "
+                           "activation multiplies dL/da1 by tanh'(o1) = 1 - a1**2.")
+            elif check_array_answer(answer[i], summed[i], factors=()) is None:
+                message = (f"{name} is the gradient of the summed loss: the loss is a mean over "
+                           "the n examples, so divide by n.")
+            else:
+                numeric = _numeric(X, y, params, i)
+                agree = check_array_answer(numeric, expected[i], rtol=1e-4, atol=1e-7) is None
+                message = problem + (" Finite differences agree with the expected values."
+                                     if agree else "")
+            return report(CheckResult(exercise, False, f"{message} (test case {number} of 3)"))
+    return report(CheckResult(exercise, True, "correct: all four gradients match backpropagation "
+                                              "and finite differences."))
+
+
+# ------------------------------------------------------------------ FGSM
+def _fgsm_model():
+    rng = np.random.default_rng(33)
+    X = rng.uniform(0, 1, size=(60, 6))
+    y = (X[:, :3].sum(axis=1) > X[:, 3:].sum(axis=1)).astype(int) + (X[:, 0] > 0.8)
+    model = MLP(6, (8,), 3, activation="tanh", init="glorot", seed=3)
+    model.fit(X, y, epochs=20, batch_size=16, optimizer="adam", learning_rate=0.01)
+    return model, X[:10], y[:10]
+
+
+def check_fgsm_step(function) -> CheckResult:
+    """Check ``function(model, X, y, epsilon)`` returns the FGSM images, clipped to [0, 1]."""
+    from ..mlp_tools import fgsm, input_gradient
+
+    exercise = "one FGSM step"
+    model, X, y = _fgsm_model()
+    cases = [(model, X, y, eps) for eps in (0.05, 0.2, 0.5)]
+    hints = [
+        (lambda m, X, y, e: np.clip(X - e * np.sign(input_gradient(m, X, y)), 0, 1),
+         "your step goes *down* the loss (x - epsilon sign(gradient)): the attack moves the "
+         "image so that the loss of the true class grows."),
+        (lambda m, X, y, e: X + e * np.sign(input_gradient(m, X, y)),
+         "the pixels leave [0, 1]: clip the result with np.clip(..., 0, 1)."),
+        (lambda m, X, y, e: np.clip(X + e * input_gradient(m, X, y), 0, 1),
+         "you used the gradient itself: FGSM takes only its sign, so every pixel moves by "
+         "exactly epsilon."),
+    ]
+    result = check_function(function, lambda m, X, y, e: fgsm(m, X, y, e), cases,
+                            exercise=exercise, what="the adversarial images", hints=hints,
+                            factors=(),
+                            success="correct: every pixel moved by epsilon in the direction "
+                                    "that increases the loss, and stays in [0, 1].")
+    return result

@@ -1,0 +1,202 @@
+"""Chapter 3 helpers: inside a trained multi-layer perceptron.
+
+* :func:`hidden_representation`: what a network's hidden layers compute for a batch;
+* :func:`input_gradient` and :func:`fgsm`: the gradient of the loss with respect to
+  the *input*, and the fast gradient sign method built on it;
+* :func:`activations_across_depth`: the activations of a deep stack of random
+  layers, to compare weight initialisations.
+
+Every function works on an :class:`nbcode.nn.Sequential` (as built by
+:func:`nbcode.nn.MLP`) and leaves its weights unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_array, check_choice, check_positive
+from .nn import Activation, Dense, Sequential
+from .nn.layers import init_weights
+from .nn.losses import binary_cross_entropy_with_logits, softmax_cross_entropy
+
+__all__ = ["hidden_representation", "input_gradient", "fgsm", "activations_across_depth",
+           "output_logits_from_hidden", "numerical_gradients"]
+
+
+def _check_model(model) -> Sequential:
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be an nbcode.nn.Sequential (e.g. from nbcode.nn.MLP); "
+                        f"received {type(model).__name__}.")
+    return model
+
+
+def _last_hidden_index(model: Sequential) -> int:
+    """Index (exclusive) of the layers that make the last hidden representation."""
+    dense = [i for i, layer in enumerate(model.layers) if isinstance(layer, Dense)]
+    if len(dense) < 2:
+        raise ValueError("the model has no hidden layer (a single Dense layer): there is no "
+                         "hidden representation to extract.")
+    return dense[-1]
+
+
+def hidden_representation(model, X, layer: int | None = None) -> np.ndarray:
+    """The activations that feed a network's output layer (or any layer).
+
+    Parameters
+    ----------
+    model : nbcode.nn.Sequential
+    X : array, shape (n, n_features)
+    layer : int, optional
+        Apply ``model.layers[:layer]``. Default: every layer before the last Dense
+        layer, i.e. the last hidden representation, on which the output layer is a
+        linear (softmax or logistic) classifier.
+
+    Returns
+    -------
+    array, shape (n, n_units)
+    """
+    model = _check_model(model)
+    X = as_array(X, "X", ndim=2)
+    stop = _last_hidden_index(model) if layer is None else int(layer)
+    if not 0 <= stop <= len(model.layers):
+        raise ValueError(f"layer must be between 0 and {len(model.layers)}; received {layer}.")
+    out = X
+    for item in model.layers[:stop]:
+        out = item.forward(out, False)
+    return out
+
+
+def output_logits_from_hidden(model, H) -> np.ndarray:
+    """Logits of the output layer applied to a last hidden representation ``H`` (m, n_units)."""
+    model = _check_model(model)
+    out = as_array(H, "H", ndim=2)
+    for item in model.layers[_last_hidden_index(model):]:
+        out = item.forward(out, False)
+    return out
+
+
+def _loss_and_gradient(o, y):
+    if o.shape[1] == 1:
+        return binary_cross_entropy_with_logits(o, np.asarray(y, dtype=float)[:, None])
+    return softmax_cross_entropy(o, y)
+
+
+def input_gradient(model, X, y) -> np.ndarray:
+    """Gradient of the **summed** cross-entropy with respect to each input.
+
+    Row ``i`` is ``d loss_i / d x_i``: how the loss of example ``i`` changes when its
+    own input changes (examples do not interact, so the summed loss gives every
+    example's gradient at once).
+
+    Parameters
+    ----------
+    model : nbcode.nn.Sequential, a fitted classifier (logits as outputs)
+    X : array, shape (n, n_features) (or images (n, c, h, w) for a CNN)
+    y : array, shape (n,)
+        Labels in ``0, ..., k - 1`` (or 0/1 for a one-unit binary output).
+
+    Returns
+    -------
+    array, same shape as X
+    """
+    model = _check_model(model)
+    X = as_array(X, "X", ndim=(2, 3, 4))
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},), one label per row of X; "
+                         f"received shape {y.shape}.")
+    o = model.forward(X, training=False)
+    _, d_mean = _loss_and_gradient(o, y)
+    return model.backward(d_mean * X.shape[0])
+
+
+def fgsm(model, X, y, epsilon: float, clip=(0.0, 1.0)) -> np.ndarray:
+    """Fast gradient sign method: ``x + epsilon * sign(d loss / d x)``, then clipped.
+
+    Parameters
+    ----------
+    model : nbcode.nn.Sequential
+    X : array, shape (n, n_features), e.g. flattened images with pixels in [0, 1]
+    y : array, shape (n,), the true labels (the attack increases their loss)
+    epsilon : float >= 0
+        Largest change of any one pixel (the max-norm of the perturbation).
+    clip : (low, high) or None
+        Keep the result a valid image.
+
+    Returns
+    -------
+    array, same shape as X
+    """
+    check_positive(epsilon, "epsilon", allow_zero=True)
+    X = as_array(X, "X", ndim=(2, 3, 4))
+    adversarial = X + epsilon * np.sign(input_gradient(model, X, y))
+    if clip is not None:
+        adversarial = np.clip(adversarial, *clip)
+    return adversarial
+
+
+def activations_across_depth(n_layers: int = 10, width: int = 256, activation: str = "tanh",
+                             init: str = "glorot", scale: float | None = None,
+                             n_samples: int = 500, seed=0) -> list[np.ndarray]:
+    """Push standard-normal inputs through ``n_layers`` random Dense + activation layers.
+
+    Parameters
+    ----------
+    n_layers, width : int
+        Depth and units per layer (the input has ``width`` features too).
+    activation : str
+        E.g. ``"tanh"`` or ``"relu"``.
+    init : {"he", "glorot", "normal", "zeros"}
+        As in :func:`nbcode.nn.init_weights`; ``scale`` overrides the standard deviation.
+    n_samples : int
+    seed : int
+
+    Returns
+    -------
+    list of arrays, each of shape (n_samples, width)
+        The activations after each layer (first layer first).
+    """
+    check_positive(n_layers, "n_layers", integer=True)
+    check_positive(width, "width", integer=True)
+    check_positive(n_samples, "n_samples", integer=True)
+    check_choice(init, "init", {"he", "glorot", "normal", "zeros"})
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((n_samples, width))
+    outputs = []
+    for _ in range(n_layers):
+        W = init_weights((width, width), width, width, init, scale, rng)
+        a = Activation(activation).forward(a @ W)
+        outputs.append(a)
+    return outputs
+
+
+def numerical_gradients(loss, params, eps: float = 1e-6) -> list[np.ndarray]:
+    """Central finite differences of ``loss()`` with respect to every entry of ``params``.
+
+    Parameters
+    ----------
+    loss : callable, no arguments -> float
+        Reads the current values of the arrays in ``params`` (e.g. a model's weights).
+    params : list of arrays
+        Perturbed **in place**, one entry at a time, and restored.
+    eps : float
+
+    Returns
+    -------
+    list of arrays, shaped like ``params``
+        ``(loss(w + eps) - loss(w - eps)) / (2 eps)`` for each entry ``w``: an error of
+        order ``eps**2``, at the cost of two evaluations of the loss per parameter.
+    """
+    grads = []
+    for param in params:
+        grad = np.zeros_like(param, dtype=float)
+        for position in np.ndindex(param.shape):
+            original = param[position]
+            param[position] = original + eps
+            up = loss()
+            param[position] = original - eps
+            down = loss()
+            param[position] = original
+            grad[position] = (up - down) / (2 * eps)
+        grads.append(grad)
+    return grads

@@ -1,0 +1,231 @@
+"""A playground for small networks on 2-D data, in the spirit of TensorFlow Playground.
+
+:class:`Playground` trains an :func:`nbcode.nn.MLP` on one of the book's 2-D data
+sets (:data:`nbcode.data.DATASETS_2D`) and shows its decision regions next to its
+loss curve. It serves two kinds of reader:
+
+* **static site** (no kernel): the layout holds a :class:`~nbcode.widgets.TrainingPlayer`
+  of the default run, which animates in the browser;
+* **live kernel** (Jupyter, Binder, Colab): the controls (data set, hidden layers and
+  units, activation, learning rate, epochs, L2 penalty, dropout) are live, and
+  pressing **Train** retrains and redraws in about a second.
+"""
+
+from __future__ import annotations
+
+import time
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import data, plots
+from .nn import MLP, Adam
+from .plots import figure_to_png
+from .train import Recorder
+from .widgets import TrainingPlayer
+
+__all__ = ["Playground", "PlaygroundConfig", "parse_hidden", "train_config"]
+
+ACTIVATION_CHOICES = ("relu", "tanh", "sigmoid")
+
+
+def parse_hidden(text) -> tuple[int, ...]:
+    """Read hidden-layer sizes from text such as ``"16, 16"`` (empty: no hidden layer)."""
+    if isinstance(text, int):
+        text = str(text)
+    if not isinstance(text, str):
+        return tuple(int(n) for n in text)
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        sizes = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"hidden layers must be whole numbers separated by commas, e.g. "
+                         f"'16, 16'; received {text!r}.") from None
+    if any(s <= 0 or s > 512 for s in sizes):
+        raise ValueError(f"each hidden layer needs between 1 and 512 units; received {text!r}.")
+    return sizes
+
+
+class PlaygroundConfig(dict):
+    """The settings of one run (a dict with defaults)."""
+
+    DEFAULTS = {"dataset": "moons", "n_samples": 200, "noise": None, "hidden": (16, 16),
+                "activation": "relu", "learning_rate": 0.01, "epochs": 100, "l2": 0.0,
+                "dropout": 0.0, "batch_size": 32, "seed": 0}
+
+    def __init__(self, **settings):
+        unknown = set(settings) - set(self.DEFAULTS)
+        if unknown:
+            raise TypeError(f"unknown playground settings {sorted(unknown)}; known: "
+                            f"{sorted(self.DEFAULTS)}.")
+        super().__init__({**self.DEFAULTS, **settings})
+        self["hidden"] = parse_hidden(self["hidden"])
+
+
+def train_config(config: PlaygroundConfig, record_epochs=None):
+    """Train the network a configuration describes.
+
+    Returns ``(model, X, y, recorder)``; ``recorder`` holds snapshots at
+    ``record_epochs`` (None: no snapshots).
+    """
+    X, y = data.make_classification_2d(config["dataset"], n_samples=config["n_samples"],
+                                       noise=config["noise"], seed=config["seed"])
+    n_classes = int(y.max()) + 1
+    init = "he" if config["activation"] == "relu" else "glorot"
+    model = MLP(2, config["hidden"], n_classes, activation=config["activation"], init=init,
+                dropout=config["dropout"], seed=config["seed"])
+    recorder = Recorder(epochs=record_epochs) if record_epochs is not None else None
+    model.fit(X, y, epochs=config["epochs"], batch_size=config["batch_size"],
+              optimizer=Adam(config["learning_rate"]), l2=config["l2"], seed=config["seed"],
+              callbacks=[recorder] if recorder is not None else None)
+    return model, X, y, recorder
+
+
+def _limits(X, margin=0.4):
+    return tuple((float(X[:, j].min() - margin), float(X[:, j].max() + margin)) for j in range(2))
+
+
+def draw_run(axes, model, X, y, losses, epochs: int, epoch: int | None = None,
+             limits=None, resolution: int = 60, title: str = ""):
+    """Decision regions (left axis) and loss curve up to ``epoch`` (right axis)."""
+    ax_boundary, ax_loss = axes
+    plots.plot_decision_boundary(model, X, y, ax=ax_boundary, limits=limits or _limits(X),
+                                 resolution=resolution, size=10)
+    accuracy = model.score(X, y)
+    ax_boundary.set_title(f"{title}training accuracy {accuracy:.2f}", fontsize=9)
+    shown = np.asarray(losses[: (len(losses) if epoch is None else epoch + 1)])
+    ax_loss.plot(np.arange(len(shown)), shown, color=plots.CLASS_COLORS[5], lw=1.6)
+    ax_loss.set_xlim(0, max(epochs, 1))
+    finite = np.asarray(losses)[np.isfinite(losses)]
+    if finite.size:
+        ax_loss.set_ylim(0, min(finite.max(), 5.0) * 1.05)
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("training loss (cross-entropy)")
+    ax_loss.grid(alpha=0.3)
+    ax_loss.set_title(f"epoch {len(shown) - 1}, loss {shown[-1]:.3f}", fontsize=9)
+
+
+class Playground(widgets.VBox):
+    """Train a small network on 2-D data and watch its decision regions.
+
+    Parameters
+    ----------
+    n_frames : int
+        Frames of the default run's animation (shown before the first live run).
+    figsize : (float, float)
+        Size in inches of the two-panel figure (regions, loss curve).
+    dpi, colors : int
+        Resolution and palette of the frames (page weight).
+    **settings
+        Any key of :class:`PlaygroundConfig` for the default run, e.g.
+        ``dataset="spirals", hidden=(32,)``.
+
+    Attributes
+    ----------
+    model, last_accuracy, last_seconds
+        Of the most recent run (``last_seconds``: training and drawing time).
+    player : TrainingPlayer
+        The default run's animation.
+    image : ipywidgets.Image
+        The latest live run, drawn as one PNG.
+    """
+
+    def __init__(self, n_frames: int = 16, figsize=(6.4, 2.9), dpi: int = 72, colors: int = 40,
+                 show_regularisation: bool = True, **settings):
+        self.config = PlaygroundConfig(**settings)
+        self.figsize, self.dpi, self.colors = figsize, dpi, colors
+        c = self.config
+        style = {"description_width": "95px"}
+        wide = widgets.Layout(width="260px")
+        self.dataset = widgets.Dropdown(options=list(data.DATASETS_2D), value=c["dataset"],
+                                        description="data set", style=style, layout=wide)
+        self.hidden = widgets.Text(value=", ".join(map(str, c["hidden"])),
+                                   description="hidden units", style=style, layout=wide,
+                                   placeholder="e.g. 16, 16 (empty: none)")
+        self.activation = widgets.Dropdown(options=ACTIVATION_CHOICES, value=c["activation"],
+                                           description="activation", style=style, layout=wide)
+        self.learning_rate = widgets.FloatLogSlider(value=c["learning_rate"], base=10, min=-4,
+                                                    max=0, step=0.25, description="learning rate",
+                                                    style=style, layout=wide, readout_format=".4f")
+        self.epochs = widgets.IntSlider(value=c["epochs"], min=1, max=500, step=1,
+                                        description="epochs", style=style, layout=wide)
+        self.l2 = widgets.Dropdown(options=[0.0, 1e-4, 1e-3, 1e-2, 1e-1], value=c["l2"],
+                                   description="L2 penalty", style=style, layout=wide)
+        self.dropout = widgets.FloatSlider(value=c["dropout"], min=0.0, max=0.8, step=0.1,
+                                           description="dropout", style=style, layout=wide)
+        self.train_button = widgets.Button(description="Train", button_style="primary",
+                                           icon="play", layout=widgets.Layout(width="260px"))
+        self.status = widgets.HTML(value="")
+        self.train_button.on_click(self._on_train)
+        controls = [self.dataset, self.hidden, self.activation, self.learning_rate, self.epochs]
+        if show_regularisation:
+            controls += [self.l2, self.dropout]
+        controls += [self.train_button, self.status]
+
+        # The default run, as an animation that plays without a kernel.
+        epochs = c["epochs"]
+        record = sorted({int(round(e)) for e in np.geomspace(1, epochs, n_frames - 1)} | {0})
+        model, X, y, recorder = train_config(c, record_epochs=record)
+        losses = model.history_["loss"]
+        limits = _limits(X)
+
+        def draw(axes, snapshot):
+            epoch, snap, _ = snapshot
+            draw_run(axes, snap, X, y, losses, epochs, epoch=epoch, limits=limits)
+
+        self.player = TrainingPlayer.from_items(
+            recorder.snapshots, draw, labels=[f"epoch {s[0]}" for s in recorder.snapshots],
+            figsize=figsize, dpi=dpi, ncols=2, colors=colors)
+        self.model, self.last_accuracy, self.last_seconds = model, model.score(X, y), None
+        self.image = widgets.Image(value=self.player.frames[-1], format="png")
+        self.display = widgets.Stack([self.player, self.image], selected_index=0)
+        self._describe_run("default run (press Play)", c, self.last_accuracy)
+        header = widgets.HTML("<b>Playground</b>: choose a network, press <i>Train</i> "
+                              "(needs a live kernel; this page shows a recorded default run).")
+        super().__init__([header, widgets.HBox([widgets.VBox(controls), self.display])])
+
+    def _describe_run(self, what, config, accuracy, seconds=None):
+        timing = "" if seconds is None else f", {seconds:.2f} s"
+        hidden = ", ".join(map(str, config["hidden"])) or "none"
+        self.status.value = (f"{what}: {config['dataset']}, hidden ({hidden}), "
+                             f"{config['activation']}, training accuracy "
+                             f"<b>{accuracy:.3f}</b>{timing}")
+
+    def current_config(self) -> PlaygroundConfig:
+        """The settings shown by the controls."""
+        return PlaygroundConfig(
+            dataset=self.dataset.value, hidden=parse_hidden(self.hidden.value),
+            activation=self.activation.value, learning_rate=float(self.learning_rate.value),
+            epochs=int(self.epochs.value), l2=float(self.l2.value),
+            dropout=float(self.dropout.value), n_samples=self.config["n_samples"],
+            batch_size=self.config["batch_size"], seed=self.config["seed"])
+
+    def train(self, config: PlaygroundConfig | None = None) -> float:
+        """Train with the controls' settings (or ``config``), redraw; return the accuracy."""
+        start = time.perf_counter()
+        config = self.current_config() if config is None else config
+        model, X, y, _ = train_config(config)
+        fig, axes = plt.subplots(1, 2, figsize=self.figsize, layout="constrained")
+        draw_run(axes, model, X, y, model.history_["loss"], config["epochs"])
+        self.image.value = figure_to_png(fig, dpi=self.dpi, colors=self.colors)
+        self.display.selected_index = 1
+        self.model, self.last_accuracy = model, model.score(X, y)
+        self.last_seconds = time.perf_counter() - start
+        self._describe_run("last run", config, self.last_accuracy, self.last_seconds)
+        return self.last_accuracy
+
+    def _on_train(self, _button=None):
+        self.train_button.disabled = True
+        self.status.value = "training…"
+        try:
+            self.train()
+        except ValueError as error:  # a bad entry in a control: say so, keep the last plot
+            self.status.value = f"<span style='color:#D55E00'>{error}</span>"
+        finally:
+            self.train_button.disabled = False
+
+    @property
+    def n_bytes(self) -> int:
+        """What the recorded default run adds to a page (bytes of its frames)."""
+        return self.player.n_bytes
