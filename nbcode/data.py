@@ -119,12 +119,26 @@ def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
 
 
 def make_blobs(n_samples: int = 200, n_classes: int = 2, spread: float = 1.0,
-               seed: int | None = 0):
-    """Gaussian clusters, one per class, with centres drawn in [-4, 4]^2 (scikit-learn)."""
+               radius: float = 2.5, seed: int | None = 0):
+    """Gaussian clusters, one per class, with centres evenly spaced on a circle.
+
+    The centres are ``radius`` away from the origin (at a random rotation), so with
+    two classes they are ``2 * radius`` apart: with ``spread`` (the standard deviation
+    of each cluster) well below ``radius`` the classes are linearly separable.
+
+    Returns
+    -------
+    X : ndarray, shape (n_samples, 2)
+    y : ndarray, shape (n_samples,), labels 0..n_classes-1
+    """
     _check_common(n_samples, spread, seed)
-    X, y = _sk.make_blobs(n_samples=n_samples, centers=n_classes, cluster_std=spread,
-                          center_box=(-4.0, 4.0), random_state=seed)
-    return X.astype(np.float64), y.astype(np.int64)
+    check_positive(n_classes, "n_classes", integer=True)
+    rng = np.random.default_rng(seed)
+    angles = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(n_classes) / n_classes
+    centres = radius * np.column_stack([np.cos(angles), np.sin(angles)])
+    y = rng.permutation(np.arange(n_samples) % n_classes)
+    X = centres[y] + spread * rng.standard_normal((n_samples, 2))
+    return X, y.astype(np.int64)
 
 
 def make_classification_2d(name: str, n_samples: int = 200, noise: float | None = None,

@@ -89,7 +89,30 @@ def copy_student_editions(app, exception) -> None:
         shutil.copy2(notebook, target / notebook.name)
 
 
+def drop_thebe_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Remove sphinx-thebe's scripts: live code cells are off in this book (launch buttons
+    open Binder instead), and Sphinx 7.4 includes its inline script twice, which throws
+    "Identifier 'THEBE_JS_URL' has already been declared" on every page."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    kept, seen = [], set()
+    for script in scripts:
+        filename = getattr(script, "filename", str(script)) or ""
+        body = (getattr(script, "attributes", {}) or {}).get("body", "")
+        if "THEBE_JS_URL" in body or filename.endswith("sphinx-thebe.js"):
+            continue
+        key = (filename, body)
+        if not filename and key in seen:
+            continue
+        seen.add(key)
+        kept.append(script)
+    scripts[:] = kept  # in place: other handlers add page scripts to this same list
+
+
 def setup(app):
     app.connect("doctree-read", add_practise_box)
+    # Early: a later handler may return a template name, which ends the event.
+    app.connect("html-page-context", drop_thebe_scripts, priority=100)
     app.connect("build-finished", copy_student_editions)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

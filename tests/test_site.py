@@ -47,13 +47,10 @@ FETCHING_RELS = {
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]([^'"]+)['"]""")
 
-# Known, harmless upstream errors, matched exactly; everything else fails the tests.
-# Sphinx 7.4 duplicates inline scripts added with add_js_file(None, body=...) after
-# builder init (registry re-added as filename '' != None), and sphinx-thebe 0.3.1 adds
-# `const THEBE_JS_URL = ...` that way, so the second copy throws a SyntaxError on every
-# page. Thebe is off; nothing depends on it. Remove when the duplicate is gone.
-KNOWN_PAGE_ERRORS = {"Identifier 'THEBE_JS_URL' has already been declared"}
-KNOWN_CONSOLE_ERRORS = KNOWN_PAGE_ERRORS
+# No page may throw or log an error. (Sphinx 7.4 + sphinx-thebe duplicated an inline
+# script that threw on every page; nbcode.sphinxext drops thebe's scripts, since thebe is off.)
+KNOWN_PAGE_ERRORS: set[str] = set()
+KNOWN_CONSOLE_ERRORS: set[str] = set()
 
 
 # ----------------------------------------------------------------------------- pages
