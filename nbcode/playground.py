@@ -225,6 +225,20 @@ class Playground(widgets.VBox):
         finally:
             self.train_button.disabled = False
 
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        bundle["image/png"] = bytes(self.image.value)  # what a PDF (or any static output) shows
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self) -> str:
+        hidden = ", ".join(map(str, self.config["hidden"])) or "none"
+        return (f"Playground({self.config['dataset']}, hidden ({hidden}), "
+                f"{self.config['activation']}, {self.config['epochs']} epochs)")
+
     @property
     def n_bytes(self) -> int:
         """What the recorded default run adds to a page (bytes of its frames)."""
