@@ -1,0 +1,350 @@
+"""Helpers for the chapter on convolutional networks (chapter 5), reused by chapter 6.
+
+* :func:`make_cnn` builds the book's small digits CNN, whose second-to-last layer
+  has only ``n_features`` units (2 by default), so that the learned representation
+  can be drawn in the plane; :func:`split_cnn` and :func:`cnn_features` give access
+  to that feature layer.
+* :func:`load_photo`, :func:`to_grey`, :func:`downsample`, :func:`shift_image` and
+  :func:`equivariance_gap` support the demonstrations on a real photograph.
+* :func:`plot_filters`, :func:`plot_feature_maps`, :func:`plot_feature_space` and
+  :func:`plot_mistakes` draw what a CNN learned.
+
+Images use the layout of :mod:`nbcode.nn`: a batch is ``(n, channels, height, width)``.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.offsetbox import AnnotationBbox, OffsetImage
+
+from ._validation import as_array, check_positive
+from .nn import Activation, Conv2D, Dense, Flatten, MaxPool2D, Sequential
+from .nn.layers import _rng
+from .plots import CLASS_COLORS, plot_decision_boundary
+
+__all__ = ["make_cnn", "split_cnn", "cnn_features", "as_image_batch", "to_grey", "downsample",
+           "load_photo", "shift_image", "equivariance_gap", "plot_filters", "plot_feature_maps",
+           "plot_feature_space", "feature_limits", "plot_mistakes"]
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def make_cnn(n_classes: int = 10, channels=(8, 16), n_hidden: int = 32, n_features: int = 2,
+             image_size=(8, 8), in_channels: int = 1, kernel_size: int = 3, seed=0) -> Sequential:
+    """Build the small CNN of chapter 5 (untrained), for 8×8 grey digit images.
+
+    Layers (with the defaults; ``c1, c2 = channels``)::
+
+        Conv2D(1, c1, 3, padding=1) -> ReLU -> MaxPool2D(2)      (n, 8, 8, 8)  -> (n, 8, 4, 4)
+        Conv2D(c1, c2, 3, padding=1) -> ReLU -> MaxPool2D(2)     (n, 16, 4, 4) -> (n, 16, 2, 2)
+        Flatten -> Dense(c2 * 4, n_hidden) -> ReLU               (n, 64) -> (n, 32)
+        Dense(n_hidden, n_features)        <- the feature layer  (n, 2), no activation
+        Dense(n_features, n_classes)       <- the classifier     (n, 10), logits
+
+    The last layer is a linear (softmax) classifier of the ``n_features`` learned
+    features, so with ``n_features=2`` its decision regions can be drawn in the
+    plane of the features (:func:`plot_feature_space`). The feature layer has no
+    activation: a bounded one (tanh) saturates and traps the classes in a square.
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of output units (classes). ``n_classes=2`` still gives 2 units (softmax).
+    channels : (int, int)
+        Filters of the two convolution layers.
+    n_hidden : int
+        Units of the hidden dense layer (0: no hidden dense layer).
+    n_features : int
+        Units of the feature layer (the layer before the classifier).
+    image_size : (int, int)
+        Height and width of the input images (each pooled twice, so ≥ 4).
+    in_channels : int
+        Channels of the input images (1 for grey).
+    kernel_size : int
+        Odd kernel size of both convolutions (padding keeps the size before pooling).
+    seed : int or numpy Generator
+        Initial weights.
+
+    Returns
+    -------
+    Sequential
+        Train it with ``model.fit(X, y, ...)`` where ``X`` has shape
+        ``(n, in_channels, height, width)`` (see :func:`as_image_batch`).
+        ``model.layers[:-1]`` map images to features, ``model.layers[-1]`` is the
+        classifier (see :func:`split_cnn`).
+
+    Examples
+    --------
+    >>> model = make_cnn(seed=0)
+    >>> model.n_params
+    3424
+    """
+    check_positive(n_classes, "n_classes", integer=True)
+    check_positive(n_features, "n_features", integer=True)
+    check_positive(n_hidden, "n_hidden", integer=True, allow_zero=True)
+    check_positive(in_channels, "in_channels", integer=True)
+    check_positive(kernel_size, "kernel_size", integer=True)
+    if kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size must be odd (so that padding keeps the size); "
+                         f"received {kernel_size}.")
+    channels = tuple(channels)
+    if len(channels) != 2:
+        raise ValueError(f"channels must hold two numbers of filters, e.g. (8, 16); "
+                         f"received {channels!r}.")
+    height, width = image_size
+    if height < 4 or width < 4:
+        raise ValueError(f"image_size must be at least (4, 4) (two 2×2 poolings); "
+                         f"received {tuple(image_size)}.")
+    rng = _rng(seed)
+    pad = kernel_size // 2
+    c1, c2 = channels
+    layers = [Conv2D(in_channels, c1, kernel_size, padding=pad, seed=rng), Activation("relu"),
+              MaxPool2D(2),
+              Conv2D(c1, c2, kernel_size, padding=pad, seed=rng), Activation("relu"),
+              MaxPool2D(2), Flatten()]
+    width_flat = c2 * (height // 4) * (width // 4)
+    if n_hidden:
+        layers += [Dense(width_flat, n_hidden, seed=rng), Activation("relu")]
+        width_flat = n_hidden
+    layers += [Dense(width_flat, n_features, init="glorot", seed=rng),
+               Dense(n_features, n_classes, init="glorot", seed=rng)]
+    return Sequential(layers)
+
+
+def split_cnn(model: Sequential) -> tuple[Sequential, Sequential]:
+    """Split a model into ``(features, classifier)``: all layers but the last, and the last.
+
+    Both share the layer objects of ``model`` (no copy): training ``model`` changes
+    them, and setting ``layer.trainable = False`` on ``features``' layers freezes
+    them in ``model`` too (what chapter 6 does to reuse learned features).
+    """
+    if not isinstance(model, Sequential) or len(model.layers) < 2:
+        raise TypeError("model must be a Sequential with at least two layers, e.g. make_cnn().")
+    return Sequential(model.layers[:-1]), Sequential(model.layers[-1:])
+
+
+def cnn_features(model: Sequential, X) -> np.ndarray:
+    """The learned features of images ``X``: the output of all layers but the last.
+
+    ``X`` has shape (n, channels, height, width); the result (n, n_features).
+    """
+    X = as_array(X, "X", ndim=4)
+    out = X
+    for layer in model.layers[:-1]:
+        out = layer.forward(out, training=False)
+    return out
+
+
+def as_image_batch(images) -> np.ndarray:
+    """Add the channel axis to grey images: (n, h, w) -> (n, 1, h, w)."""
+    images = as_array(images, "images", ndim=3)
+    return images[:, None, :, :]
+
+
+# --------------------------------------------------------------------------- images
+
+
+def to_grey(rgb) -> np.ndarray:
+    """Grey levels in [0, 1] of an RGB image of shape (h, w, 3) with values 0..255.
+
+    Uses the luma weights 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601).
+    """
+    rgb = as_array(rgb, "rgb", shape=(None, None, 3))
+    return rgb @ np.array([0.299, 0.587, 0.114]) / 255.0
+
+
+def downsample(image, factor: int) -> np.ndarray:
+    """Shrink a 2-D image by averaging ``factor × factor`` blocks (edges cropped)."""
+    image = as_array(image, "image", ndim=2)
+    check_positive(factor, "factor", integer=True)
+    h, w = (image.shape[0] // factor) * factor, (image.shape[1] // factor) * factor
+    blocks = image[:h, :w].reshape(h // factor, factor, w // factor, factor)
+    return blocks.mean(axis=(1, 3))
+
+
+def load_photo(factor: int = 4, grey: bool = True) -> np.ndarray:
+    """scikit-learn's sample photograph ``china.jpg`` (shipped with the package, no download).
+
+    Returns the grey image in [0, 1] downsampled by ``factor`` (shape (427 // factor,
+    640 // factor)), or with ``grey=False`` the RGB image in [0, 1], shape (427, 640, 3).
+    """
+    from sklearn.datasets import load_sample_image
+
+    rgb = load_sample_image("china.jpg").astype(float)
+    if not grey:
+        return rgb / 255.0
+    return downsample(to_grey(rgb), factor)
+
+
+def shift_image(image, dy: int, dx: int) -> np.ndarray:
+    """Translate an image (..., h, w) by ``dy`` rows down and ``dx`` columns right.
+
+    Pixels shifted in from outside are 0; pixels shifted out are lost.
+    """
+    image = np.asarray(image, dtype=float)
+    out = np.zeros_like(image)
+    h, w = image.shape[-2:]
+    if abs(dy) >= h or abs(dx) >= w:
+        return out
+    src_rows = slice(max(0, -dy), h - max(0, dy))
+    dst_rows = slice(max(0, dy), h - max(0, -dy))
+    src_cols = slice(max(0, -dx), w - max(0, dx))
+    dst_cols = slice(max(0, dx), w - max(0, -dx))
+    out[..., dst_rows, dst_cols] = image[..., src_rows, src_cols]
+    return out
+
+
+def equivariance_gap(operation, image, dy: int, dx: int, margin: int) -> float:
+    """Largest difference between "shift then operate" and "operate then shift".
+
+    ``operation`` maps an image (h, w) to a feature map of the same size (e.g. a
+    convolution with padding). Only pixels at least ``margin`` away from every
+    border (plus the shift) are compared, since shifting loses or invents pixels
+    at the borders. A translation-equivariant operation gives 0 (up to rounding).
+    """
+    image = as_array(image, "image", ndim=2)
+    a = operation(shift_image(image, dy, dx))
+    b = shift_image(operation(image), dy, dx)
+    if a.shape != image.shape:
+        raise ValueError(f"operation must keep the image's size; it maps {image.shape} to "
+                         f"{np.shape(a)} (use padding).")
+    m_top, m_bottom = margin + max(dy, 0), margin + max(-dy, 0)
+    m_left, m_right = margin + max(dx, 0), margin + max(-dx, 0)
+    h, w = a.shape[-2:]
+    inner = (..., slice(m_top, h - m_bottom), slice(m_left, w - m_right))
+    return float(np.abs(a[inner] - b[inner]).max())
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def plot_filters(W, axes=None, titles=None, cmap: str = "RdBu_r", size: float = 0.9):
+    """Show each filter of a conv layer, ``W`` of shape (f, c, kh, kw) (channel 0 only).
+
+    A diverging colour map centred at 0 per filter: red positive, blue negative
+    weights. Returns the axes.
+    """
+    W = as_array(W, "W", ndim=4)
+    f = W.shape[0]
+    if axes is None:
+        _, axes = plt.subplots(1, f, figsize=(size * f, size + 0.3), squeeze=False)
+    axes = np.asarray(axes).ravel()
+    for k, ax in enumerate(axes):
+        ax.axis("off")
+        if k < f:
+            limit = np.abs(W[k, 0]).max() or 1.0
+            ax.imshow(W[k, 0], cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest")
+            if titles is not None:
+                ax.set_title(titles[k], fontsize=8)
+    return axes
+
+
+def plot_feature_maps(maps, axes=None, titles=None, cmap: str = "magma", size: float = 0.9):
+    """Show the channels of one example's feature maps, ``maps`` of shape (c, h, w)."""
+    maps = as_array(maps, "maps", ndim=3)
+    c = maps.shape[0]
+    if axes is None:
+        _, axes = plt.subplots(1, c, figsize=(size * c, size + 0.3), squeeze=False)
+    axes = np.asarray(axes).ravel()
+    for k, ax in enumerate(axes):
+        ax.axis("off")
+        if k < c:
+            ax.imshow(maps[k], cmap=cmap, interpolation="nearest")
+            if titles is not None:
+                ax.set_title(titles[k], fontsize=8)
+    return axes
+
+
+def feature_limits(features, quantile: float = 0.005, margin: float = 0.15):
+    """Axis limits ((x_min, x_max), (y_min, y_max)) that hold nearly all 2-D features."""
+    features = as_array(features, "features", shape=(None, 2))
+    low = np.quantile(features, quantile, axis=0)
+    high = np.quantile(features, 1 - quantile, axis=0)
+    pad = margin * np.maximum(high - low, 1e-3)
+    return tuple((float(lo), float(hi)) for lo, hi in zip(low - pad, high + pad, strict=True))
+
+
+def plot_feature_space(model: Sequential, images, y, ax=None, limits=None,
+                       thumbnails: bool = True, resolution: int = 60, size: float = 8,
+                       zoom: float = 2.0):
+    """Decision regions of a CNN's classifier in the plane of its 2 learned features.
+
+    Parameters
+    ----------
+    model : Sequential
+        A classifier whose last layer is ``Dense(2, n_classes)`` (as :func:`make_cnn`).
+    images : array, shape (n, 1, h, w)
+        Images placed at their features (coloured points, class colours of the book).
+    y : array, shape (n,)
+    limits : ((x_min, x_max), (y_min, y_max)), optional
+        Default: :func:`feature_limits` of the images' features.
+    thumbnails : bool
+        Draw, for each class, the image whose features are closest to the class's
+        median features, framed in the class colour.
+    """
+    images = as_array(images, "images", ndim=4)
+    features = cnn_features(model, images)
+    if features.shape[1] != 2:
+        raise ValueError(f"the feature layer must have 2 units to be drawn; it has "
+                         f"{features.shape[1]}.")
+    head = model.layers[-1]
+    ax = ax or plt.gca()
+    limits = limits or feature_limits(features)
+
+    def proba(points):
+        logits = head.forward(points)
+        logits = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    plot_decision_boundary(proba, features, y, ax=ax, limits=limits, resolution=resolution,
+                           show_data=False)
+    y = np.asarray(y)
+    colors = np.array(CLASS_COLORS)[y % 10]
+    ax.scatter(features[:, 0], features[:, 1], s=size, c=colors, edgecolors="black",
+               linewidths=0.25)
+    for label in np.unique(y) if thumbnails else []:
+        members = np.flatnonzero(y == label)
+        centre = np.median(features[members], axis=0)
+        i = members[np.argmin(np.sum((features[members] - centre) ** 2, axis=1))]
+        box = OffsetImage(images[i, 0], cmap="gray_r", zoom=zoom, interpolation="nearest")
+        ax.add_artist(AnnotationBbox(box, features[i], frameon=True, pad=0.05,
+                                     bboxprops={"edgecolor": CLASS_COLORS[y[i] % 10],
+                                                "linewidth": 1.2}))
+    ax.set_xlim(limits[0])
+    ax.set_ylim(limits[1])
+    ax.set_xlabel("feature 1")
+    ax.set_ylabel("feature 2")
+    return ax
+
+
+def plot_mistakes(images, y_true, y_pred, ax=None, n_columns: int = 6, n_rows: int = 4,
+                  gap: int = 1):
+    """The misclassified images as one mosaic, each labelled "true→predicted".
+
+    ``images`` has shape (n, h, w) or (n, 1, h, w). At most ``n_columns × n_rows``
+    mistakes are shown, in the order of ``images``.
+    """
+    images = as_array(images, "images", ndim=(3, 4))
+    if images.ndim == 4:
+        images = images[:, 0]
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    wrong = np.flatnonzero(y_true != y_pred)
+    shown = wrong[: n_columns * n_rows]
+    h, w = images.shape[1:]
+    mosaic = np.full((n_rows * (h + gap + 3), n_columns * (w + gap)), np.nan)
+    ax = ax or plt.gca()
+    for k, i in enumerate(shown):
+        r, c = divmod(k, n_columns)
+        top, left = r * (h + gap + 3) + 3, c * (w + gap)
+        mosaic[top:top + h, left:left + w] = images[i]
+        ax.text(left + w / 2 - 0.5, top - 0.6, f"{y_true[i]}→{y_pred[i]}", ha="center",
+                va="bottom", fontsize=7, color="#333333")
+    cmap = plt.get_cmap("gray_r").with_extremes(bad="white")
+    ax.imshow(mosaic, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    ax.set_title(f"{len(wrong)} mistakes of {len(y_true)}"
+                 + (f" (first {len(shown)})" if len(wrong) > len(shown) else ""), fontsize=9)
+    ax.axis("off")
+    return ax
