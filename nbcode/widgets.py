@@ -88,8 +88,8 @@ class TrainingPlayer(widgets.VBox):
             labels = [f"{i}: {label}" for i, label in enumerate(labels)]
         self.slider = widgets.SelectionSlider(options=labels, index=0, continuous_update=True,
                                               layout=widgets.Layout(width="60%"))
-        widgets.jslink((self.play, "value"), (self.slider, "index"))
-        widgets.jslink((self.slider, "index"), (self.stack, "selected_index"))
+        self.links = (widgets.jslink((self.play, "value"), (self.slider, "index")),
+                      widgets.jslink((self.slider, "index"), (self.stack, "selected_index")))
         children = [widgets.HBox([self.play, self.slider])]
         if title:
             children.insert(0, widgets.HTML(f"<b>{title}</b>"))
