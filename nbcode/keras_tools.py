@@ -1,0 +1,363 @@
+"""Keras helpers for chapter 7: callbacks that feed the book's widgets, and the book's models.
+
+* :class:`BoundaryRecorder` (alias :data:`PlayerCallback`): a Keras callback that keeps
+  snapshots ``(epoch, snapshot, loss)`` during ``model.fit``, in the format of
+  :class:`nbcode.train.Recorder`; each snapshot has a ``predict_proba`` computed with
+  the weights of that epoch, so :func:`nbcode.plots.plot_decision_boundary` and
+  :class:`nbcode.widgets.TrainingPlayer` can show the boundary moving.
+* :class:`ProgressLog`: a progress report that reads the same live and on the static
+  site: one line every few epochs, rounded numbers, no timings (so nbval can compare it).
+* :func:`mlp`, :func:`cnn`, :func:`from_nbcode`: the book's architectures in Keras,
+  :func:`classifier_loss` the matching loss and accuracy for logit outputs.
+
+Importing this module selects the JAX backend unless ``KERAS_BACKEND`` is already set
+(the backend is fixed when Keras is first imported).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+from collections.abc import Callable, Iterable, Sequence  # noqa: E402
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ._validation import check_positive  # noqa: E402
+
+__all__ = ["KerasSnapshot", "BoundaryRecorder", "PlayerCallback", "ProgressLog", "mlp", "cnn",
+           "from_nbcode", "classifier_loss", "output_is_logits"]
+
+
+def output_is_logits(model) -> bool:
+    """True if the model's last layer has no sigmoid/softmax (its outputs are logits)."""
+    last = model.layers[-1] if model.layers else None
+    activation = getattr(last, "activation", None)
+    if isinstance(last, keras.layers.Activation) or activation is not None:
+        name = getattr(activation, "__name__", str(activation))
+        return name not in ("sigmoid", "softmax")
+    return True
+
+
+def _probabilities(out: np.ndarray, from_logits: bool) -> np.ndarray:
+    """(n, k) network outputs -> (n, n_classes) probabilities, nbcode's convention."""
+    out = np.asarray(out, dtype=np.float64)
+    if out.ndim == 1:
+        out = out[:, None]
+    if out.shape[1] == 1:
+        o = out[:, 0]
+        p = 0.5 * (1.0 + np.tanh(0.5 * o)) if from_logits else o  # stable sigmoid
+        return np.column_stack([1.0 - p, p])
+    if from_logits:
+        out = np.exp(out - out.max(axis=1, keepdims=True))
+        out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+class KerasSnapshot:
+    """The state of a Keras model at one moment, usable as a classifier.
+
+    It stores copies of the model's variables (numpy arrays) and computes outputs
+    with ``model.stateless_call``, so the live model is never modified.
+
+    Parameters
+    ----------
+    model : keras.Model
+    from_logits : bool or None
+        Whether the outputs are logits; None guesses from the last layer.
+    """
+
+    def __init__(self, model, from_logits: bool | None = None):
+        self.model = model
+        self.from_logits = output_is_logits(model) if from_logits is None else from_logits
+        self.trainable = [np.array(v.value) for v in model.trainable_variables]
+        self.non_trainable = [np.array(v.value) for v in model.non_trainable_variables]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """The trainable variables, in the order of ``model.trainable_variables``."""
+        return [w.copy() for w in self.trainable]
+
+    def output(self, X) -> np.ndarray:
+        """The network's output for ``X`` (shape (n, ...) as the model expects)."""
+        X = np.asarray(X, dtype="float32")
+        out, _ = self.model.stateless_call(self.trainable, self.non_trainable, X, training=False)
+        return np.asarray(out)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, shape (n, n_classes) (two columns for one output unit)."""
+        return _probabilities(self.output(X), self.from_logits)
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class index, shape (n,)."""
+        return self.predict_proba(X).argmax(axis=1)
+
+    def __repr__(self) -> str:
+        n = sum(int(w.size) for w in self.trainable)
+        return f"KerasSnapshot({self.model.name}, {n:,} trainable parameters)"
+
+
+class BoundaryRecorder(keras.callbacks.Callback):
+    """Keras callback that keeps snapshots of the model for :class:`~nbcode.widgets.TrainingPlayer`.
+
+    Parameters
+    ----------
+    epochs : iterable of int, optional
+        Epochs after which to keep a snapshot; 0 is the state before training.
+        Default: every epoch (and 0).
+    from_logits : bool or None
+        Whether the model outputs logits (None: guessed from the last layer).
+    snapshot : callable, optional
+        ``snapshot(model) -> object`` to keep instead of a :class:`KerasSnapshot`
+        (e.g. ``lambda m: m.get_weights()``).
+
+    Attributes
+    ----------
+    snapshots : list of (epoch, snapshot, loss)
+        Like :class:`nbcode.train.Recorder`. The loss is Keras' training loss of that
+        epoch (the mean over its mini-batches); NaN for epoch 0.
+    """
+
+    def __init__(self, epochs: Iterable[int] | None = None, from_logits: bool | None = None,
+                 snapshot: Callable | None = None):
+        super().__init__()
+        self.epochs = None if epochs is None else {int(e) for e in epochs}
+        self.from_logits = from_logits
+        self.snapshot = snapshot
+        self.snapshots: list[tuple[int, object, float]] = []
+        self._offset = 0
+
+    def _wanted(self, epoch: int) -> bool:
+        return self.epochs is None or epoch in self.epochs
+
+    def record(self, epoch: int, loss: float = float("nan")) -> None:
+        """Keep a snapshot of the model now, labelled ``epoch``."""
+        state = (self.snapshot(self.model) if self.snapshot is not None
+                 else KerasSnapshot(self.model, self.from_logits))
+        self.snapshots.append((int(epoch), state, float(loss)))
+
+    def on_train_begin(self, logs=None):
+        # A second fit() continues the epoch count instead of restarting at 0.
+        self._offset = self.snapshots[-1][0] if self.snapshots else 0
+        if not self.snapshots and self._wanted(0):
+            self.record(0)
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = self._offset + epoch + 1
+        if self._wanted(done):
+            self.record(done, (logs or {}).get("loss", float("nan")))
+
+    def __len__(self) -> int:
+        return len(self.snapshots)
+
+    def player(self, X, y, limits=None, resolution: int = 50, title: str | None = None,
+               figsize=(3.0, 2.8), **kwargs):
+        """A :class:`~nbcode.widgets.TrainingPlayer` of the decision boundary, one frame per snapshot.
+
+        ``X`` (n, 2) and ``y`` (n,) are drawn on every frame; ``limits`` fixes the axes.
+        """
+        from .plots import plot_decision_boundary
+        from .widgets import TrainingPlayer
+
+        if not self.snapshots:
+            raise ValueError("no snapshots yet: pass the recorder to model.fit(callbacks=[...]).")
+
+        def draw(ax, item):
+            epoch, state, loss = item
+            plot_decision_boundary(state, X, y, ax=ax, limits=limits, resolution=resolution,
+                                   size=8)
+            text = "" if np.isnan(loss) else f", loss {loss:.3g}"
+            ax.set_title(f"epoch {epoch}{text}", fontsize=9)
+
+        labels = [f"epoch {e}" for e, *_ in self.snapshots]
+        return TrainingPlayer.from_items(self.snapshots, draw, labels=labels, figsize=figsize,
+                                         title=title, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"BoundaryRecorder({len(self.snapshots)} snapshots)"
+
+
+#: Another name for :class:`BoundaryRecorder`: the callback that feeds a TrainingPlayer.
+PlayerCallback = BoundaryRecorder
+
+
+def _format_number(value) -> str:
+    value = float(value)
+    if not np.isfinite(value):
+        return str(value)
+    return f"{value:.3g}"
+
+
+class ProgressLog(keras.callbacks.Callback):
+    """A progress report that reads well live and on a static page: one line every few epochs.
+
+    Use it with ``verbose=0``. Lines look like
+    ``epoch  50/200  loss 0.231  accuracy 0.917  val_loss 0.262``: numbers have three
+    significant digits and there are no timings, so re-executing a notebook reproduces
+    them (nbval compares them).
+
+    Parameters
+    ----------
+    every : int
+        Print after every ``every``-th epoch, and after the last one.
+    metrics : sequence of str, optional
+        Which logs to print (default: all, in Keras' order).
+    print_fn : callable
+        Where lines go (default ``print``); every line is also kept in ``lines``.
+    """
+
+    def __init__(self, every: int = 10, metrics: Sequence[str] | None = None,
+                 print_fn: Callable[[str], None] = print):
+        super().__init__()
+        self.every = check_positive(every, "every", integer=True)
+        self.metrics = None if metrics is None else list(metrics)
+        self.print_fn = print_fn
+        self.lines: list[str] = []
+        self._last_printed = None
+        self._last_line = None
+
+    def _line(self, epoch: int, logs: dict) -> str:
+        total = (self.params or {}).get("epochs")
+        width = len(str(total)) if total else 4
+        head = f"epoch {epoch:>{width}}" + (f"/{total}" if total else "")
+        if self.metrics is not None:
+            names = self.metrics
+        else:  # the loss first, then training metrics, then validation ones
+            names = sorted(logs, key=lambda k: (k.startswith("val_"), k not in ("loss", "val_loss")))
+        parts = [f"{name} {_format_number(logs[name])}" for name in names if name in logs]
+        return "  ".join([head, *parts])
+
+    def _emit(self, line: str) -> None:
+        self.lines.append(line)
+        self.print_fn(line)
+
+    def on_train_begin(self, logs=None):
+        self._last_printed, self._last_line = None, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        line = self._line(done, logs or {})
+        self._last_line = (done, line)
+        total = (self.params or {}).get("epochs")
+        if done % self.every == 0 or done == total:
+            self._emit(line)
+            self._last_printed = done
+
+    def on_train_end(self, logs=None):
+        stopped = self.model is not None and getattr(self.model, "stop_training", False)
+        if self._last_line is not None and self._last_line[0] != self._last_printed:
+            self._emit(self._last_line[1])
+        if stopped and self._last_line is not None:
+            self._emit(f"stopped after epoch {self._last_line[0]}")
+
+
+# --------------------------------------------------------------------------- models
+
+
+def classifier_loss(n_outputs: int):
+    """Loss and accuracy metric for a classifier whose outputs are logits.
+
+    One output unit: binary cross-entropy on the logit, accuracy with threshold 0
+    (the logit is 0 where the probability is 1/2). ``k >= 2`` units: softmax
+    cross-entropy with integer labels.
+
+    Returns
+    -------
+    (loss, metric) : a keras loss and a keras metric
+    """
+    check_positive(n_outputs, "n_outputs", integer=True)
+    if n_outputs == 1:
+        return (keras.losses.BinaryCrossentropy(from_logits=True),
+                keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0))
+    return (keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            keras.metrics.SparseCategoricalAccuracy(name="accuracy"))
+
+
+def mlp(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation: str = "relu",
+        dropout: float = 0.0, l2: float = 0.0, seed: int = 0, name: str = "mlp"):
+    """The Keras twin of :func:`nbcode.nn.MLP`: ``Dense -> activation [-> Dropout]`` per layer.
+
+    Two classes give one output unit (a logit), ``k > 2`` classes ``k`` logits, as in
+    :func:`nbcode.nn.MLP`. ``l2`` is nbcode's penalty ``l2/2 * sum w^2``: Keras'
+    ``L2(factor)`` adds ``factor * sum w^2``, so the layers get ``factor = l2 / 2``.
+
+    Returns
+    -------
+    keras.Sequential, input shape (n_inputs,), output shape (n_outputs or 1,)
+    """
+    check_positive(n_inputs, "n_inputs", integer=True)
+    check_positive(n_outputs, "n_outputs", integer=True)
+    hidden = (hidden,) if isinstance(hidden, int) else tuple(hidden)
+    regularizer = keras.regularizers.L2(l2 / 2) if l2 else None
+    layers = [keras.Input((n_inputs,))]
+    for k, n_hidden in enumerate(hidden):
+        layers.append(keras.layers.Dense(
+            n_hidden, activation=activation, kernel_regularizer=regularizer,
+            kernel_initializer=keras.initializers.HeNormal(seed=seed + k), name=f"hidden_{k + 1}"))
+        if dropout:
+            layers.append(keras.layers.Dropout(dropout, seed=seed + 100 + k,
+                                               name=f"dropout_{k + 1}"))
+    layers.append(keras.layers.Dense(
+        1 if n_outputs <= 2 else n_outputs, kernel_regularizer=regularizer,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 50), name="logits"))
+    return keras.Sequential(layers, name=name)
+
+
+def cnn(input_shape=(8, 8, 1), filters: int = 8, n_hidden: int = 32, n_classes: int = 10,
+        dropout: float = 0.0, seed: int = 0, name: str = "cnn"):
+    """The book's small CNN for 8x8 digits, with the functional API.
+
+    ``Conv2D(filters, 3, padding="same") -> ReLU -> MaxPooling2D(2) -> Flatten`` form the
+    block named ``"features"`` (a :class:`keras.Model` reused for transfer learning),
+    then ``Dense(n_hidden, relu) [-> Dropout] -> Dense(n_classes)`` (logits).
+    Inputs are channels-last, shape (n, 8, 8, 1), Keras' default (nbcode uses (n, 1, 8, 8)).
+    """
+    inputs = keras.Input(input_shape, name="image")
+    x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu",
+                            kernel_initializer=keras.initializers.HeNormal(seed=seed))(inputs)
+    x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Flatten()(x)
+    features = keras.Model(inputs, x, name="features")
+    h = keras.layers.Dense(n_hidden, activation="relu", name="hidden",
+                           kernel_initializer=keras.initializers.HeNormal(seed=seed + 1))(x)
+    if dropout:
+        h = keras.layers.Dropout(dropout, seed=seed + 2)(h)
+    outputs = keras.layers.Dense(n_classes, name="logits",
+                                 kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 3))(h)
+    model = keras.Model(inputs, outputs, name=name)
+    model.features = features
+    return model
+
+
+def from_nbcode(model, name: str = "from_nbcode"):
+    """A Keras copy of an nbcode :class:`~nbcode.nn.Sequential` of Dense/Activation/Dropout layers.
+
+    The Keras layers get the same weights (``W`` (n_in, n_out) is Keras' ``kernel``, ``b``
+    its ``bias``), so both networks start from the same point and can be compared step
+    by step. Keras computes in float32, nbcode in float64.
+    """
+    from .nn import Activation, Dense, Dropout
+
+    layers = list(getattr(model, "layers", []))
+    if not layers or not isinstance(layers[0], Dense):
+        raise ValueError("model must be an nbcode Sequential whose first layer is Dense "
+                         "(e.g. nbcode.nn.MLP(2, (64, 64))).")
+    out = [keras.Input((layers[0].n_in,))]
+    weights = []
+    for index, layer in enumerate(layers):
+        if isinstance(layer, Dense):
+            out.append(keras.layers.Dense(layer.params["W"].shape[1], name=f"dense_{index}"))
+            weights.append((len(out) - 1, [layer.params["W"], layer.params["b"]]))
+        elif isinstance(layer, Activation):
+            out.append(keras.layers.Activation(layer.name, name=f"activation_{index}"))
+        elif isinstance(layer, Dropout):
+            out.append(keras.layers.Dropout(layer.rate, name=f"dropout_{index}"))
+        else:
+            raise ValueError(f"layer {index} is a {type(layer).__name__}: from_nbcode copies "
+                             "Dense, Activation and Dropout layers only.")
+    twin = keras.Sequential(out, name=name)
+    for position, values in weights:
+        # out[0] is the Input, so the layer at out[position] is twin.layers[position - 1]
+        twin.layers[position - 1].set_weights([np.asarray(v, dtype="float32") for v in values])
+    return twin

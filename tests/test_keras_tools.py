@@ -1,0 +1,161 @@
+"""Tests of nbcode.keras_tools: the Keras callbacks and the book's architectures in Keras."""
+
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+keras = pytest.importorskip("keras")
+
+from nbcode import data, keras_tools, nn  # noqa: E402
+from nbcode.keras_tools import BoundaryRecorder, KerasSnapshot, PlayerCallback, ProgressLog  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return data.make_moons(n_samples=64, noise=0.2, seed=0)
+
+
+def _compiled_twin(n_outputs=2, seed=0, learning_rate=0.5):
+    numpy_model = nn.MLP(2, (8,), n_outputs=n_outputs, seed=seed)
+    twin = keras_tools.from_nbcode(numpy_model)
+    loss, metric = keras_tools.classifier_loss(1 if n_outputs <= 2 else n_outputs)
+    twin.compile(optimizer=keras.optimizers.SGD(learning_rate), loss=loss, metrics=[metric])
+    return numpy_model, twin
+
+
+def test_from_nbcode_copies_weights_and_outputs(moons):
+    X, _ = moons
+    numpy_model, twin = _compiled_twin()
+    out = np.asarray(twin(X.astype("float32")))[:, 0]
+    np.testing.assert_allclose(out, numpy_model.decision_function(X), atol=1e-5)
+
+
+def test_from_nbcode_same_training_path(moons):
+    X, y = moons
+    numpy_model, twin = _compiled_twin()
+    keras_losses = twin.fit(X, y, epochs=5, batch_size=len(X), shuffle=False, verbose=0).history["loss"]
+    numpy_model.fit(X, y, epochs=5, batch_size=None, optimizer=nn.SGD(0.5))
+    np.testing.assert_allclose(keras_losses, numpy_model.history_["loss"][1:], rtol=1e-4)
+
+
+def test_from_nbcode_rejects_conv():
+    model = nn.Sequential([nn.Conv2D(1, 2, 3), nn.Flatten()])
+    with pytest.raises(ValueError, match="first layer is Dense"):
+        keras_tools.from_nbcode(model)
+
+
+def test_boundary_recorder_snapshots(moons):
+    X, y = moons
+    _, twin = _compiled_twin()
+    recorder = BoundaryRecorder(epochs=[0, 1, 3])
+    twin.fit(X, y, epochs=3, batch_size=16, verbose=0, callbacks=[recorder])
+    assert [e for e, *_ in recorder.snapshots] == [0, 1, 3]
+    assert np.isnan(recorder.snapshots[0][2]) and np.isfinite(recorder.snapshots[2][2])
+    first, last = recorder.snapshots[0][1], recorder.snapshots[-1][1]
+    assert isinstance(first, KerasSnapshot)
+    proba = last.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    # The last snapshot is the trained model; the first differs from it.
+    np.testing.assert_allclose(proba[:, 1], np.asarray(keras.ops.sigmoid(twin(X)))[:, 0], atol=1e-5)
+    assert not np.allclose(first.predict_proba(X), proba)
+    assert PlayerCallback is BoundaryRecorder
+
+
+def test_boundary_recorder_continues_epoch_count(moons):
+    X, y = moons
+    _, twin = _compiled_twin()
+    recorder = BoundaryRecorder()
+    twin.fit(X, y, epochs=2, batch_size=32, verbose=0, callbacks=[recorder])
+    twin.fit(X, y, epochs=2, batch_size=32, verbose=0, callbacks=[recorder])
+    assert [e for e, *_ in recorder.snapshots] == [0, 1, 2, 3, 4]
+
+
+def test_boundary_recorder_player(moons):
+    X, y = moons
+    _, twin = _compiled_twin()
+    recorder = BoundaryRecorder(epochs=[0, 2])
+    twin.fit(X, y, epochs=2, batch_size=32, verbose=0, callbacks=[recorder])
+    player = recorder.player(X, y, resolution=20)
+    assert len(player.frames) == 2 and player.labels == ["epoch 0", "epoch 2"]
+    with pytest.raises(ValueError, match="no snapshots"):
+        BoundaryRecorder().player(X, y)
+
+
+def test_snapshot_multiclass_probabilities():
+    X, y = data.make_spirals(n_samples=30, n_classes=3, seed=0)
+    _, twin = _compiled_twin(n_outputs=3)
+    proba = KerasSnapshot(twin).predict_proba(X)
+    assert proba.shape == (30, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    assert KerasSnapshot(twin).predict(X).shape == (30,)
+
+
+def test_output_is_logits():
+    with_sigmoid = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    plain = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    assert not keras_tools.output_is_logits(with_sigmoid)
+    assert keras_tools.output_is_logits(plain)
+
+
+def test_progress_log_lines_are_deterministic(moons):
+    X, y = moons
+    lines = []
+    _, twin = _compiled_twin()
+    log = ProgressLog(every=2, print_fn=lines.append)
+    twin.fit(X, y, epochs=5, batch_size=32, verbose=0, callbacks=[log])
+    assert [line.split()[1] for line in lines] == ["2/5", "4/5", "5/5"]
+    assert lines[0].split()[2] == "loss"              # the loss comes first
+    assert "accuracy" in lines[0] and "s/step" not in lines[0]
+    assert log.lines == lines
+
+
+def test_progress_log_reports_early_stop(moons):
+    X, y = moons
+    lines = []
+    _, twin = _compiled_twin()
+    stop = keras.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=10.0)
+    twin.fit(X, y, epochs=50, batch_size=32, verbose=0,
+             callbacks=[stop, ProgressLog(every=100, metrics=["loss"], print_fn=lines.append)])
+    assert lines[-1].startswith("stopped after epoch")
+    assert lines[0].split() == ["epoch", lines[0].split()[1], "loss", lines[0].split()[3]]
+
+
+def test_progress_log_validates_every():
+    with pytest.raises(ValueError):
+        ProgressLog(every=0)
+
+
+def test_mlp_matches_nbcode_parameter_count():
+    keras_model = keras_tools.mlp(2, (64, 64), n_outputs=3)
+    assert keras_model.count_params() == nn.MLP(2, (64, 64), n_outputs=3).n_params
+    assert keras_tools.mlp(2, (16,), n_outputs=2).output_shape == (None, 1)
+    with_dropout = keras_tools.mlp(2, (16, 16), n_outputs=2, dropout=0.5)
+    assert sum(isinstance(layer, keras.layers.Dropout) for layer in with_dropout.layers) == 2
+
+
+def test_mlp_l2_is_half_lambda():
+    lam = 0.02
+    model = keras_tools.mlp(2, (8,), n_outputs=3, l2=lam, seed=0)
+    kernels = [layer.kernel.numpy() for layer in model.layers]
+    expected = lam / 2 * sum(float(np.sum(w ** 2)) for w in kernels)
+    assert float(sum(model.losses)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_cnn_shapes_and_features():
+    model = keras_tools.cnn(input_shape=(8, 8, 1), filters=8, n_hidden=32, n_classes=10)
+    assert model.output_shape == (None, 10)
+    assert model.features.output_shape == (None, 128)
+    expected = (9 + 1) * 8 + (128 + 1) * 32 + (32 + 1) * 10
+    assert model.count_params() == expected
+
+
+def test_classifier_loss():
+    loss, metric = keras_tools.classifier_loss(1)
+    assert isinstance(loss, keras.losses.BinaryCrossentropy)
+    metric.update_state(np.array([[1.0], [0.0]]), np.array([[0.2], [-0.1]]))  # logits
+    assert float(metric.result()) == 1.0
+    loss, _ = keras_tools.classifier_loss(3)
+    assert isinstance(loss, keras.losses.SparseCategoricalCrossentropy)
