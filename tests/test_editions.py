@@ -106,4 +106,4 @@ def _texts(output):
     if output.get("output_type") == "stream":
         return [line for line in output.get("text", "").splitlines()]
     text = output.get("data", {}).get("text/plain", "")
-    return [line.strip("'\"") for line in text.splitlines()]
+    return [" ".join(text.strip("'\"").split())]  # a verdict, wrapped over several lines

@@ -7,6 +7,7 @@ diagnoses the usual mistakes. Messages are plain sentences for students.
 
 from __future__ import annotations
 
+import textwrap
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,9 +32,11 @@ class CheckResult:
     def __bool__(self) -> bool:
         return self.passed
 
-    def text(self) -> str:
+    def text(self, width: int = 88) -> str:
+        """The verdict as one paragraph, wrapped to ``width`` characters."""
         mark = "✓" if self.passed else ("…" if self.not_done else "✗")
-        return f"{mark} {self.exercise}: {self.message}"
+        return textwrap.fill(f"{mark} {self.exercise}: {self.message}", width=width,
+                             subsequent_indent="  ", break_long_words=False)
 
     def __repr__(self) -> str:
         return self.text()
