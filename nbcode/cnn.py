@@ -19,13 +19,13 @@ import numpy as np
 from matplotlib.offsetbox import AnnotationBbox, OffsetImage
 
 from ._validation import as_array, check_positive
-from .nn import Activation, Conv2D, Dense, Flatten, MaxPool2D, Sequential
+from .nn import Activation, Conv2D, Dense, Flatten, MaxPool2D, Sequential, conv2d_forward, conv_output_size
 from .nn.layers import _rng
 from .plots import CLASS_COLORS, plot_decision_boundary
 
 __all__ = ["make_cnn", "split_cnn", "cnn_features", "as_image_batch", "to_grey", "downsample",
            "load_photo", "shift_image", "equivariance_gap", "plot_filters", "plot_feature_maps",
-           "plot_feature_space", "feature_limits", "plot_mistakes"]
+           "plot_feature_space", "feature_limits", "plot_mistakes", "kernel_explorer"]
 
 
 # --------------------------------------------------------------------------- the model
@@ -348,3 +348,67 @@ def plot_mistakes(images, y_true, y_pred, ax=None, n_columns: int = 6, n_rows: i
                  + (f" (first {len(shown)})" if len(wrong) > len(shown) else ""), fontsize=9)
     ax.axis("off")
     return ax
+
+
+# --------------------------------------------------------------------------- live widget
+
+
+def kernel_explorer(image, kernels: dict, figsize=(6.4, 2.3), dpi: int = 72):
+    """A live-kernel control: pick a kernel, a padding and a stride; see the feature map.
+
+    Parameters
+    ----------
+    image : array, shape (h, w)
+        A grey image (e.g. :func:`load_photo`).
+    kernels : dict of str -> array (k_h, k_w)
+        The kernels offered (e.g. Sobel, blur).
+    figsize, dpi :
+        Size of the picture (a PNG with a 64-colour palette, to keep pages light).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        A dropdown and two sliders above an ``ipywidgets.Image`` that shows the input
+        and the feature map (computed with :func:`nbcode.nn.conv2d_forward`), titled
+        with its size. The default setting is drawn at once, so a saved page shows
+        it even without a kernel; changing a control needs a running kernel. The
+        input is cropped by a few pixels when the stride does not tile it (nbcode's
+        convolution refuses leftover pixels).
+    """
+    import ipywidgets as widgets
+
+    from .plots import figure_to_png
+
+    image = as_array(image, "image", ndim=2)
+    if not kernels:
+        raise ValueError("kernels must name at least one kernel, e.g. "
+                         "{'blur': np.ones((3, 3)) / 9}.")
+    choice = widgets.Dropdown(options=list(kernels), description="kernel")
+    padding = widgets.IntSlider(value=1, min=0, max=3, description="padding")
+    stride = widgets.IntSlider(value=1, min=1, max=4, description="stride")
+    picture = widgets.Image(format="png")
+
+    def redraw(_=None):
+        W = np.asarray(kernels[choice.value], dtype=float)
+        P, s = padding.value, stride.value
+        crop = [n - (n + 2 * P - k) % s for n, k in zip(image.shape, W.shape, strict=True)]
+        x = image[:crop[0], :crop[1]][None, None]
+        z = conv2d_forward(x, W[None, None], np.zeros(1), s, P)[0][0, 0]
+        size = [conv_output_size(n, k, P, s) for n, k in zip(crop, W.shape, strict=True)]
+        fig, axes = plt.subplots(1, 2, figsize=figsize, layout="constrained")
+        axes[0].imshow(image, cmap="gray")
+        axes[0].set_title(f"input {image.shape[0]} × {image.shape[1]}", fontsize=9)
+        limit = np.abs(z).max() or 1.0
+        signed = z.min() < 0
+        axes[1].imshow(z, cmap="RdBu_r" if signed else "gray",
+                       vmin=-limit if signed else None, vmax=limit if signed else None)
+        axes[1].set_title(f"{choice.value}, padding {P}, stride {s}: {size[0]} × {size[1]}",
+                          fontsize=9)
+        for ax in axes:
+            ax.axis("off")
+        picture.value = figure_to_png(fig, dpi=dpi, colors=64)
+
+    for control in (choice, padding, stride):
+        control.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([choice, padding, stride]), picture])

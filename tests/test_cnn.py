@@ -98,3 +98,19 @@ def test_plots_run():
     plt.close("all")
     with pytest.raises(ValueError, match="2 units"):
         cnn.plot_feature_space(cnn.make_cnn(n_features=3), X, y)
+
+
+def test_kernel_explorer_draws_and_reacts():
+    image = np.random.default_rng(0).random((21, 30))
+    box = cnn.kernel_explorer(image, {"blur": np.ones((3, 3)) / 9, "edge": np.array([[-1, 1]])})
+    choice, padding, stride = box.children[0].children
+    picture = box.children[1]
+    first = picture.value
+    assert first[:4] == b"\x89PNG"
+    stride.value = 4                       # 21 + 2 - 3 = 20 is a multiple of 4; 30 is not
+    choice.value = "edge"
+    padding.value = 0
+    assert picture.value != first
+    plt.close("all")
+    with pytest.raises(ValueError, match="kernels"):
+        cnn.kernel_explorer(image, {})
