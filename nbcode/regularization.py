@@ -1,0 +1,228 @@
+"""Helpers for chapter 4 (regularisation): penalised losses, weight statistics, paths.
+
+The training itself is :meth:`nbcode.nn.Sequential.fit` (``l2=``, ``l1=``, Dropout
+layers, ``validation_data=``, :class:`nbcode.train.EarlyStopping`). This module holds
+what the chapter computes *around* training: the penalised loss and its gradient for a
+gradient check, the soft-thresholding step, a subgradient-L1 callback to compare with
+nbcode's proximal L1, a regularisation path, weight histograms and the comparison table.
+
+Conventions (those of ``Sequential.fit``): binary classifiers with one output unit and
+labels in {0, 1}; the penalty is ``l2/2 sum w^2 + l1 sum |w|`` over the weights ``W`` of
+Dense/Conv2D layers, never over biases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ._validation import as_array, check_positive
+from .nn import Sequential
+from .nn.losses import binary_cross_entropy_with_logits
+from .plots import CLASS_COLORS
+
+__all__ = ["penalized_weights", "flat_weights", "penalty", "penalized_loss",
+           "penalized_gradient", "numerical_gradient_entries", "soft_threshold",
+           "SubgradientL1", "regularization_path", "plot_weight_histograms",
+           "accuracy_table"]
+
+
+def _check_model(model) -> Sequential:
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be an nbcode.nn.Sequential (e.g. MLP(...)); "
+                        f"received {type(model).__name__}.")
+    return model
+
+
+def penalized_weights(model) -> list[np.ndarray]:
+    """The arrays the penalties act on (``W`` of each Dense layer), live, not copies."""
+    _check_model(model)
+    return [layer.params[key] for layer in model.layers for key in layer.penalized
+            if key in layer.params]
+
+
+def flat_weights(model) -> np.ndarray:
+    """All penalised weights of ``model`` in one vector, shape (n_weights,)."""
+    return np.concatenate([w.ravel() for w in penalized_weights(model)])
+
+
+def penalty(model, l2: float = 0.0, l1: float = 0.0) -> float:
+    """``l2/2 sum w^2 + l1 sum |w|`` over the penalised weights (biases excluded)."""
+    w = flat_weights(model)
+    return float(0.5 * l2 * np.dot(w, w) + l1 * np.abs(w).sum())
+
+
+def _binary_targets(model, X, y):
+    X = as_array(X, "X", ndim=2)
+    y = np.asarray(y, dtype=float).reshape(-1, 1)
+    if len(y) != len(X):
+        raise ValueError(f"X and y must have the same length; received {len(X)} and {len(y)}.")
+    if not np.isin(y, [0.0, 1.0]).all():
+        raise ValueError("y must hold labels 0 and 1 (binary classification).")
+    return X, y
+
+
+def penalized_loss(model, X, y, l2: float = 0.0, l1: float = 0.0) -> float:
+    """Mean binary cross-entropy of ``model`` on (X, y) plus the penalty (dropout off).
+
+    ``X`` has shape (n, n_features), ``y`` shape (n,) with labels 0/1; the model has
+    one output unit (a logit).
+    """
+    X, y = _binary_targets(_check_model(model), X, y)
+    loss, _ = binary_cross_entropy_with_logits(model.forward(X, training=False), y)
+    return float(loss) + penalty(model, l2, l1)
+
+
+def penalized_gradient(model, X, y, l2: float = 0.0, l1: float = 0.0) -> list[dict]:
+    """Gradient of :func:`penalized_loss` by backpropagation plus the penalty's gradient.
+
+    Returns one dict per layer, ``{name: array of the parameter's shape}``, in the
+    order of ``model.layers``. The penalty contributes ``l2 * W + l1 * sign(W)`` to
+    each weight matrix (the L1 part is a subgradient: ``sign(0) = 0``) and nothing
+    to the biases.
+    """
+    X, y = _binary_targets(_check_model(model), X, y)
+    # training=True only to fill the caches backward needs; the model must have no
+    # active Dropout for the gradient to be that of penalized_loss.
+    for layer in model.layers:
+        if getattr(layer, "rate", 0.0):
+            raise ValueError("penalized_gradient needs a model without Dropout (dropout makes "
+                             "the loss random).")
+    out = model.forward(X, training=True)
+    _, d = binary_cross_entropy_with_logits(out, y)
+    model.backward(d)
+    grads = []
+    for layer in model.layers:
+        g = {key: value.copy() for key, value in layer.grads.items()}
+        for key in layer.penalized:
+            if key in g:
+                w = layer.params[key]
+                g[key] += l2 * w + l1 * np.sign(w)
+        grads.append(g)
+    return grads
+
+
+def numerical_gradient_entries(model, X, y, entries: Iterable[tuple[int, str, tuple]],
+                               l2: float = 0.0, l1: float = 0.0, eps: float = 1e-6):
+    """Central finite differences of :func:`penalized_loss` at chosen parameter entries.
+
+    ``entries`` lists ``(layer index, parameter name, index in the array)``; returns an
+    array with one derivative per entry. The model is restored exactly afterwards.
+    """
+    values = []
+    for layer_index, key, index in entries:
+        param = model.layers[layer_index].params[key]
+        old = param[index]
+        param[index] = old + eps
+        up = penalized_loss(model, X, y, l2, l1)
+        param[index] = old - eps
+        down = penalized_loss(model, X, y, l2, l1)
+        param[index] = old
+        values.append((up - down) / (2 * eps))
+    return np.array(values)
+
+
+def soft_threshold(w, threshold: float) -> np.ndarray:
+    """The L1 proximal step ``sign(w) max(|w| - threshold, 0)`` (elementwise).
+
+    It solves ``argmin_v (v - w)^2 / 2 + threshold |v|``: shrink every entry by
+    ``threshold`` and stop exactly at 0.
+    """
+    check_positive(threshold, "threshold", allow_zero=True)
+    w = np.asarray(w, dtype=float)
+    return np.sign(w) * np.maximum(np.abs(w) - threshold, 0.0) + 0.0  # + 0.0: no "-0."
+
+
+class SubgradientL1:
+    """Callback: plain subgradient L1 steps, ``W <- W - learning_rate * l1 * sign(W)``.
+
+    With full-batch training (``batch_size=None``), ``fit`` makes one update per epoch
+    and calls its callbacks after it, so this callback turns an unpenalised ``fit``
+    into subgradient descent on ``data loss + l1 sum |w|`` (the penalty's step is
+    taken just after the data step). Weights cross 0 back and forth instead of
+    stopping there, which is what the chapter compares with nbcode's proximal step.
+    """
+
+    def __init__(self, l1: float, learning_rate: float):
+        check_positive(l1, "l1", allow_zero=True)
+        check_positive(learning_rate, "learning_rate")
+        self.l1, self.learning_rate = float(l1), float(learning_rate)
+
+    def __call__(self, progress) -> None:
+        if progress.epoch == 0:  # the report made before training: no update yet
+            return
+        for w in penalized_weights(progress.model):
+            w -= self.learning_rate * self.l1 * np.sign(w)
+
+
+def regularization_path(make_model: Callable[[float], Sequential], values: Sequence[float],
+                        fit: Callable[[Sequential, float], object], X_val=None, y_val=None,
+                        X=None, y=None) -> dict:
+    """Train one model per regularisation strength and collect their accuracies.
+
+    Parameters
+    ----------
+    make_model : callable ``value -> untrained model`` (same seed for every value, so
+        only the regularisation changes).
+    values : the strengths (e.g. lambdas or dropout rates).
+    fit : callable ``(model, value) -> anything``, trains the model in place.
+    X, y, X_val, y_val : optional data sets to score every model on.
+
+    Returns
+    -------
+    dict with ``values`` (array), ``models`` (list), and ``train_accuracy`` /
+    ``val_accuracy`` (arrays) when the matching data are given.
+    """
+    values = np.asarray(values, dtype=float)
+    models = []
+    for value in values:
+        model = make_model(float(value))
+        fit(model, float(value))
+        models.append(model)
+    path = {"values": values, "models": models}
+    if X is not None:
+        path["train_accuracy"] = np.array([m.score(X, y) for m in models])
+    if X_val is not None:
+        path["val_accuracy"] = np.array([m.score(X_val, y_val) for m in models])
+    return path
+
+
+def plot_weight_histograms(weight_sets: dict, axes=None, bins=None, zero_tol: float = 1e-3):
+    """One histogram of weights per entry of ``weight_sets`` (label -> model or array).
+
+    The y axis is logarithmic so that a spike near zero and the spread of the rest are
+    both visible; each title gives the share of weights that are exactly 0 and of those
+    with ``|w| < zero_tol``.
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, len(weight_sets), figsize=(3.1 * len(weight_sets), 2.9),
+                               sharex=True, sharey=True)
+    axes = np.atleast_1d(axes)
+    arrays = {k: flat_weights(v) if isinstance(v, Sequential) else np.ravel(v)
+              for k, v in weight_sets.items()}
+    if bins is None:
+        edge = max(np.abs(a).max() for a in arrays.values())
+        bins = np.linspace(-edge, edge, 61)
+    for index, (ax, (label, w)) in enumerate(zip(axes, arrays.items(), strict=True)):
+        ax.hist(w, bins=bins, color=CLASS_COLORS[[7, 0, 1, 2][index % 4]], alpha=0.85)
+        ax.set_yscale("log")
+        exact, near_zero = np.mean(w == 0), np.mean(np.abs(w) < zero_tol)
+        ax.set_title(f"{label}\nexactly 0: {exact:.0%}, |w| < {zero_tol:g}: {near_zero:.0%}",
+                     fontsize=9)
+        ax.set_xlabel("weight value w")
+    axes[0].set_ylabel("number of weights (log)")
+    return axes
+
+
+def accuracy_table(rows: dict, columns: Sequence[str] = ("train", "validation", "test")) -> str:
+    """A plain-text table of accuracies: ``rows`` maps a method to its accuracies (0..1)."""
+    width = max(len(str(name)) for name in rows) + 2
+    head = "method".ljust(width) + "".join(f"{c:>12s}" for c in columns)
+    lines = [head, "-" * len(head)]
+    for name, values in rows.items():
+        if len(values) != len(columns):
+            raise ValueError(f"row {name!r} has {len(values)} values; expected {len(columns)}.")
+        lines.append(str(name).ljust(width) + "".join(f"{100 * v:11.1f}%" for v in values))
+    return "\n".join(lines)
