@@ -10,12 +10,12 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps assets book student execute test test-fast lint bench serve clean
+.PHONY: help setup system-deps assets book pdf student execute test test-fast lint bench serve clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-system-deps:  ## Install Debian packages the build and the tests need (python3-venv, npm, chromium)
+system-deps:  ## Install Debian packages the build and the tests need (python3-venv, npm, TeX, chromium)
 	bash scripts/install_system_deps.sh
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -32,7 +32,10 @@ assets: setup  ## Copy the widget manager and MathJax (from npm) into book_stati
 student: setup  ## Write the student editions (solutions removed) into student/
 	$(BIN)/python -m nbcode.editions chapters student
 
-book: system-deps assets student  ## Build the HTML site into _build/html (executes the chapters, cached)
+pdf: system-deps setup  ## Build the PDF into _build/latex/book.pdf (SOLUTIONS=omit leaves the solutions out)
+	$(BIN)/python scripts/build_pdf.py --solutions $(or $(SOLUTIONS),include)
+
+book: system-deps assets student pdf  ## Build the site into _build/html, with the PDF (executes the chapters, cached)
 	$(JB) build . --builder html --warningiserror --nitpick --keep-going
 	@echo "Built: _build/html/index.html  (serve it with: make serve)"
 

@@ -6,6 +6,10 @@ download. The Binder address is built from the repository set once in
 ``_config.yml`` (``repository.url`` and ``branch``, ``launch_buttons.binderhub_url``);
 the student editions are copied into the site under ``student/``.
 
+It also drops the worked solutions when ``book_solutions`` is ``"omit"`` (the
+setting of the PDF build, ``scripts/build_pdf.py --solutions omit``) and the scripts
+of sphinx-thebe, which this book does not use.
+
 Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [nbcode.sphinxext]``.
 """
 
@@ -77,6 +81,22 @@ def add_practise_box(app, doctree) -> None:
     section.insert(title_index + 1, box)
 
 
+def omit_solutions(app, doctree) -> None:
+    """With ``book_solutions = "omit"`` (the PDF for students), drop every worked solution.
+
+    sphinx-exercise's own ``hide_solutions`` leaves the end marker of gated solutions
+    (``solution-start`` ... ``solution-end``) in the tree, which the LaTeX writer
+    cannot handle; removing the merged solution nodes after reading works for every builder.
+    """
+    if app.config.book_solutions != "omit":
+        return
+    from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
+
+    for kind in (solution_node, solution_start_node, solution_end_node):
+        for node in list(doctree.findall(kind)):
+            node.parent.remove(node)
+
+
 def copy_student_editions(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -111,7 +131,9 @@ def drop_thebe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    app.add_config_value("book_solutions", "include", "env", types=[str])
     app.connect("doctree-read", add_practise_box)
+    app.connect("doctree-read", omit_solutions)
     # Early: a later handler may return a template name, which ends the event.
     app.connect("html-page-context", drop_thebe_scripts, priority=100)
     app.connect("build-finished", copy_student_editions)
