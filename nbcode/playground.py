@@ -158,10 +158,11 @@ class Playground(widgets.VBox):
                                            icon="play", layout=widgets.Layout(width="260px"))
         self.status = widgets.HTML(value="")
         self.train_button.on_click(self._on_train)
-        controls = [self.dataset, self.hidden, self.activation, self.learning_rate, self.epochs]
-        if show_regularisation:
-            controls += [self.l2, self.dropout]
-        controls += [self.train_button, self.status]
+        # Two columns of controls above the figure, so that the figure keeps its full
+        # width in the book's narrow text column.
+        left = [self.dataset, self.hidden, self.activation, self.learning_rate]
+        right = [self.epochs, *([self.l2, self.dropout] if show_regularisation else []),
+                 self.train_button]
 
         # The default run, as an animation that plays without a kernel.
         epochs = c["epochs"]
@@ -183,7 +184,8 @@ class Playground(widgets.VBox):
         self._describe_run("default run (press Play)", c, self.last_accuracy)
         header = widgets.HTML("<b>Playground</b>: choose a network, press <i>Train</i> "
                               "(needs a live kernel; this page shows a recorded default run).")
-        super().__init__([header, widgets.HBox([widgets.VBox(controls), self.display])])
+        super().__init__([header, widgets.HBox([widgets.VBox(left), widgets.VBox(right)]),
+                          self.status, self.display])
 
     def _describe_run(self, what, config, accuracy, seconds=None):
         timing = "" if seconds is None else f", {seconds:.2f} s"
