@@ -72,3 +72,10 @@ def test_no_hidden_layer_is_a_linear_classifier():
     pg = Playground(n_frames=3, epochs=5, hidden=())
     accuracy = pg.train()
     assert len(pg.model.layers) == 1 and np.isfinite(accuracy)
+
+
+def test_static_representations(playground):
+    assert repr(playground).startswith("Playground(")
+    bundle = playground._repr_mimebundle_()
+    assert bundle["image/png"][:4] == b"\x89PNG"  # what a PDF shows
+    assert "application/vnd.jupyter.widget-view+json" in bundle
