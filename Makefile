@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps assets book pdf student execute test test-fast lint bench serve clean
+.PHONY: help setup system-deps assets book pdf translations student execute test test-fast lint bench serve clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,9 +35,14 @@ student: setup  ## Write the student editions (solutions removed) into student/
 pdf: system-deps setup  ## Build the PDF into _build/latex/book.pdf (SOLUTIONS=omit leaves the solutions out)
 	$(BIN)/python scripts/build_pdf.py --solutions $(or $(SOLUTIONS),include)
 
-book: system-deps assets student pdf  ## Build the site into _build/html, with the PDF (executes the chapters, cached)
+book: system-deps assets student pdf  ## Build the site into _build/html (English), _build/html/fr (French), with the PDF
 	$(JB) build . --builder html --warningiserror --nitpick --keep-going
-	@echo "Built: _build/html/index.html  (serve it with: make serve)"
+	$(BIN)/python scripts/i18n.py build
+	@echo "Built: _build/html/index.html and _build/html/fr/  (serve them with: make serve)"
+
+translations: setup  ## After a text change: update the French catalogues in locales/fr (then translate)
+	$(BIN)/python scripts/i18n.py update
+	$(BIN)/python scripts/i18n.py check || true
 
 execute: setup  ## Re-execute chapters in place and store outputs (CHAPTER=chapters/NN_x.ipynb for one)
 	$(BIN)/python scripts/execute_chapters.py $(CHAPTER)

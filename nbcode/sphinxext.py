@@ -23,6 +23,36 @@ from docutils import nodes
 
 STUDENT_DIR = "student"
 
+#: The words this extension adds to pages, in each edition's language.
+TEXT = {
+    "en": {
+        "practise": "Practise: ",
+        "intro": "the exercises of this chapter, without their solutions, are in its ",
+        "binder": "student edition, opened in Binder",
+        "or": " (or ",
+        "download": "downloaded as a notebook",
+        "checks": "). Each coding exercise ends with a check that tells you what is right or "
+                  "wrong in your answer.",
+        "switch": "Version française",
+        "switch_lang": "fr",
+    },
+    "fr": {
+        "practise": "S'exercer : ",
+        "intro": "les exercices de ce chapitre, sans leurs solutions, sont dans son ",
+        "binder": "édition étudiante, à ouvrir dans Binder",
+        "or": " (ou à ",
+        "download": "télécharger comme notebook",
+        "checks": "). Chaque exercice de programmation se termine par une vérification qui dit "
+                  "ce qui est juste ou faux dans votre réponse.",
+        "switch": "English version",
+        "switch_lang": "en",
+    },
+}
+
+
+def _text(app) -> dict[str, str]:
+    return TEXT.get((app.config.language or "en")[:2], TEXT["en"])
+
 
 def binder_url(repository_url: str, branch: str, binderhub_url: str, path: str) -> str:
     """Binder link that opens ``path`` (relative to the repository) in JupyterLab.
@@ -64,17 +94,18 @@ def add_practise_box(app, doctree) -> None:
     url = binder_url(repository, branch, binderhub, f"{STUDENT_DIR}/{name}")
     depth = docname.count("/")
     download = "../" * depth + f"{STUDENT_DIR}/{name}"
+    if (app.config.language or "en")[:2] != "en":
+        download = "../" + download  # the French site lives in fr/, the files at the root
+    text = _text(app)
     box = nodes.container(classes=["practise-box", "admonition", "tip"])
     paragraph = nodes.paragraph()
-    paragraph += nodes.strong(text="Practise: ")
-    paragraph += nodes.Text("the exercises of this chapter, without their solutions, are in its ")
-    paragraph += nodes.reference("", "student edition, opened in Binder", refuri=url,
-                                 classes=["student-binder-link"])
-    paragraph += nodes.Text(" (or ")
-    paragraph += nodes.reference("", "downloaded as a notebook", refuri=download,
+    paragraph += nodes.strong(text=text["practise"])
+    paragraph += nodes.Text(text["intro"])
+    paragraph += nodes.reference("", text["binder"], refuri=url, classes=["student-binder-link"])
+    paragraph += nodes.Text(text["or"])
+    paragraph += nodes.reference("", text["download"], refuri=download,
                                  classes=["student-download-link"])
-    paragraph += nodes.Text("). Each coding exercise ends with a check that tells you what is "
-                            "right or wrong in your answer.")
+    paragraph += nodes.Text(text["checks"])
     box += paragraph
     title_index = next((i for i, child in enumerate(section.children)
                         if isinstance(child, nodes.title)), -1)
@@ -98,7 +129,7 @@ def omit_solutions(app, doctree) -> None:
 
 
 def copy_student_editions(app, exception) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.format != "html" or (app.config.language or "en")[:2] != "en":
         return
     source = Path(app.srcdir, STUDENT_DIR)
     if not source.is_dir():
@@ -130,11 +161,29 @@ def drop_thebe_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = kept  # in place: other handlers add page scripts to this same list
 
 
+def add_language_switch(app, pagename, templatename, context, doctree) -> None:
+    """A link at the top of every page to the same page in the other edition.
+
+    The English site is the root of _build/html and the French one lives in its fr/
+    folder, so the link goes down into fr/ or back up from it.
+    """
+    if app.builder.format != "html" or "body" not in context:
+        return
+    text = _text(app)
+    depth = "../" * pagename.count("/")
+    target = (f"{depth}fr/{pagename}.html" if text["switch_lang"] == "fr"
+              else f"../{depth}{pagename}.html")
+    link = (f'<p class="language-switch"><a href="{target}" hreflang="{text["switch_lang"]}" '
+            f'lang="{text["switch_lang"]}">{text["switch"]}</a></p>\n')
+    context["body"] = link + context["body"]
+
+
 def setup(app):
     app.add_config_value("book_solutions", "include", "env", types=[str])
     app.connect("doctree-read", add_practise_box)
     app.connect("doctree-read", omit_solutions)
     # Early: a later handler may return a template name, which ends the event.
     app.connect("html-page-context", drop_thebe_scripts, priority=100)
+    app.connect("html-page-context", add_language_switch, priority=110)
     app.connect("build-finished", copy_student_editions)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,78 @@
+"""The French edition: every message of every page is translated, and the catalogues
+match the current text (a changed sentence in a chapter shows up here as untranslated).
+
+`make book` writes the current messages into _build/gettext (scripts/i18n.py build);
+the translations live in locales/fr/LC_MESSAGES. The browser tests of test_site.py visit
+the French pages (_build/html/fr) as well as the English ones.
+"""
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUES = ROOT / "locales" / "fr" / "LC_MESSAGES"
+POT = ROOT / "_build" / "gettext"
+
+pytestmark = pytest.mark.site
+
+
+def toc_pages():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [toc["root"]] + [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_every_message_is_translated(page):
+    path = CATALOGUES / f"{page}.po"
+    assert path.is_file(), f"no French catalogue for {page}: run `make translations`"
+    catalogue = polib.pofile(str(path))
+    untranslated = [e.msgid for e in catalogue if not e.obsolete and not e.translated()]
+    fuzzy = [e.msgid for e in catalogue if not e.obsolete and "fuzzy" in e.flags]
+    assert not untranslated, f"{page}: {len(untranslated)} untranslated, e.g. {untranslated[0]!r}"
+    assert not fuzzy, f"{page}: {len(fuzzy)} fuzzy (the English changed), e.g. {fuzzy[0]!r}"
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_catalogue_matches_the_current_text(page):
+    template = POT / f"{page}.pot"
+    if not template.is_file():
+        pytest.fail(f"no {template}: `make book` extracts the current messages", pytrace=False)
+    current = {e.msgid for e in polib.pofile(str(template)) if e.msgid}
+    translated = {e.msgid for e in polib.pofile(str(CATALOGUES / f"{page}.po"))
+                  if not e.obsolete and e.translated() and "fuzzy" not in e.flags}
+    missing = sorted(current - translated)
+    assert not missing, (f"{page}: {len(missing)} messages of the current text have no "
+                         f"translation (run `make translations`), e.g. {missing[0]!r}")
+
+
+def test_translations_keep_math_and_code():
+    """A translation keeps every $math$ and `code` span of its English message."""
+    spans = re.compile(r"(\$[^$]+\$|`[^`]+`)")
+    problems = []
+    for path in sorted(CATALOGUES.rglob("*.po")):
+        for entry in polib.pofile(str(path)):
+            if entry.translated() and sorted(spans.findall(entry.msgid)) != sorted(
+                    spans.findall(entry.msgstr)):
+                problems.append(f"{path.name}: {entry.msgid[:60]!r}")
+    assert not problems, f"{len(problems)} translations change math or code: {problems[:3]}"
+
+
+def test_french_terminology():
+    text = "\n".join(entry.msgstr for path in CATALOGUES.rglob("*.po")
+                     for entry in polib.pofile(str(path)))
+    for term in ("descente de gradient", "taux d'apprentissage", "fonction de perte"):
+        assert term in text.lower(), f"the French edition never says {term!r}"
+
+
+def test_french_site_is_built_and_linked():
+    page = ROOT / "_build" / "html" / "fr" / "chapters" / "01_regression.html"
+    assert page.is_file(), "the French site is missing: `make book` builds it into _build/html/fr"
+    html = page.read_text()
+    assert '<html lang="fr"' in html
+    assert 'href="../../chapters/01_regression.html" hreflang="en"' in html
+    english = (ROOT / "_build" / "html" / "chapters" / "01_regression.html").read_text()
+    assert 'href="../fr/chapters/01_regression.html" hreflang="fr"' in english
