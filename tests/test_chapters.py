@@ -115,3 +115,20 @@ def test_no_download_at_run_time(chapter):
         hits = [m.group(0) for m in re.finditer(pattern, source)]
         # the transfer chapter shows (without running) the line that loads ImageNet weights
         assert not hits or "# not run" in source, f"{path.name} downloads at run time: {hits}"
+
+
+def test_bibliography_keys_are_unique_across_chapters():
+    """Each chapter has its own .bib file; a key defined twice breaks the build."""
+    seen = {}
+    for path in sorted((ROOT / "chapters" / "references").glob("*.bib")):
+        for key in re.findall(r"^@\w+\{([^,\s]+),", path.read_text(), re.M):
+            assert key not in seen, (f"{key} is defined in {seen[key]} and {path.name}: keep one "
+                                     "and cite it from both chapters")
+            seen[key] = path.name
+
+
+def test_exercise_titles_are_in_the_body(chapter):
+    """Directive arguments are not extracted for translation: titles go in the body."""
+    path, nb = chapter
+    titled = re.findall(r"\{exercise(?:-start)?\}[ \t]+(\S[^\n]*)", markdown(nb))
+    assert not titled, f"{path.name}: exercise titles given as arguments: {titled}"

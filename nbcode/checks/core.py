@@ -155,15 +155,16 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
     for number, args in enumerate(cases, start=1):
         answer, failure = _call_student(function, args, exercise)
         if failure is None:
-            for wrong, message in hints:
+            problem = check_array_answer(answer, reference(*args), what=what, rtol=rtol,
+                                         atol=atol, factors=factors)
+            # A known mistake is named only when the answer is wrong: on some inputs a
+            # mistake can give the right value.
+            for wrong, message in hints if problem is not None else ():
                 if check_array_answer(answer, wrong(*args), rtol=rtol, atol=atol,
                                       factors=()) is None:
                     failure = CheckResult(exercise, False, message)
                     break
-        if failure is None:
-            problem = check_array_answer(answer, reference(*args), what=what, rtol=rtol,
-                                         atol=atol, factors=factors)
-            if problem is not None:
+            if problem is not None and failure is None:
                 shapes = ", ".join(_describe(a) for a in args)
                 failure = CheckResult(exercise, False,
                                       f"{problem} (test case {number} of {len(cases)}, "
