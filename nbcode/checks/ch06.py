@@ -47,17 +47,17 @@ def check_freeze(function) -> CheckResult:
                 return report(CheckResult(exercise, False, "the flags are right, but return the "
                                           "model itself (so that calls can be chained)."))
             continue
-        if flags == [i < n - n_layers for i in range(n)] or flags == [i >= n - n_layers
-                                                                    for i in range(n)]:
+        wrong_end = ([i < n - n_layers for i in range(n)], [i >= n - n_layers for i in range(n)])
+        if 0 < n_layers < n and flags in wrong_end:
             message = ("you froze the wrong end of the network: the first n_layers layers "
                        "(index 0 to n_layers - 1, the input side) are frozen.")
+        elif any(e and not f and not b for f, b, e in zip(flags, before, expected, strict=True)):
+            message = ("some layers after the frozen ones kept trainable=False from before: set "
+                       "the flag of every layer, True for the others.")
         elif flags == [not f for f in expected]:
             message = "trainable means 'the optimiser updates it': frozen layers get False."
         elif flags in ([i > n_layers for i in range(n)], [i >= n_layers - 1 for i in range(n)]):
             message = "off by one: layers 0, ..., n_layers - 1 are frozen, layer n_layers is not."
-        elif any(e and not f and not b for f, b, e in zip(flags, before, expected, strict=True)):
-            message = ("some layers after the frozen ones kept trainable=False from before: set "
-                       "the flag of every layer, True for the others.")
         else:
             message = (f"with n_layers={n_layers} the flags should be {expected}; "
                        f"your function set {flags}.")
