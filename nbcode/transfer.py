@@ -32,7 +32,7 @@ from .plots import CLASS_COLORS
 __all__ = ["TransferData", "split_digits", "pretrain", "body_size", "new_head", "freeze", "n_trainable",
            "sample_labels", "train_target", "StepRecorder", "REGIMES", "learning_curve",
            "plot_learning_curves", "plot_target_regions", "numpy_initialisers",
-           "keras_counts"]
+           "keras_counts", "transfer_explorer"]
 
 #: The three ways of learning the target task, in the order the chapter shows them.
 REGIMES = ("frozen", "fine-tune", "scratch")
@@ -384,3 +384,41 @@ def keras_counts(model) -> tuple[int, int]:
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
     return trainable, frozen
+
+
+def transfer_explorer(pretrained: Sequential, data: TransferData, label_options=(5, 10, 20, 50, 200),
+                      n_steps: int = 120, figsize=(6.4, 3.0), dpi: int = 72):
+    """A live-kernel control: fine-tuning vs from scratch for a chosen number of labels and seed.
+
+    ``pretrained`` must have a 2-unit feature layer (``pretrain(..., n_features=2)``).
+    Each change retrains both regimes (:func:`train_target`, ``n_steps`` updates)
+    and redraws their decision regions on the target test images
+    (:func:`plot_target_regions`). The default setting is drawn at once, so a
+    saved page shows it without a kernel; changing a control needs a running kernel.
+    """
+    import ipywidgets as widgets
+
+    from .plots import figure_to_png
+
+    label_options = list(label_options)
+    labels = widgets.SelectionSlider(options=label_options, description="labels",
+                                     value=label_options[len(label_options) // 2])
+    seed = widgets.IntSlider(value=0, min=0, max=9, description="seed")
+    picture = widgets.Image(format="png")
+
+    def redraw(_=None):
+        index = sample_labels(data.y_pool, labels.value, seed=seed.value)
+        fig, axes = plt.subplots(1, 2, figsize=figsize, layout="constrained")
+        for ax, regime in zip(axes, ("fine-tune", "scratch"), strict=True):
+            model = train_target(regime, pretrained, data.X_pool[index], data.y_pool[index],
+                                 n_steps=n_steps, seed=seed.value)
+            accuracy = model.score(data.X_target_test, data.y_target_test)
+            plot_target_regions(model, data.X_target_test, data.y_target_test, ax=ax,
+                                resolution=40, size=6,
+                                title=f"{regime}, {labels.value} labels: accuracy {accuracy:.2f}")
+        picture.value = figure_to_png(fig, dpi=dpi, colors=48)
+
+    for control in (labels, seed):
+        control.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([labels, seed]), picture])

@@ -116,3 +116,12 @@ def test_plots_run(data, pretrained):
 def test_body_size_needs_a_flatten_layer():
     with pytest.raises(TypeError, match="Flatten"):
         tr.body_size(nn.MLP(2, (4,), 3))
+
+
+def test_transfer_explorer_draws_its_default_state(data, pretrained):
+    box = tr.transfer_explorer(pretrained, data, label_options=(5, 10), n_steps=4)
+    picture = box.children[-1]
+    assert picture.value[:4] == b"\x89PNG"
+    slider = box.children[0].children[0]
+    slider.value = 5 if slider.value != 5 else 10  # retrains and redraws
+    assert picture.value[:4] == b"\x89PNG"
