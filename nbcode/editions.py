@@ -33,7 +33,8 @@ STUB_MESSAGE = "Exercise: replace this line with your code"
 
 _DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{(?P<name>[\w-]+)\}\s*(?P<arg>.*)$")
 
-__all__ = ["stub_code", "student_notebook", "write_student_editions", "BEGIN", "END"]
+__all__ = ["stub_code", "student_notebook", "write_student_editions", "MystContext",
+           "bibliography_names", "BEGIN", "END"]
 
 
 def _assigned_names(code: str) -> list[str]:
@@ -89,8 +90,102 @@ def stub_code(source: str) -> str:
     return "\n".join(out)
 
 
-def _plain_markdown(source: str) -> str:
-    """Rewrite exercise directives as plain Markdown (JupyterLab does not know MyST)."""
+_ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<body>[^`]+)`")
+_LABELLED_MATH = re.compile(r"\$\$(?P<math>.+?)\$\$[ \t]*\((?P<label>[\w-]+)\)", re.S)
+
+
+class MystContext:
+    """What is needed to write a chapter's MyST roles as plain Markdown for JupyterLab.
+
+    Attributes
+    ----------
+    glue : dict
+        Glued name -> text, read from the full notebook's outputs.
+    equations : dict
+        Equation label -> number such as "1.3" (labels numbered in order of appearance).
+    citations : dict
+        Bibliography key -> "Author (year)" text.
+    chapter : int or None
+        The chapter's number (from its file name, "03_mlp" -> 3).
+    """
+
+    def __init__(self, notebook, chapter: int | None = None, citations: dict | None = None):
+        self.chapter = chapter
+        self.citations = citations or {}
+        self.glue: dict[str, str] = {}
+        for cell in notebook.cells:
+            for output in cell.get("outputs", []):
+                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+                text = output.get("data", {}).get("application/papermill.record/text/plain")
+                if name and text is not None:
+                    self.glue[name] = str(text).strip("'\"")
+        self.equations: dict[str, str] = {}
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown":
+                for match in _LABELLED_MATH.finditer(cell.source):
+                    number = len(self.equations) + 1
+                    prefix = f"{chapter}." if chapter else ""
+                    self.equations[match.group("label")] = f"{prefix}{number}"
+
+    def cite(self, keys: str, textual: bool) -> str:
+        names = [self.citations.get(key.strip(), key.strip()) for key in keys.split(",")]
+        if textual:
+            return "; ".join(names)
+        return "(" + "; ".join(name.replace(" (", ", ").rstrip(")") for name in names) + ")"
+
+    def role(self, match: re.Match) -> str:
+        role, body = match.group("role"), match.group("body")
+        titled = re.match(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", body, re.S)
+        if role == "glue:" or role == "glue":
+            return self.glue.get(body, "…")
+        if role == "eq":
+            return f"({self.equations.get(body, body)})"
+        if role.startswith("cite"):
+            return self.cite(body, textual=role.endswith(":t"))
+        if role == "doc":
+            target = titled.group("target") if titled else body
+            number = re.match(r"^(\d+)_", Path(target).name)
+            title = titled.group("title") if titled else (
+                f"chapter {int(number.group(1))}" if number else target)
+            return f"[{title}]({Path(target).name}.ipynb)"
+        if role == "numref":
+            return "the figure" if body.startswith("fig") else body
+        return titled.group("title") if titled else body
+
+    def plain(self, text: str) -> str:
+        """Equations numbered with \\tag, roles replaced by plain text."""
+        def tag(match):
+            number = self.equations.get(match.group("label"), match.group("label"))
+            return f"$${match.group('math').rstrip()} \\tag{{{number}}}$$"
+
+        return _ROLE.sub(self.role, _LABELLED_MATH.sub(tag, text))
+
+
+def bibliography_names(paths) -> dict[str, str]:
+    """Bibliography key -> "Surname et al. (year)", read from BibTeX files."""
+    names = {}
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8")
+        for entry in re.finditer(r"@\w+\{([^,\s]+),(.*?)\n\}", text, re.S):
+            key, body = entry.group(1), entry.group(2)
+            author = re.search(r"author\s*=\s*[{\"](.+?)[}\"],?\s*\n", body, re.S)
+            year = re.search(r"year\s*=\s*[{\"]?(\d{4})", body)
+            authors = [a.strip() for a in (author.group(1) if author else key).split(" and ")]
+            surname = authors[0].split(",")[0].strip("{} ") if "," in authors[0] else \
+                authors[0].split()[-1].strip("{}")
+            surname = re.sub(r"\\.|[{}]", "", surname)
+            et_al = " et al." if len(authors) > 2 else (
+                f" and {re.sub(r'[{}]', '', authors[1].split(',')[0].strip())}"
+                if len(authors) == 2 and "," in authors[1] else "")
+            names[key] = f"{surname}{et_al} ({year.group(1) if year else 'n.d.'})"
+    return names
+
+
+def _plain_markdown(source: str, context: MystContext | None = None) -> str:
+    """Rewrite MyST as plain Markdown (JupyterLab does not know MyST): exercise
+    directives become bold titles, roles become text, labelled equations get a tag."""
+    if context is not None:
+        source = context.plain(source)
     out: list[str] = []
     for line in source.splitlines():
         match = _DIRECTIVE.match(line.strip())
@@ -115,9 +210,17 @@ def _starts_directive(cell, name: str) -> bool:
                for line in cell.source.splitlines())
 
 
-def student_notebook(notebook, chapter_name: str = "") -> nbformat.NotebookNode:
-    """Return the student edition of a notebook (a new object; the input is untouched)."""
+def student_notebook(notebook, chapter_name: str = "",
+                     context: MystContext | None = None) -> nbformat.NotebookNode:
+    """Return the student edition of a notebook (a new object; the input is untouched).
+
+    ``context`` (a :class:`MystContext`) lets MyST roles become plain text; without it
+    they are built from the notebook itself (glued values, equation numbers), with
+    citation keys left as they are.
+    """
     notebook = nbformat.from_dict(notebook)
+    if context is None:
+        context = MystContext(notebook)
     cells = []
     in_solution = False
     for cell in notebook.cells:
@@ -143,7 +246,7 @@ def student_notebook(notebook, chapter_name: str = "") -> nbformat.NotebookNode:
         elif cell.cell_type == "markdown":
             if in_solution:
                 continue
-            cell.source = _plain_markdown(cell.source)
+            cell.source = _plain_markdown(cell.source, context)
         cells.append(cell)
     banner = nbformat.v4.new_markdown_cell(
         f"**Student edition{' of ' + chapter_name if chapter_name else ''}.** "
@@ -161,14 +264,18 @@ def write_student_editions(source_dir: str | Path = "chapters",
     """Write the student edition of every notebook in ``source_dir`` into ``target_dir``."""
     source_dir, target_dir = Path(source_dir), Path(target_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
+    citations = bibliography_names(sorted(source_dir.glob("references/*.bib")))
     written = []
     for path in sorted(source_dir.glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
+        number = re.match(r"^(\d+)_", path.name)
+        context = MystContext(notebook, chapter=int(number.group(1)) if number else None,
+                              citations=citations)
         title = next((line.lstrip("# ").strip() for cell in notebook.cells
                       if cell.cell_type == "markdown" for line in cell.source.splitlines()
                       if line.startswith("# ")), path.stem)
         out = target_dir / path.name
-        nbformat.write(student_notebook(notebook, chapter_name=title), out)
+        nbformat.write(student_notebook(notebook, chapter_name=title, context=context), out)
         written.append(out)
     return written
 

@@ -107,3 +107,27 @@ def _texts(output):
         return [line for line in output.get("text", "").splitlines()]
     text = output.get("data", {}).get("text/plain", "")
     return [" ".join(text.strip("'\"").split())]  # a verdict, wrapped over several lines
+
+
+def test_myst_roles_become_plain_markdown(tmp_path):
+    from nbcode.editions import MystContext, bibliography_names
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{smith2020,\n  author = {Smith, Ann and Jones, Bob and Lee, Cy},\n"
+                   "  title = {T},\n  year = {2020}\n}\n\n@book{doe1999,\n"
+                   "  author = {Doe, John},\n  title = {U},\n  year = {1999}\n}\n")
+    glued = nbformat.v4.new_code_cell("glue('acc', 0.9)")
+    glued.outputs = [nbformat.v4.new_output(
+        "display_data", data={"application/papermill.record/text/plain": "'91.3%'"},
+        metadata={"scrapbook": {"name": "acc"}})]
+    md = nbformat.v4.new_markdown_cell(
+        "$$\na = b\n$$ (eq-first)\n\nBy {eq}`eq-first`, accuracy {glue:}`acc` "
+        "{cite:p}`smith2020,doe1999`; {cite:t}`doe1999` said so, see "
+        "{ref}`the exercise <ex-a>` and {doc}`03_mlp`.")
+    nb = notebook(md, glued)
+    context = MystContext(nb, chapter=2, citations=bibliography_names([bib]))
+    text = context.plain(md.source)
+    assert "\\tag{2.1}$$" in text and "By (2.1)," in text
+    assert "accuracy 91.3%" in text
+    assert "(Smith et al., 2020; Doe, 1999)" in text and "Doe (1999) said so" in text
+    assert "the exercise and [chapter 3](03_mlp.ipynb)." in text
