@@ -37,7 +37,7 @@ import yaml
 from browser import ROOT, open_page, screenshot, screenshot_dir, site_dir
 from live_env import LiveEnv, build_environment, copy_repository, jupyter_lab, run_postbuild, runtime_version
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.live, pytest.mark.browser, pytest.mark.slow]
 
 CHAPTERS = ROOT / "chapters"
 TIMINGS: dict[str, float] = {}
