@@ -1,0 +1,655 @@
+"""Measure the book's speed, weight and memory against the budgets of DESIGN.md.
+
+    make bench                                  # everything (about 10 min on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick  # no fresh install, no cold build
+    .venv/bin/python benchmarks/run.py --only mlp --only playground
+
+Sections: chapters, build, pages, mlp, playground, install (see ``--help``). Writes
+``benchmarks/RESULTS.md`` (and ``benchmarks/results.json``, from which a partial run
+keeps the sections it did not measure). Nothing here is a test: the figures depend on
+the machine and on its load; the script reports, it does not fail on a MISS
+(``--strict`` makes it exit 1 on any MISS or ERROR).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from benchlib import (  # noqa: E402
+    BUDGETS,
+    SECTIONS,
+    Row,
+    dumps,
+    format_bytes,
+    merge_results,
+    parse_sections,
+    render,
+    row_to_dict,
+    summarize,
+)
+
+BIN = Path(sys.executable).parent
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# ---------------------------------------------------------------------- machine
+def machine_info() -> dict[str, str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    os_name = platform.platform()
+    try:
+        release = Path("/etc/os-release").read_text()
+        match = re.search(r'^PRETTY_NAME="?([^"\n]*)', release, re.M)
+        if match:
+            os_name = f"{match.group(1)} ({platform.system()} {platform.release()})"
+    except OSError:
+        pass
+    versions = []
+    for package in ("numpy", "scikit-learn", "keras", "jax", "jaxlib", "matplotlib",
+                    "ipywidgets", "nbclient", "jupyter-book", "myst-nb", "sphinx"):
+        try:
+            versions.append(f"{package} {importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{package} (not installed)")
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                                capture_output=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "chapters", "nbcode"],
+                               cwd=ROOT, text=True, capture_output=True).stdout.strip()
+        commit += " (chapters/ or nbcode/ modified)" if dirty else ""
+    except OSError:
+        commit = "unknown"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "CPU": cpu,
+        "cores": f"{psutil.cpu_count(logical=False)} physical, {os.cpu_count()} logical",
+        "RAM": format_bytes(psutil.virtual_memory().total),
+        "OS": os_name,
+        "Python": f"{platform.python_version()} ({sys.executable})",
+        "packages": ", ".join(versions),
+        "git commit": commit or "unknown",
+        "load average at start (1, 5, 15 min)": load,
+    }
+
+
+# ---------------------------------------------------------------------- helpers
+class PeakRSS:
+    """Peak resident memory of this process's descendants (a kernel), polled in a thread."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval, self.peak = interval, 0
+        self._stop = threading.Event()
+        self._me = psutil.Process()
+
+    def _poll(self):
+        while not self._stop.is_set():
+            total = 0
+            for child in self._me.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def dir_size(path: Path) -> tuple[int, int]:
+    """(apparent bytes, bytes on disk) of a directory tree (symlinks not followed)."""
+    apparent = disk = 0
+    for dirpath, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                st = os.lstat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            apparent += st.st_size
+            disk += st.st_blocks * 512
+    return apparent, disk
+
+
+def chapter_notebooks() -> list[Path]:
+    return sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+# ---------------------------------------------------------------------- chapters
+def bench_chapters(args) -> tuple[list[Row], list[str]]:
+    import nbformat
+    from nbclient import NotebookClient
+
+    rows, notes = [], []
+    for path in chapter_notebooks():
+        log(f"chapters: executing {path.name}")
+        notebook = nbformat.read(path, as_version=4)
+        client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}},
+                                store_widget_state=True)
+        error = ""
+        with PeakRSS() as memory:
+            start = time.perf_counter()
+            try:
+                client.execute()
+            except Exception as exc:  # report, carry on with the next chapter
+                error = f"failed: {type(exc).__name__}: {str(exc).strip().splitlines()[-1][:150]}"
+            seconds = time.perf_counter() - start
+        rows.append(Row("chapters", f"{path.name}: execution time",
+                        None if error else seconds, "s", BUDGETS["chapter_seconds"], error))
+        rows.append(Row("chapters", f"{path.name}: kernel peak memory (RSS)",
+                        memory.peak or None, "B", None, ""))
+        log(f"chapters: {path.name} {seconds:.1f} s, peak {format_bytes(memory.peak)} {error}")
+    notes.append("Time from kernel start to the last cell (kernel start-up, about 1-2 s, "
+                 "included). Memory: peak resident set of the kernel process and its children, "
+                 "polled every 50 ms. Notebooks are executed in memory; nothing is written.")
+    return rows, notes
+
+
+# ---------------------------------------------------------------------- build
+BUILD_COMMAND = ["build", ".", "--builder", "html", "--warningiserror", "--nitpick",
+                 "--keep-going"]
+COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "node_modules", ".pytest_cache",
+                                     ".ruff_cache", "__pycache__", ".ipynb_checkpoints",
+                                     ".jupyter_cache")
+
+
+def add_missing_chapters(toc_path: Path) -> list[str]:
+    """Add every chapters/*.ipynb missing from a toc to its "Chapters" part (in name order)."""
+    import yaml
+
+    toc = yaml.safe_load(toc_path.read_text())
+    parts = toc.get("parts") or []
+    part = next((p for p in parts if p.get("caption") == "Chapters"), parts[0] if parts else None)
+    if part is None:
+        return []
+    listed = {entry.get("file") for p in parts for entry in p.get("chapters", [])}
+    added = [f"chapters/{p.stem}" for p in sorted((toc_path.parent / "chapters").glob("*.ipynb"))
+             if f"chapters/{p.stem}" not in listed]
+    if added:
+        part["chapters"] = sorted(part.get("chapters", []) + [{"file": f} for f in added],
+                                  key=lambda entry: entry.get("file", ""))
+        toc_path.write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
+    return [Path(f).name for f in added]
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _jupyter_book(book: Path) -> tuple[float | None, str]:
+    """Run the build; (seconds, note). With --keep-going a build that exits 1 on warnings
+    (-W) still executes and renders everything, so its time counts; the note says so."""
+    start = time.perf_counter()
+    proc = subprocess.run([str(BIN / "jupyter-book"), *BUILD_COMMAND], cwd=book, text=True,
+                          capture_output=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode == 0:
+        return seconds, ""
+    output = ANSI.sub("", proc.stdout + proc.stderr)
+    warnings_ = [line.split("WARNING:", 1)[1].strip() for line in output.splitlines()
+                 if "WARNING:" in line]
+    if (book / "_build" / "html" / "index.html").is_file() and warnings_:
+        return seconds, (f"built, but exit {proc.returncode}: {len(warnings_)} warning(s) under "
+                         f"-W, e.g. {'; '.join(sorted(set(warnings_))[:2])}"[:300])
+    tail = output.strip().splitlines()[-3:]
+    return None, f"failed (exit {proc.returncode}): {' / '.join(tail)[:300]}"
+
+
+def bench_build(args, state) -> tuple[list[Row], list[str]]:
+    rows, notes = [], []
+    if not (ROOT / "book_static" / "vendor").is_dir():
+        notes.append("book_static/vendor/ is missing: run `make assets` (or `make book`) first.")
+    work = Path(tempfile.mkdtemp(prefix="nnbook-bench-"))
+    state["tmp_dirs"].append(work)
+    book = work / "book"
+    shutil.copytree(ROOT, book, ignore=COPY_IGNORE, symlinks=True)
+    added = [] if args.toc_as_is else add_missing_chapters(book / "_toc.yml")
+    log(f"build: cold build in {book}" + (f" (added to the toc: {added})" if added else ""))
+    cold, note = _jupyter_book(book)
+    if added:
+        note = (f"{len(added)} chapter(s) not in _toc.yml added for the measurement: "
+                + ", ".join(added) + (f". {note}" if note else ""))
+    rows.append(Row("build", "cold build: every chapter executed + HTML", cold, "s",
+                    BUDGETS["cold_build_seconds"], note))
+    if cold is not None:
+        site_copy = work / "html-cold"
+        shutil.copytree(book / "_build" / "html", site_copy)
+        state["site"] = site_copy
+        log(f"build: cold {cold:.1f} s; rebuild, nothing changed")
+        again, note = _jupyter_book(book)
+        rows.append(Row("build", "rebuild, nothing changed (incremental)", again, "s", None,
+                        note))
+        # A full re-render that reuses the execution cache: what a clean build costs
+        # once the notebooks' outputs are cached (e.g. CI with a cached _build/.jupyter_cache).
+        for name in ("html", ".doctrees", "jupyter_execute"):
+            shutil.rmtree(book / "_build" / name, ignore_errors=True)
+        log("build: rebuild reusing the jupyter cache (html and doctrees removed)")
+        cached, note = _jupyter_book(book)
+        rows.append(Row("build", "cached rebuild: HTML redone, notebooks from the jupyter cache",
+                        cached, "s", None, note))
+    notes.append(f"The build runs `jupyter-book {' '.join(BUILD_COMMAND)}` (as `make book`) in a "
+                 "temporary copy of the working tree (no .git, .venv, _build), so the jupyter "
+                 "cache starts empty and the user's _build is untouched. Every chapters/*.ipynb "
+                 "is built: those not yet listed in `_toc.yml` are added to the copy's toc "
+                 "(`--toc-as-is` builds the toc unchanged). With `--keep-going` a build that "
+                 "fails only on warnings (-W) still executes and renders every page: its time "
+                 "is reported, with the warnings in the note.")
+    return rows, notes
+
+
+# ---------------------------------------------------------------------- pages
+WIDGET_STATE = re.compile(
+    r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.S)
+LOCAL_SRC = re.compile(r'<img[^>]*?\ssrc="([^"#?:]+)"')
+
+
+def page_weights(site: Path) -> list[dict]:
+    """For each HTML page: its bytes, its widget state's bytes, and its own images' bytes."""
+    pages = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site)
+        if {"_static", "_sources", "student"} & set(rel.parts) or rel.name in ("genindex.html",
+                                                                                "search.html"):
+            continue
+        text = html.read_text(encoding="utf-8", errors="replace")
+        state = sum(len(m.encode()) for m in WIDGET_STATE.findall(text))
+        images = 0
+        for src in set(LOCAL_SRC.findall(text)):
+            target = (html.parent / src).resolve()
+            if target.is_file() and "_static" not in target.parts:
+                images += target.stat().st_size
+        size = html.stat().st_size
+        pages.append({"page": str(rel), "html": size, "widget_state": state, "images": images,
+                      "total": size + images})
+    return pages
+
+
+def bench_pages(args, state) -> tuple[list[Row], list[str]]:
+    site = state.get("site") or ROOT / "_build" / "html"
+    notes = []
+    if not (site / "index.html").is_file():
+        return [Row("pages", "built site", None, "B", None,
+                    f"no site at {site}: run `make book` or the build section")], notes
+    where = "the cold build of this run" if state.get("site") else f"the existing {site}"
+    rows = []
+    for page in page_weights(site):
+        note = (f"HTML {format_bytes(page['html'])} (widget state "
+                f"{format_bytes(page['widget_state'])}) + images {format_bytes(page['images'])}")
+        rows.append(Row("pages", page["page"], page["total"], "B", BUDGETS["page_bytes"], note))
+    apparent, disk = dir_size(site)
+    parts = []
+    for name in ("_static", "_images", "student", "_sources"):
+        if (site / name).is_dir():
+            parts.append(f"{name} {format_bytes(dir_size(site / name)[0])}")
+    rows.append(Row("pages", "whole site", apparent, "B", None,
+                    f"{format_bytes(disk)} on disk; of which " + ", ".join(parts)))
+    notes.append(f"Site measured: {where}. A page's weight is its HTML (widget state inline) "
+                 "plus the images it alone references (_images/); the theme, MathJax and the "
+                 "widget manager under _static/ are shared by every page and counted only in "
+                 "the whole site.")
+    return rows, notes
+
+
+# ---------------------------------------------------------------------- mlp
+MLP_EPOCHS, MLP_BATCH, MLP_HIDDEN, MLP_REPEATS = 50, 32, (64, 64), 3
+OPTIMISERS = {"SGD lr 0.1": ("sgd", 0.1), "Adam lr 1e-3": ("adam", 1e-3)}
+
+
+def _nbcode_fit(X, y, kind, lr, seed):
+    from nbcode.nn import MLP, SGD, Adam
+
+    model = MLP(2, MLP_HIDDEN, 2, activation="relu", init="he", seed=seed)
+    optimizer = SGD(lr, momentum=0.0) if kind == "sgd" else Adam(lr)
+    start = time.perf_counter()
+    model.fit(X, y, epochs=MLP_EPOCHS, batch_size=MLP_BATCH, optimizer=optimizer, seed=seed)
+    return time.perf_counter() - start, model, 0.0
+
+
+def _sklearn_fit(X, y, kind, lr, seed):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    model = MLPClassifier(hidden_layer_sizes=MLP_HIDDEN, activation="relu", solver=kind,
+                          learning_rate_init=lr, learning_rate="constant", momentum=0.0,
+                          nesterovs_momentum=False, batch_size=MLP_BATCH, max_iter=MLP_EPOCHS,
+                          alpha=0.0, tol=0.0, n_iter_no_change=10**9, early_stopping=False,
+                          shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = time.perf_counter()
+        model.fit(X, y)
+    return time.perf_counter() - start, model, 0.0
+
+
+def _keras_fit(X, y, kind, lr, seed):
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(MLP_HIDDEN[0], "relu"),
+                              keras.layers.Dense(MLP_HIDDEN[1], "relu"),
+                              keras.layers.Dense(1, "sigmoid")])
+    optimizer = (keras.optimizers.SGD(lr, momentum=0.0) if kind == "sgd"
+                 else keras.optimizers.Adam(lr))
+    model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    optimizer.build(model.trainable_variables)
+    weights = model.get_weights()
+    opt_values = [v.numpy() for v in optimizer.variables]
+    # Warm-up on 40 examples (one batch of 32, one of 8 — the shapes of a full epoch of
+    # 1000) traces and compiles the train step; then restore the initial state.
+    start = time.perf_counter()
+    model.fit(X[:40], y[:40], batch_size=MLP_BATCH, epochs=1, verbose=0, shuffle=False)
+    compile_seconds = time.perf_counter() - start
+    model.set_weights(weights)
+    for variable, value in zip(optimizer.variables, opt_values, strict=True):
+        variable.assign(value)
+    start = time.perf_counter()
+    model.fit(X, y, batch_size=MLP_BATCH, epochs=MLP_EPOCHS, verbose=0, shuffle=True)
+    return time.perf_counter() - start, _KerasWrap(model), compile_seconds
+
+
+class _KerasWrap:
+    def __init__(self, model):
+        self.model = model
+
+    def score(self, X, y):
+        import numpy as np
+
+        p = self.model.predict(X, verbose=0, batch_size=1000)[:, 0]
+        return float(np.mean((p > 0.5) == y))
+
+
+def bench_mlp(args, state) -> tuple[list[Row], list[str]]:
+    from nbcode import data
+
+    X, y = data.make_moons(n_samples=1000, noise=0.2, seed=0)
+    X_test, y_test = data.make_moons(n_samples=1000, noise=0.2, seed=1)
+    impls = {"nbcode": _nbcode_fit, "scikit-learn": _sklearn_fit}
+    notes = []
+    try:
+        import keras  # noqa: F401
+
+        impls["Keras/JAX"] = _keras_fit
+    except Exception as exc:
+        notes.append(f"Keras unavailable ({type(exc).__name__}: {exc}); not measured.")
+    rows = []
+    for label, (kind, lr) in OPTIMISERS.items():
+        times = {name: [] for name in impls}
+        accuracy, compile_times = {}, []
+        for repeat in range(MLP_REPEATS):  # interleaved, so a burst of load hits all alike
+            for name, fit in impls.items():
+                seconds, model, compile_seconds = fit(X, y, kind, lr, seed=0)
+                times[name].append(seconds)
+                if name == "Keras/JAX":
+                    compile_seconds and compile_times.append(compile_seconds)
+                if repeat == 0:
+                    accuracy[name] = model.score(X_test, y_test)
+            log(f"mlp: {label} repeat {repeat + 1}: "
+                + ", ".join(f"{n} {t[-1]:.2f} s" for n, t in times.items()))
+        best = {name: min(t) for name, t in times.items()}
+        for name in impls:
+            note = (f"test accuracy {accuracy[name]:.3f}; runs "
+                    + ", ".join(f"{t:.2f}" for t in times[name]) + " s")
+            if name == "Keras/JAX" and compile_times:
+                note += f"; trace+compile (excluded) {min(compile_times):.2f} s"
+            rows.append(Row("mlp", f"{label}: {name}, best of {MLP_REPEATS}", best[name], "s",
+                            None, note))
+        sk = best["scikit-learn"]
+        rows.append(Row("mlp", f"{label}: nbcode / scikit-learn time", best["nbcode"] / sk, "×",
+                        BUDGETS["mlp_ratio"], "aim ≤ 0.50×"))
+        if "Keras/JAX" in best:
+            rows.append(Row("mlp", f"{label}: Keras/JAX / scikit-learn time",
+                            best["Keras/JAX"] / sk, "×", None, ""))
+    notes.append(f"Two moons, n = 1000, noise 0.2 (seed 0; accuracy on another 1000, seed 1); "
+                 f"2×64 ReLU, one sigmoid output, binary cross-entropy; batch {MLP_BATCH}, "
+                 f"{MLP_EPOCHS} epochs, shuffled; SGD without momentum or Adam. scikit-learn: "
+                 "alpha=0, tol=0, n_iter_no_change=10^9, early_stopping=False. Times are fit() "
+                 "only, best of 3 interleaved runs, all in this process. Keras: verbose=0; "
+                 "the train step is traced and compiled on a warm-up fit, then the weights and "
+                 "optimiser state are restored and the 50 epochs timed.")
+    return rows, notes
+
+
+# ---------------------------------------------------------------------- playground
+PLAYGROUND_CODE = r"""
+import json, time, statistics
+import matplotlib
+matplotlib.use("module://matplotlib_inline.backend_inline")
+t0 = time.perf_counter()
+from nbcode.playground import Playground
+pg = Playground()
+construct = time.perf_counter() - t0
+pg.dataset.value, pg.hidden.value, pg.epochs.value = "moons", "16, 16", 100
+presses = []
+for _ in range(%(presses)d):
+    start = time.perf_counter()
+    pg._on_train(pg.train_button)      # what pressing Train runs: retrain + redraw
+    presses.append(time.perf_counter() - start)
+from nbcode.playground import train_config
+training = []
+for _ in range(3):
+    start = time.perf_counter()
+    train_config(pg.current_config())  # the training part of a press, without the redraw
+    training.append(time.perf_counter() - start)
+print("BENCH" + json.dumps({"construct": construct, "presses": presses, "training": training,
+                            "status": pg.status.value, "accuracy": pg.last_accuracy,
+                            "hidden": list(pg.current_config()["hidden"]),
+                            "png": len(pg.image.value)}))
+"""
+
+
+def bench_playground(args, state) -> tuple[list[Row], list[str]]:
+    from jupyter_client.manager import start_new_kernel
+
+    presses = 5
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "chapters"))
+    out = []
+    try:
+        kc.execute_interactive(
+            PLAYGROUND_CODE % {"presses": presses}, timeout=300,
+            output_hook=lambda msg: out.append(msg["content"].get("text", ""))
+            if msg["msg_type"] == "stream" else None)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    text = "".join(out)
+    if "BENCH" not in text:
+        return [Row("playground", "retrain + redraw", None, "s", BUDGETS["playground_seconds"],
+                    f"no result from the kernel: {text[-200:]}")], []
+    result = json.loads(text.split("BENCH", 1)[1].strip().splitlines()[0])
+    times = result["presses"]
+    rows = [
+        Row("playground", f"Train pressed: median of {presses}", statistics.median(times), "s",
+            BUDGETS["playground_seconds"],
+            f"first {times[0]:.2f} s, slowest {max(times):.2f} s; training accuracy "
+            f"{result['accuracy']:.3f}; redrawn PNG {format_bytes(result['png'])}"),
+        Row("playground", "Train pressed: first press", times[0], "s",
+            BUDGETS["playground_seconds"], ""),
+        Row("playground", "of which training alone (median of 3)",
+            statistics.median(result["training"]), "s", None,
+            "the rest of a press is the redraw: regions, loss curve, PNG"),
+        Row("playground", "Playground() built (default run + its animation frames)",
+            result["construct"], "s", None, "includes importing nbcode.playground"),
+    ]
+    notes = ["In a live ipykernel started for the purpose: `Playground()` with the controls set to "
+             "moons, hidden \"16, 16\" (2 layers, ReLU), 100 epochs (Adam lr 0.01, 200 points, "
+             "batch 32); each press calls `Playground._on_train`, the Train button's handler: "
+             "`train()` retrains, draws the regions and the loss curve, renders the quantised "
+             "PNG and updates the Image widget. Timed inside the kernel."]
+    return rows, notes
+
+
+# ---------------------------------------------------------------------- install
+def bench_install(args, state) -> tuple[list[Row], list[str]]:
+    work = Path(tempfile.mkdtemp(prefix="nnbook-install-"))
+    state["tmp_dirs"].append(work)
+    venv = work / "venv"
+    pip_cache = Path(os.environ.get("PIP_CACHE_DIR", Path.home() / ".cache" / "pip"))
+    cache_before = dir_size(pip_cache)[0] if pip_cache.is_dir() else 0
+    base_python = getattr(sys, "_base_executable", None) or shutil.which("python3")
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("VIRTUAL_ENV", None)
+    log(f"install: python -m venv + pip install -r requirements.txt into {venv}")
+    start = time.perf_counter()
+    steps = [[base_python, "-m", "venv", str(venv)],
+             [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r",
+              str(ROOT / "requirements.txt")]]
+    error = ""
+    for step in steps:
+        # cwd=ROOT: the "-e ." line of requirements.txt is the repository (nbcode)
+        proc = subprocess.run(step, cwd=ROOT, env=env, text=True, capture_output=True)
+        if proc.returncode != 0:
+            error = f"`{' '.join(step[-3:])}` failed: " + " / ".join(
+                (proc.stdout + proc.stderr).strip().splitlines()[-2:])[:300]
+            break
+    seconds = time.perf_counter() - start
+    apparent, disk = dir_size(venv) if venv.is_dir() else (None, None)
+    cache_state = (f"pip cache warm ({format_bytes(cache_before)} in {pip_cache} before)"
+                   if cache_before > 1e6 else f"pip cache cold (empty {pip_cache} before)")
+    config = subprocess.run([sys.executable, "-m", "pip", "config", "list"], text=True,
+                            capture_output=True, env=env).stdout
+    sources = sorted({line.split("=", 1)[1].strip("'") for line in config.splitlines()
+                      if re.search(r"\.(find-links|index-url|extra-index-url)=", line)})
+    if sources:
+        cache_state += "; pip also reads local wheels/indexes: " + ", ".join(sources)
+    rows = [Row("install", "python -m venv + pip install -r requirements.txt: wall time",
+                None if error else seconds, "s", None, error or cache_state),
+            Row("install", "the new venv's size", apparent, "B", None,
+                f"{format_bytes(disk)} on disk")]
+    notes = [f"Python {platform.python_version()} (`{base_python} -m venv`), the venv's bundled "
+             "pip, no upgrade, this machine's pip configuration: packages come from PyPI over "
+             "the network unless a local find-links or index listed in the row has them, and "
+             "from the pip cache when warm (both stated in the row), so a Binder user without "
+             "them waits longer (downloads) and Binder adds its own image build.  The size is "
+             "the files' apparent size (bytes on disk in its note)."]
+    return rows, notes
+
+
+# ---------------------------------------------------------------------- main
+RUNNERS = {"chapters": lambda a, s: bench_chapters(a), "build": bench_build,
+           "pages": bench_pages, "mlp": bench_mlp, "playground": bench_playground,
+           "install": bench_install}
+
+
+def write_results(output: Path, results: dict) -> None:
+    """Merge with the previous results.json (sections not run now are kept); write both files."""
+    results["machine"]["load average at end (1, 5, 15 min)"] = ", ".join(
+        f"{x:.1f}" for x in os.getloadavg())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    json_path = output.with_name("results.json")
+    previous = None
+    if json_path.is_file():
+        try:
+            previous = json.loads(json_path.read_text())
+        except ValueError:
+            previous = None
+    merged = merge_results(previous, results)
+    json_path.write_text(dumps(merged) + "\n")
+    output.write_text(render(merged), encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the fresh install and the cold build (pages: the existing "
+                             "_build/html)")
+    parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
+                        help=f"run only this section (repeatable): {', '.join(SECTIONS)}")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md",
+                        help="the Markdown results file (default: benchmarks/RESULTS.md)")
+    parser.add_argument("--note", action="append", default=[],
+                        help="a line to add to the results (e.g. 'machine shared at the time')")
+    parser.add_argument("--toc-as-is", action="store_true",
+                        help="build only the chapters listed in _toc.yml (default: add the others "
+                             "to a temporary copy of the toc)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directories")
+    parser.add_argument("--strict", action="store_true", help="exit 1 on any MISS or ERROR")
+    parser.add_argument("--render-only", action="store_true",
+                        help="measure nothing: rewrite RESULTS.md from results.json")
+    args = parser.parse_args(argv)
+    if args.render_only:
+        merged = json.loads(args.output.with_name("results.json").read_text())
+        args.output.write_text(render(merged), encoding="utf-8")
+        return 0
+    sections = parse_sections(args.only, args.quick)
+    command = " ".join(["python benchmarks/run.py"] + (["--quick"] if args.quick else [])
+                       + [f"--only {o}" for o in args.only or []]
+                       + (["--toc-as-is"] if args.toc_as_is else [])
+                       + (["--note ... (below)"] if args.note else []))
+    results = {"command": command.strip(), "machine": machine_info(), "sections": {},
+               "notes": list(args.note)}
+    state = {"tmp_dirs": []}
+    # Stopped (kill PID): still remove the temporary copies, via the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    start_all = time.perf_counter()
+    all_rows = []
+    try:
+        for name in sections:
+            log(f"section {name}")
+            start = time.perf_counter()
+            try:
+                rows, notes = RUNNERS[name](args, state)
+            except Exception as exc:  # one broken section must not lose the others
+                rows = [Row(name, "section", None, "", None,
+                            f"crashed: {type(exc).__name__}: {exc}"[:300])]
+                notes = []
+            results["sections"][name] = {
+                "measured": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                "seconds": time.perf_counter() - start,
+                "rows": [row_to_dict(r) for r in rows], "notes": notes}
+            all_rows += rows
+            for row in rows:
+                log(f"  {row.status:5} {row.item}: {row.value}")
+            results["seconds"] = time.perf_counter() - start_all
+            write_results(args.output, results)  # after each section: a stopped run keeps them
+    finally:
+        if not args.keep:
+            for path in state["tmp_dirs"]:
+                shutil.rmtree(path, ignore_errors=True)
+    results["seconds"] = time.perf_counter() - start_all
+    write_results(args.output, results)
+    counts = summarize(all_rows)
+    log(f"done in {results['seconds']:.0f} s: {counts} -> {args.output}")
+    return 1 if args.strict and (counts["MISS"] or counts["ERROR"]) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
