@@ -128,6 +128,15 @@ def omit_solutions(app, doctree) -> None:
             node.parent.remove(node)
 
 
+def copy_pdf(app, exception) -> None:
+    """Publish the PDF (built first by ``make book``) at the root of each edition's site."""
+    if exception is not None or app.builder.format != "html":
+        return
+    pdf = Path(app.srcdir, "_build", "pdf", "book.pdf")
+    if pdf.is_file():
+        shutil.copy2(pdf, Path(app.outdir, "book.pdf"))
+
+
 def copy_student_editions(app, exception) -> None:
     if exception is not None or app.builder.format != "html" or (app.config.language or "en")[:2] != "en":
         return
@@ -186,4 +195,5 @@ def setup(app):
     app.connect("html-page-context", drop_thebe_scripts, priority=100)
     app.connect("html-page-context", add_language_switch, priority=110)
     app.connect("build-finished", copy_student_editions)
+    app.connect("build-finished", copy_pdf)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

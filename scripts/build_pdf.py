@@ -4,7 +4,7 @@
     python scripts/build_pdf.py --solutions omit   # a student's copy: exercise statements only
 
 Writes _build/latex/book.pdf and copies it to _build/pdf/book.pdf, which the HTML build
-publishes at the site's root (html_extra_path), so that the preface can link to it.
+publishes at the site's root (nbcode.sphinxext), so that the preface can link to it.
 Widgets cannot move on paper: each training player prints as a strip of three of its
 frames (start, middle, end), which nbcode.widgets stores with the widget as image/png.
 """
