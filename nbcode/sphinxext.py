@@ -187,7 +187,44 @@ def add_language_switch(app, pagename, templatename, context, doctree) -> None:
     context["body"] = link + context["body"]
 
 
+def _glue_in_translations() -> None:
+    """Let ``{glue:}`` roles work inside translated text (the French edition).
+
+    Sphinx parses each translated message as a small document of its own: there the
+    notebook's glued values are missing, and the block-level "mime bundle" node that
+    myst-nb's role returns is dropped when the translation is put back into the page.
+    Every page is parsed in its own language first, so the role remembers the page's
+    glued values then; inside a translated message it returns the value's text as a
+    plain inline node.
+    """
+    from docutils import nodes as docutils_nodes
+    from myst_nb.ext.glue import roles as glue_roles
+    from myst_nb.ext.glue.utils import glue_warning
+
+    if getattr(glue_roles.PasteRoleAny.run, "nbcode_patched", False):
+        return
+    run = glue_roles.PasteRoleAny.run
+
+    def run_in_translations(self):
+        env = getattr(self.document.settings, "env", None)
+        if "<translated>" not in str(self.document.get("source", "")):
+            if env is not None and "nb_renderer" in self.document:
+                client = self.document["nb_renderer"].renderer.nb_client
+                env.temp_data["nbcode_glue"] = client.glue_data
+            return run(self)
+        glue_data = env.temp_data.get("nbcode_glue", {}) if env is not None else {}
+        text = glue_data.get(self.text, {}).get("data", {}).get("text/plain")
+        if text is None:
+            message = f"No key {self.text!r} found in glue data for this document."
+            return [], [glue_warning(message, self.document, self.line)]
+        return [docutils_nodes.inline(text, text, classes=["output", "text_plain"])], []
+
+    run_in_translations.nbcode_patched = True
+    glue_roles.PasteRoleAny.run = run_in_translations
+
+
 def setup(app):
+    _glue_in_translations()
     app.add_config_value("book_solutions", "include", "env", types=[str])
     app.connect("doctree-read", add_practise_box)
     app.connect("doctree-read", omit_solutions)

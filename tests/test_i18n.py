@@ -74,7 +74,9 @@ def test_translations_keep_math_code_and_references():
 def test_french_terminology():
     text = "\n".join(entry.msgstr for path in CATALOGUES.rglob("*.po")
                      for entry in polib.pofile(str(path)))
-    for term in ("descente de gradient", "taux d'apprentissage", "fonction de perte"):
+    for term in ("descente de gradient", "rétropropagation", "fonction d'activation",
+                 "sur-apprentissage", "apprentissage par transfert", "taux d'apprentissage",
+                 "perte"):
         assert term in text.lower(), f"the French edition never says {term!r}"
 
 
@@ -86,3 +88,12 @@ def test_french_site_is_built_and_linked():
     assert 'href="../../chapters/01_regression.html" hreflang="en"' in html
     english = (ROOT / "_build" / "html" / "chapters" / "01_regression.html").read_text()
     assert 'href="../fr/chapters/01_regression.html" hreflang="fr"' in english
+
+
+@pytest.mark.parametrize("page", [p for p in toc_pages() if p.startswith("chapters/0")])
+def test_french_pages_show_the_glued_numbers(page):
+    """Numbers glued into the prose appear in the translated sentences too."""
+    english = (ROOT / "_build" / "html" / f"{page}.html").read_text()
+    french = (ROOT / "_build" / "html" / "fr" / f"{page}.html").read_text()
+    glued = re.compile(r'<span class="output text_plain">([^<]*)</span>')
+    assert sorted(glued.findall(french)) == sorted(glued.findall(english))
