@@ -22,6 +22,7 @@ from ._validation import as_array, check_positive
 from .nn import Activation, Conv2D, Dense, Flatten, MaxPool2D, Sequential, conv2d_forward, conv_output_size
 from .nn.layers import _rng
 from .plots import CLASS_COLORS, plot_decision_boundary
+from .widgets import LivePanel
 
 __all__ = ["make_cnn", "split_cnn", "cnn_features", "as_image_batch", "to_grey", "downsample",
            "load_photo", "shift_image", "equivariance_gap", "plot_filters", "plot_feature_maps",
@@ -411,4 +412,5 @@ def kernel_explorer(image, kernels: dict, figsize=(6.4, 2.3), dpi: int = 72):
     for control in (choice, padding, stride):
         control.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox([choice, padding, stride]), picture])
+    return LivePanel([widgets.HBox([choice, padding, stride]), picture],
+                     description="a filter, its padding and stride")

@@ -28,6 +28,7 @@ from .cnn import as_image_batch, cnn_features, feature_limits, make_cnn
 from .data import load_digits
 from .nn import Activation, Adam, Dense, Flatten, Sequential
 from .plots import CLASS_COLORS
+from .widgets import LivePanel
 
 __all__ = ["TransferData", "split_digits", "pretrain", "body_size", "new_head", "freeze", "n_trainable",
            "sample_labels", "train_target", "StepRecorder", "REGIMES", "learning_curve",
@@ -421,4 +422,5 @@ def transfer_explorer(pretrained: Sequential, data: TransferData, label_options=
     for control in (labels, seed):
         control.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox([labels, seed]), picture])
+    return LivePanel([widgets.HBox([labels, seed]), picture],
+                     description="number of labels and seed, retrained")

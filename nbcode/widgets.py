@@ -17,7 +17,7 @@ import numpy as np
 from ._validation import check_positive
 from .plots import draw_frames
 
-__all__ = ["TrainingPlayer", "frame_strip"]
+__all__ = ["TrainingPlayer", "LivePanel", "frame_strip"]
 
 
 def frame_strip(frames: Sequence[bytes], n_shown: int = 3, gap: int = 8) -> bytes:
@@ -127,3 +127,45 @@ class TrainingPlayer(widgets.VBox):
 
     def __repr__(self) -> str:
         return f"TrainingPlayer({len(self.frames)} frames, {self.n_bytes / 1024:.0f} KiB)"
+
+
+class LivePanel(widgets.VBox):
+    """Controls that retrain in a live kernel, above the picture they redraw.
+
+    A ``VBox`` (same arguments) that knows how it looks on paper: in a PDF or any
+    output without a widget manager it shows its picture (the first ``Image`` among
+    its children, as last drawn) instead of a widget's raw text. On the static site its
+    controls render but do nothing; the picture shows the default run.
+
+    Parameters
+    ----------
+    children : list of widgets
+        Rows of controls and an ``ipywidgets.Image`` with the current picture.
+    description : str
+        What the panel does, for the plain-text representation.
+    """
+
+    def __init__(self, children, description: str = "live controls", **kwargs):
+        super().__init__(children, **kwargs)
+        self.description = description
+
+    def picture(self) -> widgets.Image | None:
+        """The first Image among the panel's descendants (depth first)."""
+        stack = list(self.children)
+        while stack:
+            child = stack.pop(0)
+            if isinstance(child, widgets.Image):
+                return child
+            stack[:0] = list(getattr(child, "children", ()))
+        return None
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        picture = self.picture()
+        if picture is not None and picture.value:
+            bundle["image/png"] = bytes(picture.value)
+        bundle["text/plain"] = f"LivePanel({self.description}: run the notebook to use it)"
+        return bundle

@@ -121,3 +121,16 @@ def test_player_errors_teach():
         TrainingPlayer([png("red")], labels=["a", "b"])
     duplicated = TrainingPlayer([png("red"), png("blue")], labels=["x", "x"])
     assert list(duplicated.slider.options) == ["0: x", "1: x"]
+
+
+def test_live_panel_prints_its_picture():
+    from nbcode.widgets import LivePanel
+
+    picture = ipywidgets.Image(value=png("blue"), format="png")
+    panel = LivePanel([ipywidgets.HBox([ipywidgets.IntSlider(), ipywidgets.VBox([picture])])],
+                      description="demo controls")
+    assert panel.picture() is picture
+    bundle = panel._repr_mimebundle_()
+    assert bundle["image/png"] == png("blue")
+    assert bundle["text/plain"] == "LivePanel(demo controls: run the notebook to use it)"
+    assert "application/vnd.jupyter.widget-view+json" in bundle
