@@ -128,6 +128,30 @@ def omit_solutions(app, doctree) -> None:
             node.parent.remove(node)
 
 
+def translate_toc_captions(app, doctree) -> None:
+    """Translate the captions of the table of contents ("Chapters", "Back matter").
+
+    sphinx-external-toc inserts the toctrees after Sphinx has translated the page, so
+    their captions would stay in English; they are in the root page's catalogue.
+    """
+    language = (app.config.language or "en")[:2]
+    if language == "en":
+        return
+    from sphinx import addnodes
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    toctrees = [node for node in doctree.findall(addnodes.toctree) if node.get("caption")]
+    if not toctrees:
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    directories = [str(Path(app.srcdir, d)) for d in app.config.locale_dirs]
+    catalogue, found = init_locale(directories, app.config.language, domain)
+    if found:
+        for node in toctrees:
+            node["caption"] = catalogue.gettext(node["caption"])
+
+
 def copy_pdf(app, exception) -> None:
     """Publish the PDF (built first by ``make book``) at the root of each edition's site."""
     if exception is not None or app.builder.format != "html":
@@ -228,6 +252,8 @@ def setup(app):
     app.add_config_value("book_solutions", "include", "env", types=[str])
     app.connect("doctree-read", add_practise_box)
     app.connect("doctree-read", omit_solutions)
+    # Before Sphinx collects the table of contents from the page (priority 500).
+    app.connect("doctree-read", translate_toc_captions, priority=400)
     # Early: a later handler may return a template name, which ends the event.
     app.connect("html-page-context", drop_thebe_scripts, priority=100)
     app.connect("html-page-context", add_language_switch, priority=110)

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LOCALES = ROOT / "locales"
 LANGUAGE = "fr"
+TITLE = "Réseaux de neurones — notes de cours exécutables"  # the site's title in French
 CACHE = ROOT / "_build" / ".jupyter_cache"
 
 
@@ -92,6 +93,7 @@ def build() -> None:
     extract()  # so that the tests can check the catalogues against the current text
     with sphinx_conf():
         sphinx_build("html", ROOT / "_build" / "html" / LANGUAGE, "-n", "-D", f"language={LANGUAGE}",
+                     "-D", f"html_title={TITLE}",
                      "-d", str(ROOT / "_build" / f".doctrees-{LANGUAGE}"))
 
 

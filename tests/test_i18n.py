@@ -77,7 +77,7 @@ def test_french_terminology():
     for term in ("descente de gradient", "rétropropagation", "fonction d'activation",
                  "sur-apprentissage", "apprentissage par transfert", "taux d'apprentissage",
                  "perte"):
-        assert term in text.lower(), f"the French edition never says {term!r}"
+        assert term in text.lower().replace("’", "'"), f"the French edition never says {term!r}"
 
 
 def test_french_site_is_built_and_linked():
