@@ -57,21 +57,27 @@ def _worth_finite_differences(result: CheckResult) -> bool:
     return not result and "does not match the expected values" in result.message
 
 
+def _check_gradient(function, reference, loss, cases, exercise: str, success: str) -> CheckResult:
+    """Compare a student's gradient with ``reference``; a wrong value with no more specific
+    diagnosis is compared with finite differences of ``loss``, component by component."""
+    result = check_function(function, reference, cases, exercise=exercise, what="the gradient",
+                            quiet=True, success=success)
+    if _worth_finite_differences(result):
+        diagnosis = _fd_diagnosis(function, loss, exercise)
+        if diagnosis is not None:
+            return report(diagnosis)
+    return report(result)
+
+
 def check_ols_gradient(function) -> CheckResult:
     """Check ``function(beta, X, y)`` returns the gradient of 1/2 sum (y - yhat)^2.
 
     Expected shape (p + 1,): dL/dbeta_0 first.
     """
-    exercise = "gradient of the squared loss"
-    result = check_function(function, linear.ols_gradient, _regression_cases(),
-                            exercise=exercise, what="the gradient", quiet=True,
-                            success="correct: your gradient matches the formula and finite "
-                                    "differences.")
-    if _worth_finite_differences(result):
-        diagnosis = _fd_diagnosis(function, linear.ols_loss, exercise)
-        if diagnosis is not None:
-            return report(diagnosis)
-    return report(result)
+    return _check_gradient(function, linear.ols_gradient, linear.ols_loss, _regression_cases(),
+                           exercise="gradient of the squared loss",
+                           success="correct: your gradient matches the formula and finite "
+                                   "differences.")
 
 
 def check_gradient_step(function) -> CheckResult:
@@ -88,16 +94,11 @@ def check_gradient_step(function) -> CheckResult:
 
 def check_logistic_gradient(function) -> CheckResult:
     """Check ``function(beta, X, y)`` returns the gradient of sum log(1 + exp(-y o)), y in ±1."""
-    exercise = "gradient of the logistic negative log-likelihood"
-    result = check_function(function, linear.logistic_gradient, _classification_cases(),
-                            exercise=exercise, what="the gradient", quiet=True,
-                            success="correct: your gradient matches finite differences of the "
-                                    "negative log-likelihood.")
-    if _worth_finite_differences(result):
-        diagnosis = _fd_diagnosis(function, linear.logistic_loss, exercise)
-        if diagnosis is not None:
-            return report(diagnosis)
-    return report(result)
+    return _check_gradient(function, linear.logistic_gradient, linear.logistic_loss,
+                           _classification_cases(),
+                           exercise="gradient of the logistic negative log-likelihood",
+                           success="correct: your gradient matches finite differences of the "
+                                   "negative log-likelihood.")
 
 
 def check_learning_rate_limit(eta_max, X) -> CheckResult:
