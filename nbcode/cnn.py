@@ -221,6 +221,20 @@ def equivariance_gap(operation, image, dy: int, dx: int, margin: int) -> float:
 # --------------------------------------------------------------------------- plots
 
 
+def _image_row(n: int, show, axes=None, titles=None, size: float = 0.9):
+    """A row of ``n`` small images without axes: ``show(ax, k)`` draws the k-th one."""
+    if axes is None:
+        _, axes = plt.subplots(1, n, figsize=(size * n, size + 0.3), squeeze=False)
+    axes = np.asarray(axes).ravel()
+    for k, ax in enumerate(axes):
+        ax.axis("off")
+        if k < n:
+            show(ax, k)
+            if titles is not None:
+                ax.set_title(titles[k], fontsize=8)
+    return axes
+
+
 def plot_filters(W, axes=None, titles=None, cmap: str = "RdBu_r", size: float = 0.9):
     """Show each filter of a conv layer, ``W`` of shape (f, c, kh, kw) (channel 0 only).
 
@@ -228,34 +242,20 @@ def plot_filters(W, axes=None, titles=None, cmap: str = "RdBu_r", size: float = 
     weights. Returns the axes.
     """
     W = as_array(W, "W", ndim=4)
-    f = W.shape[0]
-    if axes is None:
-        _, axes = plt.subplots(1, f, figsize=(size * f, size + 0.3), squeeze=False)
-    axes = np.asarray(axes).ravel()
-    for k, ax in enumerate(axes):
-        ax.axis("off")
-        if k < f:
-            limit = np.abs(W[k, 0]).max() or 1.0
-            ax.imshow(W[k, 0], cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest")
-            if titles is not None:
-                ax.set_title(titles[k], fontsize=8)
-    return axes
+
+    def show(ax, k):
+        limit = np.abs(W[k, 0]).max() or 1.0
+        ax.imshow(W[k, 0], cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest")
+
+    return _image_row(W.shape[0], show, axes, titles, size)
 
 
 def plot_feature_maps(maps, axes=None, titles=None, cmap: str = "magma", size: float = 0.9):
     """Show the channels of one example's feature maps, ``maps`` of shape (c, h, w)."""
     maps = as_array(maps, "maps", ndim=3)
-    c = maps.shape[0]
-    if axes is None:
-        _, axes = plt.subplots(1, c, figsize=(size * c, size + 0.3), squeeze=False)
-    axes = np.asarray(axes).ravel()
-    for k, ax in enumerate(axes):
-        ax.axis("off")
-        if k < c:
-            ax.imshow(maps[k], cmap=cmap, interpolation="nearest")
-            if titles is not None:
-                ax.set_title(titles[k], fontsize=8)
-    return axes
+    return _image_row(maps.shape[0],
+                      lambda ax, k: ax.imshow(maps[k], cmap=cmap, interpolation="nearest"),
+                      axes, titles, size)
 
 
 def feature_limits(features, quantile: float = 0.005, margin: float = 0.15):

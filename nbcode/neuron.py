@@ -26,6 +26,15 @@ from .train import Callback, History, Progress, minibatches, notify
 __all__ = ["Neuron", "Perceptron", "squared_loss", "neuron_gradient", "draw_neuron"]
 
 
+def _check_fitted_features(X, beta) -> np.ndarray:
+    """X as a 2-D array with as many features as the fitted ``beta`` (shape (p + 1,)) expects."""
+    X = as_array(X, "X", ndim=2)
+    if X.shape[1] != beta.size - 1:
+        raise ValueError(f"X must have {beta.size - 1} features (columns), as in fit; "
+                         f"received shape {X.shape}.")
+    return X
+
+
 def _check_X_beta(X, beta):
     X = as_array(X, "X", ndim=2)
     beta = as_array(beta, "beta", ndim=1)
@@ -121,11 +130,7 @@ class Neuron:
 
     def _check_X(self, X) -> np.ndarray:
         self._check_fitted()
-        X = as_array(X, "X", ndim=2)
-        if X.shape[1] != self.beta_.size - 1:
-            raise ValueError(f"X must have {self.beta_.size - 1} features (columns), as in fit; "
-                             f"received shape {X.shape}.")
-        return X
+        return _check_fitted_features(X, self.beta_)
 
     def forward(self, X) -> np.ndarray:
         """Forward pass: ``o = beta_0 + X beta``, ``a = f(o)``; returns a, shape (n,).
@@ -331,11 +336,7 @@ class Perceptron:
     def _check_X(self, X) -> np.ndarray:
         if self.beta_ is None:
             raise RuntimeError("This Perceptron is not fitted yet: call fit(X, y) first.")
-        X = as_array(X, "X", ndim=2)
-        if X.shape[1] != self.beta_.size - 1:
-            raise ValueError(f"X must have {self.beta_.size - 1} features (columns), as in fit; "
-                             f"received shape {X.shape}.")
-        return X
+        return _check_fitted_features(X, self.beta_)
 
     def decision_function(self, X) -> np.ndarray:
         """``o = beta_0 + X beta``, shape (n,)."""

@@ -86,38 +86,31 @@ def check_neuron_gradient(function) -> CheckResult:
     return report(result)
 
 
-def reference_perceptron_epoch(beta, X, y, learning_rate: float = 1.0):
-    """One epoch of Rosenblatt's rule, examples in the order 0..n-1; returns (beta, mistakes)."""
+def reference_perceptron_epoch(beta, X, y, learning_rate: float = 1.0, *, strict: bool = False,
+                               update_intercept: bool = True):
+    """One epoch of Rosenblatt's rule, examples in the order 0..n-1; returns (beta, mistakes).
+
+    ``strict`` and ``update_intercept=False`` reproduce two usual mistakes (testing
+    ``y o < 0`` instead of ``y o <= 0``; never updating beta_0), which the checker names.
+    """
     beta = np.array(beta, dtype=float)
     mistakes = 0
     for x_i, y_i in zip(np.asarray(X, float), np.asarray(y, float), strict=True):
-        if y_i * (beta[0] + x_i @ beta[1:]) <= 0:
-            beta[0] += learning_rate * y_i
+        margin = y_i * (beta[0] + x_i @ beta[1:])
+        if margin < 0 or (margin == 0 and not strict):
+            if update_intercept:
+                beta[0] += learning_rate * y_i
             beta[1:] += learning_rate * y_i * x_i
             mistakes += 1
     return beta, mistakes
 
 
 def _strict_epoch(beta, X, y):
-    """The mistake of testing y o < 0 instead of y o <= 0."""
-    beta = np.array(beta, dtype=float)
-    mistakes = 0
-    for x_i, y_i in zip(X, y, strict=True):
-        if y_i * (beta[0] + x_i @ beta[1:]) < 0:
-            beta[0] += y_i
-            beta[1:] += y_i * x_i
-            mistakes += 1
-    return beta, mistakes
+    return reference_perceptron_epoch(beta, X, y, strict=True)
 
 
 def _no_intercept_epoch(beta, X, y):
-    beta = np.array(beta, dtype=float)
-    mistakes = 0
-    for x_i, y_i in zip(X, y, strict=True):
-        if y_i * (beta[0] + x_i @ beta[1:]) <= 0:
-            beta[1:] += y_i * x_i
-            mistakes += 1
-    return beta, mistakes
+    return reference_perceptron_epoch(beta, X, y, update_intercept=False)
 
 
 def check_perceptron_epoch(function) -> CheckResult:
