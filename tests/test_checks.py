@@ -10,7 +10,7 @@ from nbcode.checks.core import CheckResult, check_array_answer, check_function, 
 
 @pytest.mark.parametrize(("answer", "phrase"), [
     (None, "forget the `return`"),
-    ("abc", "should be numbers"),
+    ("abc", "not a number"),
     (np.zeros((3, 1)), "check the orientation"),
     (np.zeros(4), "expected shape (3,)"),
     (-np.array([1.0, 2.0, 3.0]), "wrong sign"),

@@ -3,10 +3,32 @@
 Use :func:`check_function` to test a student's function on several cases, each
 compared with a reference implementation by :func:`check_array_answer`, which
 diagnoses the usual mistakes. Messages are plain sentences for students.
+
+The contract every checker relies on (see DESIGN.md, "Exercises"):
+
+- the reference is computed first, on private copies of the inputs;
+- the student's function is called by :func:`call_student`, on copies of its own,
+  which are compared with the originals afterwards: a function that changes its
+  inputs in place (``X -= X.mean(0)``, ``y[y == -1] = 0``, ``beta += ...``) fails
+  with a sentence that says so, since the caller's data would change too;
+- every exception of the student's code becomes a sentence, except
+  ``KeyboardInterrupt``, which is let through so that the notebook's stop button
+  still stops a function that loops for ever;
+- :func:`check_array_answer` accepts any real numbers of the right value (Python
+  or numpy scalars, lists, arrays of any float or int type, float32 and float16 within
+  a tolerance derived from ``np.finfo``) and rejects, with a sentence, ``None``,
+  ``NotImplemented``, ``...``, functions, strings, bytes, dicts, tuples of arrays,
+  containers holding ``None`` or non-numbers, complex numbers and booleans (where a
+  boolean array is expected, booleans are accepted).
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import inspect
+import io
+import numbers
 import textwrap
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -14,10 +36,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CheckResult", "NOT_DONE", "check_array_answer", "check_function", "check_value",
-           "report"]
+__all__ = ["CheckResult", "NOT_DONE", "call_student", "check_array_answer", "check_function",
+           "check_value", "float_tolerance", "report"]
 
 NOT_DONE = "not done yet"
+
+# A float type with fewer bits than float64 gets this many of its own epsilons of relative
+# tolerance: float32 -> 1.2e-5, float16 -> 0.098. A right formula evaluated in that type
+# (sums of tens of terms, some cancellation) stays well inside; the usual mistakes (a factor,
+# a sign, a missing term) are far outside.
+_EPS_FACTOR = 100
 
 
 @dataclass
@@ -43,42 +71,148 @@ class CheckResult:
 
 
 def report(result: CheckResult) -> CheckResult:
-    """Return the result; a notebook displays it as its one-sentence verdict.
+    """Deprecated: returns its argument unchanged (checkers return their result directly).
 
-    Checkers return the result instead of printing it, so that the verdict is the
-    cell's single output (put the checker call last in the cell, with no ``;``).
+    Kept importable only until the chapter 5-7 checkers stop calling it; do not use it
+    in new code.
     """
     return result
 
 
 def _describe(value) -> str:
+    """A short description of a value for a message: its shape for an array, else type and repr."""
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
-    return f"{type(value).__name__} {value!r}"[:80]
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a student's object may have a broken __repr__
+        text = "<unprintable>"
+    return f"{type(value).__name__} {text}"[:80]
+
+
+def _short(value, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def float_tolerance(dtype, rtol: float, atol: float, scale: float) -> tuple[float, float]:
+    """``(rtol, atol)`` widened for an answer of float type ``dtype`` coarser than float64.
+
+    ``scale`` is the size of the expected values (their largest magnitude): the absolute
+    tolerance grows with it, since a float32 sum of values of size s is off by about
+    s * eps, however small the sum is.
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f" and np.finfo(dtype).eps > np.finfo(np.float64).eps:
+        eps = float(np.finfo(dtype).eps)
+        return max(rtol, _EPS_FACTOR * eps), max(atol, _EPS_FACTOR * eps * max(scale, 1.0))
+    return rtol, atol
+
+
+def _is_real_scalar(value) -> bool:
+    return (isinstance(value, numbers.Real | np.integer | np.floating)
+            and not isinstance(value, bool | np.bool_))
+
+
+def _not_numbers(answer, what: str, expected: np.ndarray) -> str | None:
+    """Why ``answer`` cannot be read as real numbers, or None if it can."""
+    if answer is None:
+        return f"{what} is None: did you forget the `return` statement?"
+    if answer is NotImplemented:
+        return f"{what} is NotImplemented, a placeholder: replace it with your computation."
+    if answer is Ellipsis:
+        return f"{what} is `...` (Ellipsis), a placeholder: replace it with your code."
+    if isinstance(answer, str):
+        return (f"{what} is the string {_short(answer)}, not a number: remove the quotes "
+                "and give the value itself.")
+    if isinstance(answer, bytes | bytearray):
+        return f"{what} is bytes {_short(answer)}, not numbers."
+    if callable(answer) and not isinstance(answer, np.ndarray):
+        name = getattr(answer, "__name__", type(answer).__name__)
+        return (f"{what} is a function ({name}), not numbers: call it and use what it "
+                "returns, e.g. `return f(x)` rather than `return f`.")
+    if isinstance(answer, dict | set | frozenset):
+        return f"{what} is a {type(answer).__name__}; expected numbers (an array or a float)."
+    if isinstance(answer, tuple):
+        holds_none = any(item is None for item in answer)
+        if not answer or holds_none or expected.ndim == 0 or not all(
+                _is_real_scalar(item) for item in answer):
+            detail = " It contains None." if holds_none else ""
+            return (f"{what} is a tuple of {len(answer)} item(s); expected one "
+                    f"{'number' if expected.ndim == 0 else 'array'}, not a tuple (a trailing "
+                    f"comma, or `return a, b`, makes a tuple).{detail}")
+    return None
+
+
+def _as_real_array(answer, what: str, expected: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+    """``(array, None)`` if ``answer`` holds real numbers, else ``(None, why not)``."""
+    problem = _not_numbers(answer, what, expected)
+    if problem is not None:
+        return None, problem
+    try:
+        array = np.asarray(answer)
+    except Exception:  # noqa: BLE001 - ragged lists, objects numpy cannot read
+        return None, (f"{what} could not be read as an array of numbers (lists of different "
+                      f"lengths?); received {_describe(answer)}.")
+    kind = array.dtype.kind
+    if kind == "b" and expected.dtype.kind != "b":
+        return None, (f"{what} is boolean (True/False), not numbers: did you return a "
+                      "comparison, or a mask, instead of the values?")
+    if kind == "c":
+        return None, f"{what} contains complex numbers; expected real numbers."
+    if kind in "USV":
+        example = f" such as {_short(array.flat[0])}" if array.size else ""
+        return None, f"{what} contains strings{example}, not numbers."
+    if kind == "O":
+        for position, item in zip(np.ndindex(array.shape), array.flat, strict=True):
+            if not _is_real_scalar(item):
+                where = f" at index {position}" if array.ndim else ""
+                if item is None:
+                    return None, f"{what} contains None{where}: every entry must be a number."
+                return None, (f"{what} contains {_describe(item)}{where}; every entry must be "
+                              "a number.")
+        array = array.astype(float)
+    elif kind not in "fiub":
+        return None, f"{what} should be numbers; received {_describe(answer)}."
+    return array, None
 
 
 def check_array_answer(answer, expected, *, what: str = "your result", rtol: float = 1e-6,
                        atol: float = 1e-8, factors: Sequence[float] = (2.0, 0.5)) -> str | None:
     """Compare ``answer`` with ``expected``; return None if they agree, else what is wrong.
 
-    Diagnoses, in this order: ``None`` (forgot ``return``), not numbers, NaN,
-    wrong shape (including a transposed or flattened result), wrong sign,
-    off by a constant factor (``factors`` lists the usual ones, e.g. 2 or 1/n),
-    and otherwise reports the largest difference.
+    Diagnoses, in this order: not numbers (``None``: forgot ``return``; a string, a
+    function, a tuple, booleans, complex numbers, ...), wrong shape (including a
+    transposed or flattened result), NaN or inf, wrong sign, off by a constant factor
+    (``factors`` lists the usual ones, e.g. 2 or 1/n), and otherwise the largest
+    difference. An answer of a coarser float type (float32, float16) is compared with
+    the tolerance of :func:`float_tolerance`. Where a number is expected, an array holding
+    exactly one number is accepted. Never raises.
     """
-    if answer is None:
-        return f"{what} is None: did you forget the `return` statement?"
     try:
-        answer = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return f"{what} should be numbers; received {_describe(answer)}."
-    expected = np.asarray(expected, dtype=float)
+        return _compare(answer, expected, what, rtol, atol, factors)
+    except Exception as error:  # noqa: BLE001 - a checker must never crash on a strange answer
+        return (f"{what} could not be compared with the expected values ({type(error).__name__}); "
+                f"received {_describe(answer)}.")
+
+
+def _compare(answer, expected, what, rtol, atol, factors) -> str | None:
+    expected = np.asarray(expected)
+    array, problem = _as_real_array(answer, what, expected)
+    if problem is not None:
+        return problem
+    expected = expected.astype(float)
+    scale = float(np.abs(expected).max()) if expected.size else 0.0
+    rtol, atol = float_tolerance(array.dtype, rtol, atol, scale)
+    answer = array.astype(float)
+    if expected.ndim == 0 and answer.size == 1:
+        answer = answer.reshape(())
     if answer.shape != expected.shape:
         hint = ""
         if answer.size == expected.size:
             hint = (" It has the right number of entries: check the orientation "
                     "(a transpose, or a flattened array?).")
-        return (f"{what} has shape {answer.shape}; expected shape {expected.shape}.{hint}")
+        return f"{what} has shape {answer.shape}; expected shape {expected.shape}.{hint}"
     if not np.all(np.isfinite(answer)):
         return f"{what} contains NaN or infinite values."
     if np.allclose(answer, expected, rtol=rtol, atol=atol):
@@ -89,7 +223,6 @@ def check_array_answer(answer, expected, *, what: str = "your result", rtol: flo
         if np.allclose(answer, factor * expected, rtol=rtol, atol=atol):
             return (f"{what} is off by a factor of {factor:g}: it equals {factor:g} × "
                     "the right answer.")
-    scale = np.abs(expected).max() if expected.size else 0.0
     if scale > 0 and expected.size > 1:
         ratio = answer.ravel() / np.where(expected.ravel() == 0, np.nan, expected.ravel())
         ratio = ratio[np.isfinite(ratio)]
@@ -104,35 +237,191 @@ def check_array_answer(answer, expected, *, what: str = "your result", rtol: flo
             f"(you gave {answer[worst]:.6g}, expected {expected[worst]:.6g}).")
 
 
-def _call_student(function: Callable, args: tuple, exercise: str) -> tuple[object, CheckResult | None]:
-    """Call the student's function; turn every failure into a CheckResult."""
+# ------------------------------------------------------------------ calling the student's code
+def _is_data(value, depth: int = 0) -> bool:
+    """Plain data (arrays, numbers, strings, containers of them): copied by default."""
+    if depth > 4:
+        return False
+    if value is None or isinstance(value, np.ndarray | np.generic | numbers.Number | str | bytes):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_is_data(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return all(_is_data(item, depth + 1) for item in value.values())
+    return False
+
+
+def _change(before, after, depth: int = 0) -> str | None:
+    """How ``after`` differs from ``before`` (a copy taken before the call), or None."""
+    if depth > 6:
+        return None
+    if isinstance(before, np.ndarray):
+        if not isinstance(after, np.ndarray):
+            return f"it is now {_describe(after)}"
+        if before.shape != after.shape:
+            return f"its shape changed from {before.shape} to {after.shape}"
+        if before.dtype != after.dtype:
+            return f"its dtype changed from {before.dtype} to {after.dtype}"
+        if before.dtype.kind in "fc":
+            differ = ~((before == after) | (np.isnan(before) & np.isnan(after)))
+        else:
+            differ = before != after
+        if np.any(differ):
+            where = np.argwhere(differ)[0] if before.ndim else ()
+            position = tuple(int(i) for i in where)
+            return (f"{int(np.sum(differ))} of its {before.size} entries changed, e.g. "
+                    f"{'entry ' + str(position) + ' ' if before.ndim else ''}went from "
+                    f"{before[position]!r} to {after[position]!r}")
+        return None
+    if isinstance(before, list | dict):
+        if type(after) is not type(before) or len(after) != len(before):
+            return f"its length changed from {len(before)} to {len(after)}"
+        keys = range(len(before)) if isinstance(before, list) else before.keys()
+        for key in keys:
+            if isinstance(before, dict) and key not in after:
+                return f"its key {key!r} was removed"
+            inner = _change(before[key], after[key], depth + 1)
+            if inner is not None:
+                return f"its item {key!r} changed: {inner}"
+        return None
+    if isinstance(before, tuple):  # immutable, but its items may be arrays
+        for key, (b, a) in enumerate(zip(before, after, strict=True)):
+            inner = _change(b, a, depth + 1)
+            if inner is not None:
+                return f"its item {key} changed: {inner}"
+        return None
+    if hasattr(before, "__dict__") and not isinstance(before, type):
+        for key, value in vars(before).items():
+            if key not in vars(after):
+                return f"its attribute {key} was removed"
+            inner = _change(value, vars(after)[key], depth + 1)
+            if inner is not None:
+                return f"its attribute {key} changed: {inner}"
+    return None
+
+
+def _argument_names(function, count: int, names: Sequence[str] | None) -> list[str]:
+    """The student's own parameter names when they can be read, else ``names``."""
+    try:
+        parameters = [p.name for p in inspect.signature(function).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        parameters = []
+    fallback = list(names or ())
+    return [parameters[i] if i < len(parameters) else
+            (fallback[i] if i < len(fallback) else f"number {i + 1}") for i in range(count)]
+
+
+def call_student(function: Callable, args: tuple, exercise: str, *,
+                 names: Sequence[str] | None = None,
+                 protect: bool | Sequence[int] | None = None) -> tuple[object, CheckResult | None]:
+    """Call the student's ``function(*args)``; return ``(answer, None)`` or ``(None, failure)``.
+
+    The student receives deep copies of the arguments (``copy.deepcopy``), never the
+    originals, so nothing the checker computes can be changed by the student's code.
+    After the call, the copies are compared with the originals: a function that changed
+    an argument in place gets a failing result saying which argument and how.
+
+    Parameters
+    ----------
+    function : the student's function (anything else gets a sentence)
+    args : tuple of the arguments
+    exercise : str
+        Name of the exercise, for the result.
+    names : sequence of str, optional
+        Argument names for the messages when the student's own parameter names cannot be
+        read (``lambda *args``).
+    protect : None, True or sequence of int
+        Which arguments are copied and compared. None (default): every argument that is
+        plain data (arrays, numbers, strings, lists, tuples, dicts of them); other objects
+        (models, layers) are handed over as they are, since some exercises change them on
+        purpose (freezing layers). True: every argument. A sequence: those indices.
+
+    Every exception becomes a failing result: ``NotImplementedError`` is "not done yet",
+    ``SystemExit`` and any other exception is named with the line that raised it.
+    ``KeyboardInterrupt`` propagates (the notebook's stop button must still work). A
+    function that printed something and returned None is told to ``return`` instead.
+    """
     if not callable(function):
         return None, CheckResult(exercise, False,
                                  f"expected a function, received {_describe(function)}.")
+    args = tuple(args)
+    if protect is None:
+        guarded = {i for i, a in enumerate(args) if _is_data(a)}
+    elif protect is True:
+        guarded = set(range(len(args)))
+    else:
+        guarded = set(protect)
+    handed, originals = [], {}
+    for i, arg in enumerate(args):
+        if i in guarded:
+            try:
+                handed.append(copy.deepcopy(arg))
+                originals[i] = arg
+                continue
+            except Exception:  # noqa: BLE001 - an object that cannot be copied is handed as is
+                pass
+        handed.append(arg)
+    printed = io.StringIO()
     try:
-        with np.errstate(all="ignore"):
-            return function(*args), None
+        with np.errstate(all="ignore"), contextlib.redirect_stdout(printed):
+            answer = function(*handed)
     except NotImplementedError:
         return None, CheckResult(exercise, False,
                                  f"{NOT_DONE}: replace `raise NotImplementedError` with your code.",
                                  not_done=True)
-    except Exception as error:  # noqa: BLE001 - any error becomes advice, not a traceback
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - any error becomes advice
         frames = traceback.extract_tb(error.__traceback__)
         line = next((f for f in reversed(frames) if f.filename.startswith("<ipython") or
                      "ipykernel" in f.filename), frames[-1] if frames else None)
         where = f" (line {line.lineno}: `{line.line}`)" if line is not None and line.line else ""
         shapes = ", ".join(_describe(a) for a in args)
+        text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         return None, CheckResult(exercise, False,
-                                 f"your function raised {type(error).__name__}: {error}{where}. "
+                                 f"your function raised {text}{where}. "
                                  f"It was called with {shapes}.")
+    finally:
+        # What the student printed is still shown, after the check has captured it.
+        if printed.getvalue():
+            print(printed.getvalue(), end="")
+    labels = _argument_names(function, len(args), names)
+    for i, original in originals.items():
+        try:
+            change = _change(original, handed[i])
+        except Exception:  # noqa: BLE001 - an unusual object: assume it was not changed
+            change = None
+        if change is not None:
+            name = labels[i]
+            return None, CheckResult(
+                exercise, False,
+                f"your function changed its argument {name} in place ({change}); the caller's "
+                f"data would change too. Work on a copy: e.g. `{name} = {name} - "
+                f"{name}.mean(axis=0)` instead of `{name} -= ...`, or `{name} = {name}.copy()` "
+                "first.")
+    if answer is None and printed.getvalue():
+        return None, CheckResult(
+            exercise, False,
+            "your function printed its result but returned None: use `return ...` instead "
+            "of `print(...)`, so that the caller receives the value.")
+    return answer, None
+
+
+# The old private name, used by the chapter checkers.
+_call_student = call_student
 
 
 def check_function(function: Callable, reference: Callable, cases: Iterable[tuple], *,
                    exercise: str, what: str = "the result", success: str = "correct.",
                    rtol: float = 1e-6, atol: float = 1e-8,
-                   factors: Sequence[float] = (2.0, 0.5), quiet: bool = False,
-                   hints: Sequence[tuple[Callable, str]] = ()) -> CheckResult:
+                   factors: Sequence[float] = (2.0, 0.5), quiet: bool | None = None,
+                   hints: Sequence[tuple[Callable, str]] = (),
+                   names: Sequence[str] | None = None,
+                   protect: bool | Sequence[int] | None = None) -> CheckResult:
     """Check ``function(*case)`` against ``reference(*case)`` for every case.
+
+    For each case, ``reference`` runs first, on its own deep copy of the case; then the
+    student's function runs through :func:`call_student` (its own copies, in-place
+    changes reported); then the answer is judged by :func:`check_array_answer`.
 
     Parameters
     ----------
@@ -145,22 +434,28 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
         What the function returns, used in messages ("the gradient").
     success : str
         Message when every case passes.
-    quiet : bool
-        Return the result without printing it.
+    quiet : ignored
+        Deprecated, accepted until the chapter 5 checkers stop passing it.
     hints : sequence of (wrong_function, message)
-        Known mistakes: if the answer equals ``wrong_function(*case)``, the
+        Known mistakes: if the answer is wrong and equals ``wrong_function(*case)``, the
         message explains that mistake instead of the generic diagnosis.
+    names, protect : passed to :func:`call_student`.
     """
+    del quiet
     cases = list(cases)
     for number, args in enumerate(cases, start=1):
-        answer, failure = _call_student(function, args, exercise)
+        with np.errstate(all="ignore"):
+            expected = reference(*copy.deepcopy(args))
+        answer, failure = call_student(function, args, exercise, names=names, protect=protect)
         if failure is None:
-            problem = check_array_answer(answer, reference(*args), what=what, rtol=rtol,
+            problem = check_array_answer(answer, expected, what=what, rtol=rtol,
                                          atol=atol, factors=factors)
             # A known mistake is named only when the answer is wrong: on some inputs a
             # mistake can give the right value.
             for wrong, message in hints if problem is not None else ():
-                if check_array_answer(answer, wrong(*args), rtol=rtol, atol=atol,
+                with np.errstate(all="ignore"):
+                    wrong_value = wrong(*copy.deepcopy(args))
+                if check_array_answer(answer, wrong_value, rtol=rtol, atol=atol,
                                       factors=()) is None:
                     failure = CheckResult(exercise, False, message)
                     break
@@ -170,20 +465,22 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
                                       f"{problem} (test case {number} of {len(cases)}, "
                                       f"inputs: {shapes})")
         if failure is not None:
-            return failure if quiet else report(failure)
-    result = CheckResult(exercise, True, success)
-    return result if quiet else report(result)
+            return failure
+    return CheckResult(exercise, True, success)
 
 
 def check_value(answer, expected, *, exercise: str, what: str = "your answer",
                 rtol: float = 1e-6, atol: float = 1e-8, success: str = "correct.",
-                factors: Sequence[float] = (2.0, 0.5), quiet: bool = False) -> CheckResult:
-    """Check a value (number or array) the student computed, not a function."""
+                factors: Sequence[float] = (2.0, 0.5), quiet: bool | None = None) -> CheckResult:
+    """Check a value (number or array) the student computed, not a function.
+
+    ``...`` and ``NotImplemented`` are "not done yet"; anything else is judged by
+    :func:`check_array_answer`. ``quiet`` is deprecated and ignored.
+    """
+    del quiet
     if answer is NotImplemented or answer is Ellipsis:
-        result = CheckResult(exercise, False, f"{NOT_DONE}: replace `...` with your answer.",
-                             not_done=True)
-    else:
-        problem = check_array_answer(answer, expected, what=what, rtol=rtol, atol=atol,
-                                     factors=factors)
-        result = CheckResult(exercise, problem is None, success if problem is None else problem)
-    return result if quiet else report(result)
+        return CheckResult(exercise, False, f"{NOT_DONE}: replace `...` with your answer.",
+                           not_done=True)
+    problem = check_array_answer(answer, expected, what=what, rtol=rtol, atol=atol,
+                                 factors=factors)
+    return CheckResult(exercise, problem is None, success if problem is None else problem)
