@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import linear
-from .core import CheckResult, check_function, report
+from .core import CheckResult, call_student, check_array_answer, check_function, check_value
 
 __all__ = ["check_ols_gradient", "check_gradient_step", "check_logistic_gradient",
            "check_learning_rate_limit"]
@@ -16,8 +16,11 @@ def _regression_cases():
     cases = []
     for n, p in [(5, 1), (12, 3), (30, 2)]:
         X = rng.normal(size=(n, p))
-        y = rng.normal(size=n)
+        y = 1 + rng.normal(size=n)
         beta = rng.normal(size=p + 1)
+        # An intercept far from 0, so that leaving beta_0 out of the prediction moves every
+        # component of the gradient by O(n), far beyond the tolerance.
+        beta[0] = 2.5
         cases.append((beta, X, y))
     return cases
 
@@ -28,17 +31,72 @@ def _classification_cases():
     for n, p in [(6, 1), (15, 2), (40, 3)]:
         X = rng.normal(size=(n, p))
         y = rng.choice([-1, 1], size=n)
+        y[:2] = [-1, 1]  # both labels in every case, so a label mistake always shows
         beta = rng.normal(size=p + 1)
+        beta[0] = 1.5
         cases.append((beta, X, y))
     return cases
+
+
+def _with_intercept(X):
+    return np.column_stack([np.ones(len(X)), X])
+
+
+_NAMES = ("beta", "X", "y")
+_ZERO_INTERCEPT = ("your dL/dbeta_0 is 0, but finite differences show that the loss changes with "
+                   "beta_0: differentiate through the column of ones, dL/dbeta_0 = sum_i of the "
+                   "per-example terms with x_i0 = 1.")
+_NO_BETA0 = ("your prediction leaves out the intercept: o_i = beta_0 + x_i beta, with beta_0 = "
+             "beta[0] and the slopes beta[1:].")
+_MEAN = ("this is the gradient of the mean loss L/n: the loss of the exercise is a sum over the "
+         "examples, without 1/n.")
+
+
+def _ols_hints():
+    def zero_intercept(b, X, y):
+        g = linear.ols_gradient(b, X, y)
+        return np.concatenate([[0.0], g[1:]])
+
+    def no_beta0(b, X, y):
+        return -_with_intercept(X).T @ (y - X @ b[1:])
+
+    return [(lambda b, X, y: 2 * linear.ols_gradient(b, X, y),
+             "your gradient is off by a factor of 2: the 1/2 in L = 1/2 sum (y_i - yhat_i)^2 "
+             "cancels the 2 of the square's derivative."),
+            (lambda b, X, y: linear.ols_gradient(b, X, y) / len(X), _MEAN),
+            (zero_intercept, _ZERO_INTERCEPT),
+            (no_beta0, _NO_BETA0)]
+
+
+def _logistic_hints():
+    def zero_intercept(b, X, y):
+        g = linear.logistic_gradient(b, X, y)
+        return np.concatenate([[0.0], g[1:]])
+
+    def no_beta0(b, X, y):
+        return -_with_intercept(X).T @ (y * linear.sigmoid(-y * (X @ b[1:])))
+
+    def zero_one_formula(b, X, y):
+        return -_with_intercept(X).T @ (y - linear.sigmoid(b[0] + X @ b[1:]))
+
+    return [(zero_one_formula,
+             "you used the formula for labels in {0, 1}, -sum_i (y_i - sigma(o_i)) x_i, with "
+             "labels in {-1, +1}: either use -sum_i y_i sigma(-y_i o_i) x_i, or map the labels "
+             "to {0, 1} first (on a copy: y01 = (y + 1) / 2)."),
+            (lambda b, X, y: linear.logistic_gradient(b, X, y) / len(X), _MEAN),
+            (zero_intercept, _ZERO_INTERCEPT),
+            (no_beta0, _NO_BETA0)]
 
 
 def _fd_diagnosis(function, loss, exercise):
     """When the answer is wrong, say which components disagree with finite differences."""
     beta, X, y = _classification_cases()[1] if loss is linear.logistic_loss else _regression_cases()[1]
+    numeric = linear.numerical_gradient(lambda b: loss(b, X, y), beta.copy())
+    answer, failure = call_student(function, (beta, X, y), exercise, names=_NAMES)
+    if failure is not None or check_array_answer(answer, numeric, rtol=1e-4) is None:
+        return None
     try:
-        answer = np.asarray(function(beta, X, y), dtype=float)
-        numeric = linear.numerical_gradient(lambda b: loss(b, X, y), beta)
+        answer = np.asarray(answer, dtype=float)
         wrong = np.flatnonzero(~np.isclose(answer, numeric, rtol=1e-4, atol=1e-6))
     except Exception:  # noqa: BLE001 - the main check already explained the failure
         return None
@@ -57,16 +115,18 @@ def _worth_finite_differences(result: CheckResult) -> bool:
     return not result and "does not match the expected values" in result.message
 
 
-def _check_gradient(function, reference, loss, cases, exercise: str, success: str) -> CheckResult:
+def _check_gradient(function, reference, loss, cases, exercise: str, success: str,
+                    hints=()) -> CheckResult:
     """Compare a student's gradient with ``reference``; a wrong value with no more specific
-    diagnosis is compared with finite differences of ``loss``, component by component."""
+    diagnosis (a known mistake in ``hints``, a sign, a factor) is compared with finite
+    differences of ``loss``, component by component."""
     result = check_function(function, reference, cases, exercise=exercise, what="the gradient",
-                            quiet=True, success=success)
+                            success=success, hints=hints, names=_NAMES)
     if _worth_finite_differences(result):
         diagnosis = _fd_diagnosis(function, loss, exercise)
         if diagnosis is not None:
-            return report(diagnosis)
-    return report(result)
+            return diagnosis
+    return result
 
 
 def check_ols_gradient(function) -> CheckResult:
@@ -75,7 +135,7 @@ def check_ols_gradient(function) -> CheckResult:
     Expected shape (p + 1,): dL/dbeta_0 first.
     """
     return _check_gradient(function, linear.ols_gradient, linear.ols_loss, _regression_cases(),
-                           exercise="gradient of the squared loss",
+                           exercise="gradient of the squared loss", hints=_ols_hints(),
                            success="correct: your gradient matches the formula and finite "
                                    "differences.")
 
@@ -87,15 +147,24 @@ def check_gradient_step(function) -> CheckResult:
     return check_function(function, lambda b, g, lr: b - lr * g, cases,
                           exercise="one gradient-descent step", what="the new beta",
                           success="correct: beta moves against the gradient.",
+                          names=("beta", "gradient", "learning_rate"),
                           hints=[(lambda b, g, lr: b + lr * g,
                                   "your step goes *up* the gradient (beta + learning_rate × "
-                                  "gradient): descent moves against it.")])
+                                  "gradient): descent moves against it."),
+                                 (lambda b, g, lr: b - g,
+                                  "your step ignores the learning rate: beta - learning_rate × "
+                                  "gradient."),
+                                 (lambda b, g, lr: -lr * g,
+                                  "you returned the step -learning_rate × gradient alone: add it "
+                                  "to beta to get the new beta."),
+                                 (lambda b, g, lr: b - g / lr,
+                                  "you divided the gradient by the learning rate: multiply.")])
 
 
 def check_logistic_gradient(function) -> CheckResult:
     """Check ``function(beta, X, y)`` returns the gradient of sum log(1 + exp(-y o)), y in ±1."""
     return _check_gradient(function, linear.logistic_gradient, linear.logistic_loss,
-                           _classification_cases(),
+                           _classification_cases(), hints=_logistic_hints(),
                            exercise="gradient of the logistic negative log-likelihood",
                            success="correct: your gradient matches finite differences of the "
                                    "negative log-likelihood.")
@@ -103,26 +172,36 @@ def check_logistic_gradient(function) -> CheckResult:
 
 def check_learning_rate_limit(eta_max, X) -> CheckResult:
     """Check ``eta_max`` = 2 / lambda_max of the mean loss's Hessian [1, X]^T [1, X] / n."""
-    from .core import check_value
-
     exercise = "largest stable learning rate"
-    X = np.asarray(X, dtype=float)
+    X = np.array(X, dtype=float)
     n = len(X)
     X1 = linear.add_intercept(X)
-    right = 2 / np.linalg.eigvalsh(X1.T @ X1 / n).max()
-    if (eta_max is not Ellipsis and np.ndim(eta_max) == 0
-            and not np.isclose(float(eta_max), right, rtol=1e-4)):
-        known = {
-            "without the column of ones for the intercept":
-                2 / np.linalg.eigvalsh(X.T @ X / n).max(),
-            "for the summed loss L(beta) instead of the mean L(beta)/n (divide the Hessian by n)":
-                2 / np.linalg.eigvalsh(X1.T @ X1).max(),
-            "with the smallest eigenvalue instead of the largest":
-                2 / np.linalg.eigvalsh(X1.T @ X1 / n).min(),
-        }
-        for mistake, value in known.items():
-            if np.isclose(float(eta_max), value, rtol=1e-4):
-                return report(CheckResult(exercise, False, f"this is the limit {mistake}."))
-    return check_value(eta_max, right, exercise=exercise, what="eta_max", rtol=1e-4,
-                       factors=(0.5, 2.0),
-                       success=f"correct: eta_max = 2 / lambda_max = {right:.4g}.")
+    hessian = X1.T @ X1 / n
+    right = 2 / np.linalg.eigvalsh(hessian).max()
+    result = check_value(eta_max, right, exercise=exercise, what="eta_max", rtol=1e-4,
+                         factors=(0.5, 2.0),
+                         success=f"correct: eta_max = 2 / lambda_max = {right:.4g}.")
+    if result or result.not_done:
+        return result
+    centred = X - X.mean(axis=0)
+    known = {
+        "1 / lambda_max, off by a factor of 0.5: gradient descent on a quadratic converges "
+        "for eta < 2 / lambda_max":
+            1 / np.linalg.eigvalsh(hessian).max(),
+        "the limit without the column of ones for the intercept":
+            2 / np.linalg.eigvalsh(X.T @ X / n).max(),
+        "the limit for the summed loss L(beta) instead of the mean L(beta)/n (divide the "
+        "Hessian by n)": 2 / np.linalg.eigvalsh(X1.T @ X1).max(),
+        "the limit with the smallest eigenvalue instead of the largest":
+            2 / np.linalg.eigvalsh(hessian).min(),
+        "the limit for centred features (the covariance matrix): the descent runs on the raw "
+        "features, with the column of ones": 2 / np.linalg.eigvalsh(centred.T @ centred / n).max(),
+        "2 / the largest singular value of [1, X] / sqrt(n): the eigenvalues of the Hessian are "
+        "the squares of the singular values": 2 / np.linalg.svd(X1 / np.sqrt(n),
+                                                               compute_uv=False).max(),
+    }
+    for mistake, value in known.items():
+        if (not np.isclose(value, right, rtol=1e-4)
+                and check_array_answer(eta_max, value, rtol=1e-4, factors=()) is None):
+            return CheckResult(exercise, False, f"this is {mistake}.")
+    return result

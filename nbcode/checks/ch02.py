@@ -6,8 +6,8 @@ import numpy as np
 
 from .. import linear
 from ..neuron import neuron_gradient, squared_loss
-from ..nn.activations import sigmoid
-from .core import CheckResult, _call_student, check_array_answer, check_function, report
+from ..nn.activations import get_activation, sigmoid
+from .core import CheckResult, call_student, check_array_answer, check_function, check_tuple_answer
 
 __all__ = ["check_sigmoid_derivative", "check_neuron_gradient", "check_perceptron_epoch",
            "reference_perceptron_epoch"]
@@ -29,7 +29,12 @@ def check_sigmoid_derivative(function) -> CheckResult:
                 "you returned sigma(o) itself: multiply it by (1 - sigma(o))."),
                (lambda o: np.exp(-o) / (1 + np.exp(-o)),
                 "you returned exp(-o) / (1 + exp(-o)) = 1 - sigma(o): one factor sigma(o) is "
-                "missing.")])
+                "missing."),
+               (lambda o: 1 - np.tanh(o) ** 2,
+                "you returned 1 - tanh(o)^2, the derivative of tanh: the sigmoid's is "
+                "sigma(o) (1 - sigma(o))."),
+               (lambda o: sigmoid.value(o) * (1 + sigmoid.value(o)),
+                "you computed sigma(o) (1 + sigma(o)): the second factor is 1 - sigma(o).")])
 
 
 def _gradient_cases():
@@ -40,14 +45,27 @@ def _gradient_cases():
         X = rng.normal(size=(n, p))
         y = rng.choice([0.0, 1.0], size=n)
         beta = rng.normal(size=p + 1)
+        if activation == "relu":
+            # Two examples with o exactly 0 (dyadic numbers: no rounding) and y = 1, so that
+            # ReLU'(0) = 1 instead of the book's ReLU'(0) = 0 changes every component.
+            beta[:] = [0.5, 1.0, -0.5]
+            X[:2] = [[0.5, 2.0], [-1.5, -2.0]]
+            y[:2] = 1.0
         cases.append((beta, X, y, activation))
     return cases
 
 
+def _relu_derivative_at_zero(beta, X, y, activation):
+    """A usual mistake: ReLU'(0) = 1 (o >= 0) instead of the book's ReLU'(0) = 0."""
+    f = get_activation(activation)
+    o = beta[0] + X @ beta[1:]
+    slope = (o >= 0).astype(float) if activation == "relu" else f.derivative(o)
+    delta = -(y - f.value(o)) * slope
+    return np.concatenate([[delta.sum()], X.T @ delta])
+
+
 def _no_derivative(beta, X, y, activation):
     """A typical mistake: the chain rule without the factor f'(o)."""
-    from ..nn.activations import get_activation
-
     error = y - get_activation(activation).value(beta[0] + X @ beta[1:])
     return -np.concatenate([[error.sum()], X.T @ error])
 
@@ -58,24 +76,38 @@ def check_neuron_gradient(function) -> CheckResult:
     Expected shape (p + 1,), dL/dbeta_0 first; activation is "sigmoid", "tanh" or "relu".
     """
     exercise = "gradient of one neuron"
+    names = ("beta", "X", "y", "activation")
     result = check_function(
         function, neuron_gradient, _gradient_cases(), exercise=exercise, what="the gradient",
-        quiet=True, factors=(2.0, 0.5),
+        factors=(2.0, 0.5), names=names,
         success="correct: your gradient matches the chain rule and finite differences for the "
                 "sigmoid, tanh and ReLU.",
         hints=[(_no_derivative,
                 "your gradient is -(y - a) x summed over examples: the chain rule also needs the "
-                "factor f'(o_i) of the activation.")])
+                "factor f'(o_i) of the activation."),
+               (_relu_derivative_at_zero,
+                "your ReLU derivative is 1 at o = 0: the book's convention is ReLU'(0) = 0, "
+                "i.e. f'(o) = 1 only where o > 0 (strictly); use get_activation(activation)"
+                ".derivative(o)."),
+               (lambda *case: neuron_gradient(*case) / len(case[1]),
+                "this is the gradient of the mean loss L/n: the loss of the exercise is the sum "
+                "over the examples, without 1/n."),
+               (lambda beta, X, y, a: np.concatenate([[0.0], neuron_gradient(beta, X, y, a)[1:]]),
+                "your dL/dbeta_0 is 0: the intercept gets sum_i delta_i (its input is x_i0 = 1).")])
     # Only a generic mismatch (not a sign, a factor, a shape or a crash) gets the per-component
     # comparison with finite differences.
     if not result and "does not match the expected values" in result.message:
         beta, X, y, activation = _gradient_cases()[1]
-        try:
-            answer = np.asarray(function(beta, X, y, activation), dtype=float)
-            numeric = linear.numerical_gradient(lambda b: squared_loss(b, X, y, activation), beta)
-            wrong = np.flatnonzero(~np.isclose(answer, numeric, rtol=1e-4, atol=1e-6))
-        except Exception:  # noqa: BLE001 - the first check already explained the failure
-            wrong = np.array([], dtype=int)
+        numeric = linear.numerical_gradient(lambda b: squared_loss(b, X, y, activation),
+                                            beta.copy())
+        answer, failure = call_student(function, (beta, X, y, activation), exercise, names=names)
+        wrong = np.array([], dtype=int)
+        if failure is None and check_array_answer(answer, numeric, rtol=1e-4) is not None:
+            try:
+                answer = np.asarray(answer, dtype=float)
+                wrong = np.flatnonzero(~np.isclose(answer, numeric, rtol=1e-4, atol=1e-6))
+            except Exception:  # noqa: BLE001 - the first check already explained the failure
+                pass
         if wrong.size:
             names = ", ".join("dL/dbeta_0" if j == 0 else f"dL/dbeta_{j}" for j in wrong[:4])
             result = CheckResult(
@@ -83,7 +115,7 @@ def check_neuron_gradient(function) -> CheckResult:
                 f"with activation {activation!r}, your gradient does not match finite differences "
                 f"on {names}: you gave {np.round(answer[wrong[:4]], 4).tolist()}, finite "
                 f"differences give {np.round(numeric[wrong[:4]], 4).tolist()}.")
-    return report(result)
+    return result
 
 
 def reference_perceptron_epoch(beta, X, y, learning_rate: float = 1.0, *, strict: bool = False,
@@ -113,12 +145,26 @@ def _no_intercept_epoch(beta, X, y):
     return reference_perceptron_epoch(beta, X, y, update_intercept=False)
 
 
-def check_perceptron_epoch(function) -> CheckResult:
-    """Check ``function(beta, X, y)`` runs one epoch of the perceptron rule (learning rate 1).
+def _batch_epoch(beta, X, y):
+    """A usual mistake: one update with every mistake of the starting beta at once."""
+    beta = np.array(beta, dtype=float)
+    wrong = y * (beta[0] + X @ beta[1:]) <= 0
+    return beta + np.concatenate([[y[wrong].sum()], X[wrong].T @ y[wrong]]), int(wrong.sum())
 
-    It must visit the examples in the order 0..n-1 and return ``(new_beta, n_mistakes)``.
-    """
-    exercise = "one epoch of the perceptron rule"
+
+_PERCEPTRON_MISTAKES = [
+    (_strict_epoch, "you update only when y_i o_i < 0: a point exactly on the boundary "
+                    "(o_i = 0, which is every point when beta = 0) is a mistake too; "
+                    "test y_i o_i <= 0."),
+    (_no_intercept_epoch, "beta_0 never changes: the rule also updates the intercept, "
+                          "beta_0 <- beta_0 + y_i."),
+    (_batch_epoch, "you updated beta with all the mistakes of the starting beta at once: the "
+                   "rule visits the examples one at a time, and each update changes the margins "
+                   "of the examples after it."),
+]
+
+
+def _perceptron_cases():
     rng = np.random.default_rng(22)
     cases = []
     for n, p, start in [(6, 2, "zeros"), (15, 2, "random"), (25, 3, "random")]:
@@ -126,36 +172,42 @@ def check_perceptron_epoch(function) -> CheckResult:
         y = rng.choice([-1, 1], size=n)
         beta = np.zeros(p + 1) if start == "zeros" else rng.normal(size=p + 1)
         cases.append((beta, X, y))
+    return cases
+
+
+def check_perceptron_epoch(function) -> CheckResult:
+    """Check ``function(beta, X, y)`` runs one epoch of the perceptron rule (learning rate 1).
+
+    It must visit the examples in the order 0..n-1 and return ``(new_beta, n_mistakes)``.
+    """
+    exercise = "one epoch of the perceptron rule"
+    cases = _perceptron_cases()
     for number, (beta, X, y) in enumerate(cases, start=1):
-        answer, failure = _call_student(function, (beta.copy(), X, y), exercise)
+        expected_beta, expected_mistakes = reference_perceptron_epoch(beta.copy(), X, y)
+        answer, failure = call_student(function, (beta, X, y), exercise, names=("beta", "X", "y"))
         if failure is not None:
-            return report(failure)
-        if not (isinstance(answer, tuple | list) and len(answer) == 2):
-            return report(CheckResult(
-                exercise, False,
-                "return a pair (new_beta, n_mistakes), e.g. `return beta, mistakes`; received "
-                f"{type(answer).__name__}."))
+            return failure
+        problem = check_tuple_answer(answer, 2, "a pair (new_beta, n_mistakes), e.g. "
+                                                "`return beta, mistakes`")
+        if problem is not None:
+            return CheckResult(exercise, False, problem)
         new_beta, mistakes = answer
-        expected_beta, expected_mistakes = reference_perceptron_epoch(beta, X, y)
-        for wrong, message in [
-                (_strict_epoch, "you update only when y_i o_i < 0: a point exactly on the boundary "
-                                "(o_i = 0, which is every point when beta = 0) is a mistake too; "
-                                "test y_i o_i <= 0."),
-                (_no_intercept_epoch, "beta_0 never changes: the rule also updates the intercept, "
-                                      "beta_0 <- beta_0 + y_i.")]:
-            wrong_beta, _ = wrong(beta, X, y)
-            if (check_array_answer(new_beta, wrong_beta) is None
-                    and check_array_answer(new_beta, expected_beta) is not None):
-                return report(CheckResult(exercise, False, message))
+        if np.ndim(new_beta) == 0 and np.ndim(mistakes) == 1 and np.size(mistakes) == len(beta):
+            return CheckResult(exercise, False, "the pair is in the wrong order: return "
+                                                "(new_beta, n_mistakes), beta first.")
         problem = check_array_answer(new_beta, expected_beta, what="the new beta")
         if problem is not None:
-            return report(CheckResult(exercise, False,
-                                      f"{problem} (test case {number} of {len(cases)}, n = {len(X)})"))
-        if np.ndim(mistakes) != 0 or int(mistakes) != expected_mistakes:
-            return report(CheckResult(
+            for wrong, message in _PERCEPTRON_MISTAKES:
+                if check_array_answer(new_beta, wrong(beta.copy(), X, y)[0]) is None:
+                    return CheckResult(exercise, False, message)
+            return CheckResult(exercise, False,
+                               f"{problem} (test case {number} of {len(cases)}, n = {len(X)})")
+        problem = check_array_answer(mistakes, expected_mistakes, what="the number of mistakes",
+                                     factors=())
+        if problem is not None:
+            return CheckResult(
                 exercise, False,
-                f"beta is right but the number of mistakes is {mistakes!r}; expected "
-                f"{expected_mistakes} (count one mistake per update) (test case {number})."))
-    return report(CheckResult(exercise, True,
-                              "correct: your epoch makes the same updates as Rosenblatt's rule."))
-
+                f"beta is right but the number of mistakes is wrong: {problem} Count one "
+                f"mistake per update (test case {number}).")
+    return CheckResult(exercise, True,
+                       "correct: your epoch makes the same updates as Rosenblatt's rule.")

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..nn import MLP, softmax
 from ..nn.losses import one_hot
-from .core import CheckResult, _call_student, check_array_answer, check_function, report
+from .core import CheckResult, call_student, check_array_answer, check_function, check_tuple_answer
 
 __all__ = ["check_softmax_ce_gradient", "check_hidden_layer_gradients", "check_fgsm_step",
            "reference_hidden_layer_gradients"]
@@ -38,10 +38,15 @@ def check_softmax_ce_gradient(function) -> CheckResult:
          "you forgot to subtract the one-hot labels (the -1 on the true class)."),
         (lambda o, y: (softmax(o) - one_hot(y, o.shape[1])) * softmax(o) / o.shape[0],
          "there is an extra factor softmax(o): the derivative of log softmax cancels it."),
+        (lambda o, y: (softmax(o.T).T - one_hot(y, o.shape[1])) / o.shape[0],
+         "your softmax normalises over the examples (axis 0): each row of o holds one example's "
+         "logits, so normalise over the classes, axis=1 (with keepdims=True)."),
+        (lambda o, y: (softmax(o) - one_hot(y, o.shape[1])) / o.shape[1],
+         "you divided by the number of classes k; the mean is over the n examples (rows)."),
     ]
     return check_function(function, _softmax_gradient, _softmax_cases(),
                           exercise="gradient of softmax cross-entropy", what="dL/do",
-                          hints=hints, factors=(2.0, 0.5),
+                          hints=hints, factors=(2.0, 0.5), names=("o", "y"),
                           success="correct: dL/do = (softmax(o) - onehot(y)) / n.")
 
 
@@ -60,15 +65,20 @@ def _mean_ce(X, y, W1, b1, W2, b2):
     return -log_p[np.arange(len(y)), y].mean()
 
 
-def reference_hidden_layer_gradients(X, y, W1, b1, W2, b2, tanh_derivative=True, mean=True):
-    """Gradients (dW1, db1, dW2, db2) of the mean cross-entropy of a tanh network."""
-    _, a1, o2 = _forward(X, W1, b1, W2, b2)
+def reference_hidden_layer_gradients(X, y, W1, b1, W2, b2, tanh_derivative=True, mean=True,
+                                     derivative_of_o1=False):
+    """Gradients (dW1, db1, dW2, db2) of the mean cross-entropy of a tanh network.
+
+    ``tanh_derivative=False``, ``mean=False`` and ``derivative_of_o1=True`` reproduce three
+    usual mistakes (no tanh', the summed loss, 1 - o1**2 instead of 1 - a1**2).
+    """
+    o1, a1, o2 = _forward(X, W1, b1, W2, b2)
     d_o2 = softmax(o2) - one_hot(y, o2.shape[1])
     if mean:
         d_o2 = d_o2 / len(X)
     dW2, db2 = a1.T @ d_o2, d_o2.sum(axis=0)
     d_a1 = d_o2 @ W2.T
-    d_o1 = d_a1 * (1 - a1 ** 2) if tanh_derivative else d_a1
+    d_o1 = d_a1 * (1 - (o1 if derivative_of_o1 else a1) ** 2) if tanh_derivative else d_a1
     return X.T @ d_o1, d_o1.sum(axis=0), dW2, db2
 
 
@@ -105,19 +115,20 @@ def check_hidden_layer_gradients(function) -> CheckResult:
     """
     exercise = "gradients of a one-hidden-layer network"
     names = ("dW1", "db1", "dW2", "db2")
-    for number, case in enumerate(_hidden_cases(), start=1):
-        answer, failure = _call_student(function, case, exercise)
+    cases = _hidden_cases()
+    for number, case in enumerate(cases, start=1):
+        expected = reference_hidden_layer_gradients(*case)
+        answer, failure = call_student(function, case, exercise,
+                                       names=("X", "y", "W1", "b1", "W2", "b2"))
         if failure is not None:
-            return report(failure)
-        if not isinstance(answer, tuple | list) or len(answer) != 4:
-            return report(CheckResult(
-                exercise, False, "return a tuple of four arrays (dW1, db1, dW2, db2); received "
-                f"{type(answer).__name__}" + (f" of length {len(answer)}." if isinstance(
-                    answer, tuple | list) else ".")))
+            return failure
+        problem = check_tuple_answer(answer, 4, "a tuple of four arrays (dW1, db1, dW2, db2)")
+        if problem is not None:
+            return CheckResult(exercise, False, problem)
         X, y = case[:2]
         params = list(case[2:])
-        expected = reference_hidden_layer_gradients(*case)
         no_derivative = reference_hidden_layer_gradients(*case, tanh_derivative=False)
+        of_o1 = reference_hidden_layer_gradients(*case, derivative_of_o1=True)
         summed = reference_hidden_layer_gradients(*case, mean=False)
         for i, name in enumerate(names):
             problem = check_array_answer(answer[i], expected[i], what=name, factors=())
@@ -126,6 +137,9 @@ def check_hidden_layer_gradients(function) -> CheckResult:
             if i < 2 and check_array_answer(answer[i], no_derivative[i], factors=()) is None:
                 message = (f"{name} misses the derivative of tanh: backpropagating through the "
                            "activation multiplies dL/da1 by tanh'(o1) = 1 - a1**2.")
+            elif i < 2 and check_array_answer(answer[i], of_o1[i], factors=()) is None:
+                message = (f"{name} uses 1 - o1**2: tanh'(o1) = 1 - tanh(o1)**2 = 1 - a1**2, "
+                           "the square of the activation, not of the pre-activation.")
             elif check_array_answer(answer[i], summed[i], factors=()) is None:
                 message = (f"{name} is the gradient of the summed loss: the loss is a mean over "
                            "the n examples, so divide by n.")
@@ -134,9 +148,9 @@ def check_hidden_layer_gradients(function) -> CheckResult:
                 agree = check_array_answer(numeric, expected[i], rtol=1e-4, atol=1e-7) is None
                 message = problem + (" Finite differences agree with the expected values."
                                      if agree else "")
-            return report(CheckResult(exercise, False, f"{message} (test case {number} of 3)"))
-    return report(CheckResult(exercise, True, "correct: all four gradients match backpropagation "
-                                              "and finite differences."))
+            return CheckResult(exercise, False, f"{message} (test case {number} of {len(cases)})")
+    return CheckResult(exercise, True, "correct: all four gradients match backpropagation "
+                                       "and finite differences.")
 
 
 # ------------------------------------------------------------------ FGSM
@@ -165,10 +179,16 @@ def check_fgsm_step(function) -> CheckResult:
         (lambda m, X, y, e: np.clip(X + e * input_gradient(m, X, y), 0, 1),
          "you used the gradient itself: FGSM takes only its sign, so every pixel moves by "
          "exactly epsilon."),
+        (lambda m, X, y, e: e * np.sign(input_gradient(m, X, y)),
+         "you returned the perturbation epsilon sign(gradient) alone: add it to X (and clip to "
+         "[0, 1]) to get the adversarial images."),
     ]
+    # protect=True: the model is copied too, so that a function that trains or changes it is
+    # told so and cannot change the reference.
     result = check_function(function, lambda m, X, y, e: fgsm(m, X, y, e), cases,
                             exercise=exercise, what="the adversarial images", hints=hints,
-                            factors=(),
+                            factors=(), names=("model", "X", "y", "epsilon"), protect=True,
+                            compare={0: lambda model: model.parameters()},
                             success="correct: every pixel moved by epsilon in the direction "
                                     "that increases the loss, and stays in [0, 1].")
     return result

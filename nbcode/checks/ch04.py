@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import CheckResult, check_function, report
+from .core import CheckResult, check_function
 
 __all__ = ["check_weight_decay_step", "check_soft_threshold", "check_dropout_forward"]
 
@@ -44,16 +44,17 @@ def check_weight_decay_step(function) -> CheckResult:
          "you used l2 * sign(W), the (sub)gradient of an L1 penalty; the L2 penalty's "
          "gradient is l2 * W."),
     ]
-    return report(check_function(
+    return check_function(
         function, _decay_reference, _decay_cases(), exercise=exercise, what="the new W",
-        hints=hints, quiet=True,
+        hints=hints,
         success="correct: W is shrunk by (1 - learning_rate * l2), then moved against the "
-                "data gradient."))
+                "data gradient.", names=("W", "grad", "learning_rate", "l2"))
 
 
 def _threshold_cases():
     rng = np.random.default_rng(42)
-    w1 = np.array([-2.0, -0.3, -0.05, 0.0, 0.05, 0.3, 2.0])
+    # Entries at exactly +-threshold: both "|w| > t" and "|w| >= t" conventions give 0 there.
+    w1 = np.array([-2.0, -0.3, -0.1, -0.05, 0.0, 0.05, 0.1, 0.3, 2.0])
     return [(w1, 0.1), (rng.normal(size=(4, 5)), 0.5), (rng.normal(size=8) * 3, 1.5)]
 
 
@@ -74,11 +75,18 @@ def check_soft_threshold(function) -> CheckResult:
         (lambda w, t: np.where(np.abs(w) > t, w, 0.0),
          "you set small weights to 0 (hard thresholding) but did not shrink the large ones "
          "by the threshold."),
+        (lambda w, t: np.where(np.abs(w) > t, w - t, 0.0),
+         "negative weights moved away from 0 (w - threshold for every large weight): shrink "
+         "|w| and keep the sign, sign(w) * max(|w| - threshold, 0)."),
+        (lambda w, t: np.clip(w, -t, t),
+         "you returned np.clip(w, -threshold, threshold), the part that soft-thresholding "
+         "removes: the answer is w - np.clip(w, -threshold, threshold)."),
     ]
-    return report(check_function(
+    return check_function(
         function, _soft_threshold, _threshold_cases(), exercise=exercise,
-        what="the thresholded weights", hints=hints, quiet=True,
-        success="correct: every weight moves threshold closer to 0 and stops exactly at 0."))
+        what="the thresholded weights", hints=hints,
+        success="correct: every weight moves threshold closer to 0 and stops exactly at 0.",
+        names=("w", "threshold"))
 
 
 def _dropout_cases():
@@ -108,7 +116,8 @@ def check_dropout_forward(function) -> CheckResult:
          "you kept the dropped units and dropped the kept ones: keep is True where a unit is "
          "kept."),
     ]
-    return report(check_function(
+    return check_function(
         function, lambda x, keep, rate: x * keep / (1 - rate), _dropout_cases(),
-        exercise=exercise, what="the layer's output", hints=hints, quiet=True,
-        success="correct: dropped units are 0 and kept units are scaled by 1 / (1 - rate)."))
+        exercise=exercise, what="the layer's output", hints=hints,
+        success="correct: dropped units are 0 and kept units are scaled by 1 / (1 - rate).",
+        names=("x", "keep", "rate"))

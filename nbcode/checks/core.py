@@ -31,13 +31,13 @@ import io
 import numbers
 import textwrap
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = ["CheckResult", "NOT_DONE", "call_student", "check_array_answer", "check_function",
-           "check_value", "float_tolerance", "report"]
+           "check_tuple_answer", "check_value", "float_tolerance", "report"]
 
 NOT_DONE = "not done yet"
 
@@ -237,6 +237,25 @@ def _compare(answer, expected, what, rtol, atol, factors) -> str | None:
             f"(you gave {answer[worst]:.6g}, expected {expected[worst]:.6g}).")
 
 
+def check_tuple_answer(answer, length: int, wanted: str) -> str | None:
+    """Why ``answer`` is not a tuple (or list) of ``length`` items, or None if it is.
+
+    ``wanted`` describes what to return, e.g. ``"a pair (new_beta, n_mistakes)"``; the
+    items themselves are judged by the caller. Never raises.
+    """
+    if answer is None:
+        return f"your function returned None: did you forget the `return` statement? Return {wanted}."
+    if answer is NotImplemented or answer is Ellipsis:
+        return f"your function returned a placeholder ({answer!r}): return {wanted}."
+    if not isinstance(answer, tuple | list):
+        return f"return {wanted}; received {_describe(answer)}."
+    if len(answer) != length:
+        nones = " (holding None)" if any(item is None for item in answer) else ""
+        return (f"return {wanted}; received a {type(answer).__name__} of {len(answer)} "
+                f"items{nones}.")
+    return None
+
+
 # ------------------------------------------------------------------ calling the student's code
 def _is_data(value, depth: int = 0) -> bool:
     """Plain data (arrays, numbers, strings, containers of them): copied by default."""
@@ -314,7 +333,8 @@ def _argument_names(function, count: int, names: Sequence[str] | None) -> list[s
 
 def call_student(function: Callable, args: tuple, exercise: str, *,
                  names: Sequence[str] | None = None,
-                 protect: bool | Sequence[int] | None = None) -> tuple[object, CheckResult | None]:
+                 protect: bool | Sequence[int] | None = None,
+                 compare: Mapping[int, Callable] | None = None) -> tuple[object, CheckResult | None]:
     """Call the student's ``function(*args)``; return ``(answer, None)`` or ``(None, failure)``.
 
     The student receives deep copies of the arguments (``copy.deepcopy``), never the
@@ -336,6 +356,11 @@ def call_student(function: Callable, args: tuple, exercise: str, *,
         plain data (arrays, numbers, strings, lists, tuples, dicts of them); other objects
         (models, layers) are handed over as they are, since some exercises change them on
         purpose (freezing layers). True: every argument. A sequence: those indices.
+        Plain data is compared whole; another protected object (a model) is compared only
+        through its entry in ``compare``, since its caches legitimately change.
+    compare : mapping {index: view}, optional
+        For an argument that is not plain data, ``view(argument)`` is what must not change
+        (e.g. ``lambda model: model.parameters()``).
 
     Every exception becomes a failing result: ``NotImplementedError`` is "not done yet",
     ``SystemExit`` and any other exception is named with the line that raised it.
@@ -385,19 +410,30 @@ def call_student(function: Callable, args: tuple, exercise: str, *,
         if printed.getvalue():
             print(printed.getvalue(), end="")
     labels = _argument_names(function, len(args), names)
+    views = dict(compare or {})
     for i, original in originals.items():
         try:
-            change = _change(original, handed[i])
+            if i in views:
+                change = _change(views[i](original), views[i](handed[i]))
+            elif _is_data(original):
+                change = _change(original, handed[i])
+            else:
+                change = None
         except Exception:  # noqa: BLE001 - an unusual object: assume it was not changed
             change = None
         if change is not None:
             name = labels[i]
+            if isinstance(original, np.ndarray):
+                advice = (f"Work on a copy: e.g. `{name} = {name} - {name}.mean(axis=0)` "
+                          f"instead of `{name} -= ...`, or `{name} = {name}.copy()` first.")
+            elif isinstance(original, list | dict):
+                advice = f"Work on a copy: `{name} = copy.deepcopy({name})` first."
+            else:
+                advice = "Leave it as it is, or work on `copy.deepcopy` of it."
             return None, CheckResult(
                 exercise, False,
                 f"your function changed its argument {name} in place ({change}); the caller's "
-                f"data would change too. Work on a copy: e.g. `{name} = {name} - "
-                f"{name}.mean(axis=0)` instead of `{name} -= ...`, or `{name} = {name}.copy()` "
-                "first.")
+                f"data would change too. {advice}")
     if answer is None and printed.getvalue():
         return None, CheckResult(
             exercise, False,
@@ -416,7 +452,8 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
                    factors: Sequence[float] = (2.0, 0.5), quiet: bool | None = None,
                    hints: Sequence[tuple[Callable, str]] = (),
                    names: Sequence[str] | None = None,
-                   protect: bool | Sequence[int] | None = None) -> CheckResult:
+                   protect: bool | Sequence[int] | None = None,
+                   compare: Mapping[int, Callable] | None = None) -> CheckResult:
     """Check ``function(*case)`` against ``reference(*case)`` for every case.
 
     For each case, ``reference`` runs first, on its own deep copy of the case; then the
@@ -439,14 +476,15 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
     hints : sequence of (wrong_function, message)
         Known mistakes: if the answer is wrong and equals ``wrong_function(*case)``, the
         message explains that mistake instead of the generic diagnosis.
-    names, protect : passed to :func:`call_student`.
+    names, protect, compare : passed to :func:`call_student`.
     """
     del quiet
     cases = list(cases)
     for number, args in enumerate(cases, start=1):
         with np.errstate(all="ignore"):
             expected = reference(*copy.deepcopy(args))
-        answer, failure = call_student(function, args, exercise, names=names, protect=protect)
+        answer, failure = call_student(function, args, exercise, names=names, protect=protect,
+                                       compare=compare)
         if failure is None:
             problem = check_array_answer(answer, expected, what=what, rtol=rtol,
                                          atol=atol, factors=factors)
