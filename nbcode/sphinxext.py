@@ -6,6 +6,12 @@ download. The Binder address is built from the repository set once in
 ``_config.yml`` (``repository.url`` and ``branch``, ``launch_buttons.binderhub_url``);
 the student editions are copied into the site under ``student/``.
 
+When ``launch_buttons.jupyterhub_url`` is set, the box also links to the course's
+JupyterHub: an nbgitpuller link that pulls the student editions (the ``student``
+branch that ``scripts/publish_student.py`` writes) into the student's home and opens
+the chapter in JupyterLab. The theme's own JupyterHub button is then left out: it
+would pull the full chapters of the main branch, with their solutions, instead.
+
 It also drops the worked solutions when ``book_solutions`` is ``"omit"`` (the
 setting of the PDF build, ``scripts/build_pdf.py --solutions omit``) and the scripts
 of sphinx-thebe, which this book does not use.
@@ -15,13 +21,16 @@ Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [nbcode.sphinxext]
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from docutils import nodes
 
 STUDENT_DIR = "student"
+#: The branch that holds the student editions for JupyterHub (scripts/publish_student.py).
+STUDENT_BRANCH = "student"
 
 #: The words this extension adds to pages, in each edition's language.
 TEXT = {
@@ -31,6 +40,8 @@ TEXT = {
         "binder": "student edition, opened in Binder",
         "or": " (or ",
         "download": "downloaded as a notebook",
+        "hub_or": ", or ",
+        "hub": "opened on your course's JupyterHub",
         "checks": "). Each coding exercise ends with a check that tells you what is right or "
                   "wrong in your answer.",
         "switch": "Version française",
@@ -42,6 +53,8 @@ TEXT = {
         "binder": "édition étudiante, à ouvrir dans Binder",
         "or": " (ou à ",
         "download": "télécharger comme notebook",
+        "hub_or": ", ou à ",
+        "hub": "ouvrir sur le JupyterHub de votre cours",
         "checks": "). Chaque exercice de programmation se termine par une vérification qui dit "
                   "ce qui est juste ou faux dans votre réponse.",
         "switch": "English version",
@@ -68,6 +81,58 @@ def binder_url(repository_url: str, branch: str, binderhub_url: str, path: str) 
     org_repo = repository_url[len(prefix):]
     return (f"{binderhub_url.rstrip('/')}/v2/gh/{org_repo}/{quote(branch)}"
             f"?urlpath=lab/tree/{quote(path)}")
+
+
+def repository_folder(repository: str, branch: str = STUDENT_BRANCH) -> str:
+    """The folder of the student's home that the hub's pull writes into.
+
+    Named after the repository and the branch, so that it never collides with a
+    pull of the repository's main branch.
+
+    >>> repository_folder("https://github.com/org/book.git")
+    'book-student'
+    """
+    name = repository.rstrip("/").rsplit("/", 1)[-1]
+    name = name[:-len(".git")] if name.endswith(".git") else name
+    if not name:
+        raise ValueError(f"repository must name a repository; received {repository!r}.")
+    return f"{name}-{branch}"
+
+
+def jupyterhub_url(hub_url: str, repository: str, path: str, branch: str = STUDENT_BRANCH) -> str:
+    """nbgitpuller link: pull ``branch`` of ``repository`` into the student's home on the
+    hub, then open ``path`` (relative to the branch's root) in JupyterLab.
+
+    ``repository`` is anything ``git clone`` accepts (an https address, or a local
+    folder on the hub's machine). Pulling again later merges the new commits of
+    ``branch`` and keeps the student's edits (nbgitpuller's automatic merge).
+
+    >>> jupyterhub_url("https://hub.example.edu/", "https://github.com/org/book",
+    ...                "01_regression.ipynb")
+    'https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A//github.com/org/book&branch=student&targetpath=book-student&urlpath=lab/tree/book-student/01_regression.ipynb'
+    """
+    if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", hub_url or ""):
+        raise ValueError("launch_buttons.jupyterhub_url must be the hub's address, such as "
+                         f"'https://hub.example.edu'; received {hub_url!r}.")
+    if not path or path.startswith("/"):
+        raise ValueError(f"path must be a notebook's path inside the branch; received {path!r}.")
+    folder = repository_folder(repository, branch)
+    query = urlencode({"repo": repository, "branch": branch, "targetpath": folder,
+                       "urlpath": f"lab/tree/{folder}/{path}"}, quote_via=quote, safe="/")
+    return f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
+def take_over_jupyterhub_button(app, config) -> None:
+    """Move ``launch_buttons.jupyterhub_url`` from the theme's options to ``book_jupyterhub_url``.
+
+    sphinx-book-theme would otherwise add its own JupyterHub button, which pulls the
+    main branch (the full chapters, with their solutions) into a folder of the
+    student's home; the practise box links to the student editions instead.
+    """
+    launch = (config.html_theme_options or {}).get("launch_buttons") or {}
+    hub = (launch.pop("jupyterhub_url", "") or "").strip()
+    if hub and not config.book_jupyterhub_url:
+        config.book_jupyterhub_url = hub
 
 
 def _settings(app):
@@ -105,6 +170,10 @@ def add_practise_box(app, doctree) -> None:
     paragraph += nodes.Text(text["or"])
     paragraph += nodes.reference("", text["download"], refuri=download,
                                  classes=["student-download-link"])
+    if app.config.book_jupyterhub_url:
+        hub = jupyterhub_url(app.config.book_jupyterhub_url, repository, name)
+        paragraph += nodes.Text(text["hub_or"])
+        paragraph += nodes.reference("", text["hub"], refuri=hub, classes=["student-hub-link"])
     paragraph += nodes.Text(text["checks"])
     box += paragraph
     title_index = next((i for i, child in enumerate(section.children)
@@ -250,6 +319,9 @@ def _glue_in_translations() -> None:
 def setup(app):
     _glue_in_translations()
     app.add_config_value("book_solutions", "include", "env", types=[str])
+    # Set from launch_buttons.jupyterhub_url (see take_over_jupyterhub_button).
+    app.add_config_value("book_jupyterhub_url", "", "env", types=[str])
+    app.connect("config-inited", take_over_jupyterhub_button)
     app.connect("doctree-read", add_practise_box)
     app.connect("doctree-read", omit_solutions)
     # Before Sphinx collects the table of contents from the page (priority 500).
