@@ -14,7 +14,7 @@ import numbers
 import matplotlib as mpl
 import numpy as np
 
-__all__ = ["setup", "glue", "fmt", "show_source"]
+__all__ = ["setup", "glue", "fmt", "agreement", "show_source"]
 
 
 def setup() -> None:
@@ -57,6 +57,56 @@ def fmt(value, digits: int = 3) -> str:
         mantissa, exponent = text.split("e")
         return f"{mantissa} × 10^{int(exponent)}"
     return text
+
+
+def _power_of_ten(bound: float) -> str:
+    """``1e-08`` written as ``1e-8``: the way a reader writes a tolerance."""
+    mantissa, exponent = f"{bound:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def agreement(computed, reference, bound: float,
+              names: tuple[str, str] = ("formula", "finite differences")) -> str:
+    """Check that two arrays agree to a relative ``bound`` and say so in one sentence.
+
+    Prints what is stable: the exact relative difference of two floating-point
+    computations is rounding noise that changes with the CPU's BLAS kernels, the
+    verdict against a bound justified by the method (e.g. the step of a finite
+    difference) does not.
+
+    Parameters
+    ----------
+    computed, reference : array-like, same shape
+        The relative difference is ``max |computed - reference| / max |reference|``
+        (the absolute difference when ``reference`` is all zeros).
+    bound : float
+        Positive tolerance on that relative difference.
+    names : pair of str
+        How the sentence names ``computed`` and ``reference``.
+
+    Returns
+    -------
+    str
+        ``"<computed> and <reference> agree to better than <bound> (relative)"``.
+
+    Raises
+    ------
+    AssertionError
+        If the relative difference is not below ``bound``: the sentence would be false.
+    """
+    computed = np.asarray(computed, dtype=float)
+    reference = np.asarray(reference, dtype=float)
+    if computed.shape != reference.shape:
+        raise ValueError(f"computed and reference must have the same shape; "
+                         f"got computed {computed.shape} and reference {reference.shape}")
+    if not (np.isfinite(bound) and bound > 0):
+        raise ValueError(f"bound must be a positive number; got {bound!r}")
+    scale = np.abs(reference).max(initial=0.0)
+    difference = np.abs(computed - reference).max(initial=0.0) / (scale if scale > 0 else 1.0)
+    if not difference < bound:   # also catches NaN
+        raise AssertionError(f"{names[0]} and {names[1]} differ by {difference:.1e} (relative), "
+                             f"more than the bound {_power_of_ten(bound)}")
+    return f"{names[0]} and {names[1]} agree to better than {_power_of_ten(bound)} (relative)"
 
 
 class _Text:

@@ -1,0 +1,44 @@
+"""nbcode.book.agreement: a verdict against a bound instead of a rounding-noise figure."""
+
+import numpy as np
+import pytest
+
+from nbcode.book import agreement
+
+
+def test_sentence_names_both_sides_and_the_bound():
+    text = agreement([1.0, 2.0 + 1e-12], [1.0, 2.0], 1e-8)
+    assert text == "formula and finite differences agree to better than 1e-8 (relative)"
+    assert agreement([3.0], [3.0], 1e-12, names=("ours", "jax.grad")) == \
+        "ours and jax.grad agree to better than 1e-12 (relative)"
+
+
+def test_difference_is_relative_to_the_largest_reference_entry():
+    # 1e-7 absolute on entries of size 1000 is 1e-10 relative: within 1e-8
+    agreement([1000.0, 1e-7], [1000.0, 0.0], 1e-8)
+    # the same absolute difference on entries of size 1 is 1e-7 relative: not within 1e-8
+    with pytest.raises(AssertionError, match=r"differ by 1\.0e-07 \(relative\), more than the bound 1e-8"):
+        agreement([1.0, 1e-7], [1.0, 0.0], 1e-8)
+
+
+def test_a_wrong_sign_fails():
+    with pytest.raises(AssertionError, match="differ by 2.0e"):
+        agreement(np.array([-1.0, -2.0]), np.array([1.0, 2.0]), 1e-8)
+
+
+def test_zero_reference_uses_the_absolute_difference():
+    agreement([0.0, 1e-13], [0.0, 0.0], 1e-12)
+    with pytest.raises(AssertionError):
+        agreement([0.0, 1e-11], [0.0, 0.0], 1e-12)
+
+
+def test_nan_never_agrees():
+    with pytest.raises(AssertionError):
+        agreement([np.nan], [1.0], 1e-8)
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match=r"same shape; got computed \(2,\) and reference \(3,\)"):
+        agreement([1.0, 2.0], [1.0, 2.0, 3.0], 1e-8)
+    with pytest.raises(ValueError, match="bound must be a positive number; got 0"):
+        agreement([1.0], [1.0], 0)
