@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps assets book pdf translations student execute test test-fast lint bench serve clean
+.PHONY: help setup system-deps assets book pdf translations student execute test test-fast lint bench serve clean publish-student
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ assets: setup  ## Copy the widget manager and MathJax (from npm) into book_stati
 
 student: setup  ## Write the student editions (solutions removed) into student/
 	$(BIN)/python -m nbcode.editions chapters student
+
+publish-student: setup  ## Commit the student editions to the branch a course's JupyterHub pulls (REPOSITORY=, BRANCH=)
+	$(BIN)/python scripts/publish_student.py $(if $(REPOSITORY),--repository $(REPOSITORY)) $(if $(BRANCH),--branch $(BRANCH))
 
 pdf: system-deps setup  ## Build the PDF into _build/latex/book.pdf (SOLUTIONS=omit leaves the solutions out)
 	$(BIN)/python scripts/build_pdf.py --solutions $(or $(SOLUTIONS),include)
