@@ -2,40 +2,115 @@
 
 from __future__ import annotations
 
+import copy
+import numbers
+
 import numpy as np
 
 from ..nn import conv2d_forward
-from .core import CheckResult, check_array_answer, check_function, report
+from .core import CheckResult, _describe, call_student, check_array_answer
 
 __all__ = ["check_output_size", "check_correlate2d", "check_conv_params"]
 
 
-def _check_with_hints(function, reference, cases, hints, *, exercise, what, success):
-    """Compare with the reference first; only a wrong answer is matched against known mistakes.
+def _agrees(answer, value, rtol, atol) -> bool:
+    return check_array_answer(answer, value, rtol=rtol, atol=atol, factors=()) is None
 
-    (``check_function`` tries its hints before the reference, so a hint that agrees
-    with the right answer on some case would wrongly fire on a correct function.)
-    A hint fires when the student's answers equal the mistake's on every case.
-    """
-    result = check_function(function, reference, cases, exercise=exercise, what=what,
-                            factors=(), quiet=True, success=success)
-    if result or result.not_done or "raised" in result.message:
-        return result
-    for wrong, message in hints:
+
+def _mistake_values(wrong, cases):
+    """``wrong`` on every case (on copies), or None where the mistake cannot be evaluated."""
+    values = []
+    for case in cases:
         try:
             with np.errstate(all="ignore"):
-                same = all(check_array_answer(function(*case), wrong(*case), factors=()) is None
-                           for case in cases)
-        except Exception:  # noqa: BLE001 - the main check already explained the failure
-            same = False
-        if same:
+                values.append(wrong(*copy.deepcopy(case)))
+        except Exception:  # noqa: BLE001 - e.g. a mistaken size no array can have
+            values.append(None)
+    return values
+
+
+def _check_cases(function, reference, cases, mistakes, *, exercise, what, success, names,
+                 rtol=1e-6, atol=1e-8, when_right=None) -> CheckResult:
+    """Call ``function`` on every case, then judge all the answers together.
+
+    The references are computed first, on private copies; the student's function is
+    called once per case, on copies (an in-place change of an argument is reported).
+    A wrong answer is named by a known mistake only when it equals that mistake's
+    value on *every* case: two mistakes can coincide on one case, never on all (the
+    tests check it), so the sentence names the right one. ``when_right(answers)`` may
+    still object (a sentence, or None) when every value is right.
+    """
+    cases = list(cases)
+    expected = []
+    for case in cases:
+        with np.errstate(all="ignore"):
+            expected.append(reference(*copy.deepcopy(case)))
+    answers = []
+    for case in cases:
+        answer, failure = call_student(function, case, exercise, names=names)
+        if failure is not None:
+            return failure
+        answers.append(answer)
+    problems = [check_array_answer(answer, value, what=what, rtol=rtol, atol=atol, factors=())
+                for answer, value in zip(answers, expected, strict=True)]
+    if all(problem is None for problem in problems):
+        objection = when_right(answers) if when_right is not None else None
+        return CheckResult(exercise, objection is None, objection or success)
+    for wrong, message in mistakes:
+        values = _mistake_values(wrong, cases)
+        if all(v is not None and _agrees(a, v, rtol, atol)
+               for a, v in zip(answers, values, strict=True)):
             return CheckResult(exercise, False, message)
-    return result
+    number = next(i for i, problem in enumerate(problems) if problem is not None)
+    inputs = ", ".join(f"{name}={_describe(v) if isinstance(v, np.ndarray) else v!r}"
+                       for name, v in zip(names, cases[number], strict=True))
+    return CheckResult(exercise, False, f"{problems[number]} (test case {number + 1} of "
+                                        f"{len(cases)}: {inputs})")
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+# ------------------------------------------------------------------ output size
 def _output_size(n, kernel, padding, stride):
     """Libraries' rule: floor((n + 2 padding - kernel) / stride) + 1."""
     return (n + 2 * padding - kernel) // stride + 1
+
+
+#: (n, kernel, padding, stride): strides that tile the input and strides that do not
+#: (224, 7, 3, 2 -> 112 is ResNet's first layer); chosen so that no two mistakes below
+#: give the same numbers on every case.
+OUTPUT_SIZE_CASES = [(8, 3, 0, 1), (8, 3, 1, 1), (7, 3, 1, 2), (224, 7, 3, 2), (32, 5, 2, 1),
+                     (28, 2, 0, 2), (10, 3, 0, 2), (6, 4, 1, 3), (11, 3, 0, 4)]
+
+#: The usual mistakes, each with the sentence that explains it.
+OUTPUT_SIZE_MISTAKES = [
+    (lambda n, k, p, s: (n + 2 * p - k) / s + 1,
+     "some of your answers are not whole numbers: round down, with `//`, since an "
+     "incomplete window at the end is dropped."),
+    (lambda n, k, p, s: (n + p - k) // s + 1,
+     "the padding is added on both sides: use 2 × padding."),
+    (lambda n, k, p, s: (n - k) // s + 1,
+     "your function ignores the padding: the padded input has n + 2 × padding entries."),
+    (lambda n, k, p, s: (n + 2 * p - k) // s,
+     "you are one short: the first window is at position 0, so add 1."),
+    (lambda n, k, p, s: (n + 2 * p - k) + 1,
+     "your function ignores the stride: the windows start every `stride` entries, so "
+     "divide (n + 2 padding - kernel) by the stride (rounding down) before adding 1."),
+    (lambda n, k, p, s: (n + 2 * p - k + 1) // s,
+     "close, but (n + 2 padding - kernel + 1) // stride is wrong when the stride does "
+     "not tile the input: compute (n + 2 padding - kernel) // stride, then add 1."),
+    (lambda n, k, p, s: (n + 2 * p) // s,
+     "the kernel is missing from your formula: a window of size kernel must fit, so use "
+     "(n + 2 padding - kernel) // stride + 1."),
+    (lambda n, k, p, s: -(-(n + 2 * p - k) // s) + 1,
+     "you rounded up: an incomplete window at the end does not give an output, so "
+     "round down."),
+    (lambda n, k, p, s: round((n + 2 * p - k) / s) + 1,
+     "you rounded to the nearest integer: an incomplete window at the end does not give "
+     "an output, so round down (with `//`)."),
+]
 
 
 def check_output_size(function) -> CheckResult:
@@ -43,34 +118,24 @@ def check_output_size(function) -> CheckResult:
 
     Cases include strides that do not tile the input (e.g. n=224, kernel=7,
     padding=3, stride=2 gives 112), where the last incomplete window is dropped.
+    The answer must be an int (Python or numpy); a float of the right value is told so.
     """
-    cases = [(8, 3, 0, 1), (8, 3, 1, 1), (7, 3, 1, 2), (224, 7, 3, 2), (32, 5, 2, 1),
-             (28, 2, 0, 2), (10, 3, 0, 2), (6, 4, 1, 3)]
-    exercise = "output size of a convolution"
-    hints = [
-        (lambda n, k, p, s: (n + 2 * p - k) / s + 1,
-         "some of your answers are not whole numbers: round down, with `//`, since an "
-         "incomplete window at the end is dropped."),
-        (lambda n, k, p, s: (n + p - k) // s + 1,
-         "the padding is added on both sides: use 2 × padding."),
-        (lambda n, k, p, s: (n + 2 * p - k) // s,
-         "you are one short: the first window is at position 0, so add 1."),
-        (lambda n, k, p, s: (n + 2 * p - k + 1) // s,
-         "close, but (n + 2 padding - kernel + 1) // stride is wrong when the stride does "
-         "not tile the input: compute (n + 2 padding - kernel) // stride, then add 1."),
-        (lambda n, k, p, s: -(-(n + 2 * p - k) // s) + 1,
-         "you rounded up: an incomplete window at the end does not give an output, so "
-         "round down."),
-    ]
-    result = _check_with_hints(function, _output_size, cases, hints, exercise=exercise,
-                               what="the output size",
-                               success="correct: floor((n + 2 padding - kernel) / stride) + 1.")
-    if result and not all(isinstance(function(*c), int | np.integer) for c in cases):
-        result = CheckResult(exercise, False, "the values are right but not integers: "
-                                              "return an int (use `//`, not `/`).")
-    return report(result)
+    def integers(answers):
+        # Right values: the exercise asks for an int (an array shape needs one).
+        kinds = sorted({type(a).__name__ for a in answers if not _is_int(a)})
+        if not kinds:
+            return None
+        return (f"the values are right but not integers (you returned {', '.join(kinds)}): "
+                "return an int (use `//`, not `/`, or int(...)).")
+
+    return _check_cases(function, _output_size, OUTPUT_SIZE_CASES, OUTPUT_SIZE_MISTAKES,
+                        exercise="output size of a convolution", what="the output size",
+                        rtol=0.0, atol=0.0, names=("n", "kernel", "padding", "stride"),
+                        when_right=integers,
+                        success="correct: floor((n + 2 padding - kernel) / stride) + 1.")
 
 
+# ------------------------------------------------------------------ cross-correlation
 def _correlate_reference(x, w, stride=1, padding=0):
     out, _ = conv2d_forward(np.asarray(x, float)[None, None], np.asarray(w, float)[None, None],
                             np.zeros(1), stride=stride, padding=padding)
@@ -88,55 +153,93 @@ def _correlate_cases():
     ]
 
 
+def _floor_correlate(x, w, stride, padding, pad_width=None):
+    """Cross-correlation by the floor rule (any stride), for the mistakes' values."""
+    x = np.pad(np.asarray(x, float), padding if pad_width is None else pad_width)
+    w = np.asarray(w, float)
+    windows = np.lib.stride_tricks.sliding_window_view(x, w.shape)[::stride, ::stride]
+    return np.einsum("pquv,uv->pq", windows, w)
+
+
+def _one_sided(x, w, stride, padding):
+    return _floor_correlate(x, w, stride, 0, pad_width=((0, padding), (0, padding)))
+
+
+CORRELATE_MISTAKES = [
+    (lambda x, w, s, p: _correlate_reference(x, np.asarray(w)[::-1, ::-1], s, p),
+     "you computed a true convolution (the kernel flipped): deep-learning layers compute "
+     "the cross-correlation, w[u, v] times x[p + u, q + v]."),
+    (lambda x, w, s, p: _correlate_reference(x, np.asarray(w).T, s, p),
+     "you used the kernel transposed (W.T): window entry (u, v) is multiplied by W[u, v]."),
+    (lambda x, w, s, p: _correlate_reference(x, w, s, 0),
+     "your function ignores `padding`: pad x with zeros on all four sides first (np.pad)."),
+    (_one_sided,
+     "you padded x on one side only: np.pad(x, padding) adds `padding` zeros on all four "
+     "sides."),
+    (lambda x, w, s, p: _correlate_reference(x, w, 1, p),
+     "your function ignores `stride`: windows start at rows 0, stride, 2 stride, ..."),
+    (lambda x, w, s, p: _correlate_reference(x, w, s, p)[:-1, :-1],
+     "your feature map is one row and one column short: out_h = (h + 2 padding - k_h) "
+     "// stride + 1 (the last window ends exactly at the border)."),
+    (lambda x, w, s, p: np.trunc(_correlate_reference(x, w, s, p)),
+     "your feature map holds whole numbers only: it was created with an integer dtype, "
+     "so every value was truncated. Create it with np.zeros((out_h, out_w)) (floats)."),
+]
+
+
 def check_correlate2d(function) -> CheckResult:
     """Check ``function(x, w, stride, padding)``: the 2-D cross-correlation of one channel.
 
     ``x`` has shape (h, w), ``w`` (kh, kw); zero padding on the four sides; the
     result has shape (out_h, out_w) with ``out_h = (h + 2 padding - kh) // stride + 1``.
     """
-
-    def flipped(x, w, stride, padding):
-        return _correlate_reference(x, np.asarray(w)[::-1, ::-1], stride, padding)
-
-    def no_padding(x, w, stride, padding):
-        return _correlate_reference(x, w, stride, 0)
-
-    def no_stride(x, w, stride, padding):
-        return _correlate_reference(x, w, 1, padding)
-
-    hints = [
-        (flipped, "you computed a true convolution (the kernel flipped): deep-learning "
-                  "layers compute the cross-correlation, w[u, v] times x[p + u, q + v]."),
-        (no_padding, "your function ignores `padding`: pad x with zeros on all four sides "
-                     "first (np.pad)."),
-        (no_stride, "your function ignores `stride`: windows start at rows 0, stride, "
-                    "2 stride, ..."),
-    ]
-    return report(_check_with_hints(
-        function, _correlate_reference, _correlate_cases(), hints,
-        exercise="2-D cross-correlation", what="the feature map",
-        success="correct: your cross-correlation matches the im2col layer."))
+    # Sums of up to 16 products: float32 arithmetic stays within 1e-5 of the reference,
+    # while every mistake above is off by more than 0.01.
+    return _check_cases(function, _correlate_reference, _correlate_cases(), CORRELATE_MISTAKES,
+                        exercise="2-D cross-correlation", what="the feature map",
+                        names=("x", "W", "stride", "padding"), rtol=1e-5, atol=1e-5,
+                        success="correct: your cross-correlation matches the im2col layer.")
 
 
+# ------------------------------------------------------------------ parameter count
 def _conv_params(in_channels, out_channels, kernel_h, kernel_w):
     return (in_channels * kernel_h * kernel_w + 1) * out_channels
 
 
+CONV_PARAMS_CASES = [(1, 8, 3, 3), (8, 16, 3, 3), (3, 64, 7, 7), (16, 4, 1, 1), (2, 5, 3, 5)]
+
+CONV_PARAMS_MISTAKES = [
+    (lambda c, f, kh, kw: c * kh * kw * f,
+     "you counted the weights but not the biases: each filter has one bias."),
+    (lambda c, f, kh, kw: (kh * kw + 1) * f,
+     "each filter has one kernel per input channel: multiply by in_channels."),
+    (lambda c, f, kh, kw: (c * kh * kw + 1),
+     "that is the count for one filter: there are out_channels of them."),
+    (lambda c, f, kh, kw: c * (kh * kw + 1) * f,
+     "the biases are one per filter, not one per filter and input channel."),
+    (lambda c, f, kh, kw: (c * kh * kw + 1) * f * c,
+     "you multiplied by in_channels twice: (in_channels × kernel_h × kernel_w + 1) × "
+     "out_channels."),
+    (lambda c, f, kh, kw: c * kh * kw * f + 1,
+     "there is one bias per filter, not one for the whole layer: (in_channels × kernel_h "
+     "× kernel_w + 1) × out_channels."),
+    (lambda c, f, kh, kw: c * kh * kw + f,
+     "check the brackets: the bias is added to each filter's weights before multiplying "
+     "by out_channels, (in_channels × kernel_h × kernel_w + 1) × out_channels."),
+    (lambda c, f, kh, kw: (f * kh * kw + 1) * c,
+     "you swapped in_channels and out_channels: each of the out_channels filters has "
+     "in_channels × kernel_h × kernel_w weights and one bias."),
+    (lambda c, f, kh, kw: (c * kh * kh + 1) * f,
+     "you used kernel_h twice: a kernel has kernel_h × kernel_w entries (the case 3×5 "
+     "tells them apart)."),
+]
+
+
 def check_conv_params(function) -> CheckResult:
     """Check ``function(in_channels, out_channels, kernel_h, kernel_w)`` counts weights + biases."""
-    cases = [(1, 8, 3, 3), (8, 16, 3, 3), (3, 64, 7, 7), (16, 4, 1, 1), (2, 5, 3, 5)]
-    hints = [
-        (lambda c, f, kh, kw: c * kh * kw * f,
-         "you counted the weights but not the biases: each filter has one bias."),
-        (lambda c, f, kh, kw: (kh * kw + 1) * f,
-         "each filter has one kernel per input channel: multiply by in_channels."),
-        (lambda c, f, kh, kw: (c * kh * kw + 1),
-         "that is the count for one filter: there are out_channels of them."),
-        (lambda c, f, kh, kw: (c * kh * kw + 1) * f * c,
-         "the biases are one per filter, not one per filter and input channel."),
-    ]
-    return report(_check_with_hints(
-        function, _conv_params, cases, hints, exercise="parameters of a conv layer",
-        what="the number of parameters",
+    return _check_cases(
+        function, _conv_params, CONV_PARAMS_CASES, CONV_PARAMS_MISTAKES,
+        exercise="parameters of a conv layer", what="the number of parameters",
+        names=("in_channels", "out_channels", "kernel_h", "kernel_w"), rtol=0.0, atol=0.0,
         success="correct: (in_channels × kernel_h × kernel_w + 1) × out_channels, as Keras "
-                "counts them."))
+                "counts them.")

@@ -1,14 +1,21 @@
-"""Checkers for chapter 6: transfer learning and fine-tuning."""
+"""Checkers for chapter 6: transfer learning and fine-tuning.
+
+The answers are judged by what they do to an nbcode model: which flags and weights
+changed, which weights a training step moves, which arrays are shared by identity with
+the pretrained model. The student's code is given its own model wherever the exercise
+does not ask it to change the model in place, and is told when it changed it anyway.
+"""
 
 from __future__ import annotations
 
 import copy
+import numbers
 
 import numpy as np
 
 from ..cnn import make_cnn
 from ..nn import Dense, Sequential
-from .core import CheckResult, _call_student, report
+from .core import CheckResult, call_student, check_array_answer
 
 __all__ = ["check_freeze", "check_n_trainable", "check_new_classifier"]
 
@@ -27,116 +34,340 @@ def _models():
     return models
 
 
+#: n_layers for each of :func:`_models`: with 7, layer 7 (a Dense) is the first trainable
+#: one; with 10, layer 9 (a Dense) is the last frozen one, so that an off-by-one on either
+#: side changes which weights train, not only the flag of a layer without weights.
+FREEZE_CASES = (7, 0, 10)
+
+
+def _returned(answer) -> str:
+    """What a function returned, in words, for an answer that should have been a model."""
+    if answer is None:
+        return "None (no `return` statement?)"
+    if answer is NotImplemented or answer is Ellipsis:
+        return f"the placeholder {answer!r}"
+    if isinstance(answer, str):
+        return f"the string {answer[:30]!r}"
+    if isinstance(answer, type) or callable(answer) and not isinstance(answer, Sequential):
+        return f"a function or class ({getattr(answer, '__name__', type(answer).__name__)})"
+    try:
+        text = repr(answer)
+    except Exception:  # noqa: BLE001 - a student's object may have a broken __repr__
+        text = "?"
+    return f"a {type(answer).__name__} ({text[:40]})"
+
+
+def _layers(model):
+    """The model's list of layers, or None if it has none (a student replaced it)."""
+    layers = getattr(model, "layers", None)
+    return list(layers) if isinstance(layers, list | tuple) else None
+
+
+def _weights_changed(snapshot, layers) -> str | None:
+    """Which layer's weights differ from ``snapshot`` (a list of dicts of arrays), or None."""
+    for i, (kept, layer) in enumerate(zip(snapshot, layers, strict=True)):
+        params = getattr(layer, "params", None)
+        if not isinstance(params, dict) or set(params) != set(kept):
+            return f"layer {i} ({type(layer).__name__}) lost or gained parameters"
+        for key, value in kept.items():
+            now = params[key]
+            if not isinstance(now, np.ndarray) or now.shape != value.shape or not np.array_equal(
+                    now, value):
+                return f"the weights {key} of layer {i} ({type(layer).__name__}) changed"
+    return None
+
+
+def _snapshot(model):
+    return [{k: v.copy() for k, v in layer.params.items()} for layer in model.layers]
+
+
+# ------------------------------------------------------------------ freezing
+def _flag_problem(flags) -> str | None:
+    for i, flag in enumerate(flags):
+        if not (isinstance(flag, bool | np.bool_)
+                or isinstance(flag, numbers.Integral | np.integer) and flag in (0, 1)):
+            return (f"layer {i}'s trainable is {flag!r} ({type(flag).__name__}); set it to "
+                    "True or False (a string such as 'False' counts as true).")
+    return None
+
+
+def _freeze_diagnosis(model, flags, before, expected, n_layers, has_params) -> str:
+    """The sentence for flags that differ from ``expected`` where it matters (layers with weights)."""
+    n = len(flags)
+
+    def same(pattern):
+        return all(bool(flags[i]) == bool(pattern[i]) for i in range(n) if has_params[i])
+
+    if same([i >= n_layers and b for i, b in enumerate(before)]) and not same(expected):
+        return ("some layers after the frozen ones kept trainable=False from before: set "
+                "the flag of every layer, True for the others.")
+    if 0 < n_layers < n and (same([i < n - n_layers for i in range(n)])
+                             or same([i >= n - n_layers for i in range(n)])):
+        return ("you froze the wrong end of the network: the first n_layers layers "
+                "(index 0 to n_layers - 1, the input side) are frozen.")
+    if same([not e for e in expected]):
+        return "trainable means 'the optimiser updates it': frozen layers get False."
+    if same([i > n_layers for i in range(n)]) or same([i >= n_layers - 1 for i in range(n)]):
+        return "off by one: layers 0, ..., n_layers - 1 are frozen, layer n_layers is not."
+    if not any(flags[i] for i in range(n) if has_params[i]):
+        return (f"you froze every layer; with n_layers={n_layers} only layers 0 to "
+                f"{n_layers - 1} are frozen, the others must be trainable.")
+    if same(before):
+        hint = (" Setting model.trainable does nothing in nbcode: each layer has its own flag."
+                if hasattr(model, "trainable") else "")
+        return (f"your function changed no layer's trainable flag (n_layers={n_layers}): set "
+                f"layer.trainable for every layer of model.layers.{hint}")
+    return f"with n_layers={n_layers} the flags should be {expected}; your function set {flags}."
+
+
 def check_freeze(function) -> CheckResult:
     """Check ``function(model, n_layers)``: freeze the first ``n_layers`` layers, unfreeze the rest.
 
     The function must set ``layer.trainable`` on every layer of ``model`` (in
-    place) and return the model.
+    place) and return the model. Only the flags of layers with weights change what a
+    training step does, so a function that leaves the flag of a ReLU or a pooling layer
+    alone is not faulted for it.
     """
     exercise = "freezing the first layers"
-    for model, n_layers in zip(_models(), (7, 0, 9), strict=True):
-        n = len(model.layers)
-        before = [layer.trainable for layer in model.layers]
-        answer, failure = _call_student(function, (model, n_layers), exercise)
+    for model, n_layers in zip(_models(), FREEZE_CASES, strict=True):
+        layers = list(model.layers)
+        before = [layer.trainable for layer in layers]
+        weights = _snapshot(model)
+        answer, failure = call_student(function, (model, n_layers), exercise, protect=())
         if failure is not None:
-            return report(failure)
-        flags = [layer.trainable for layer in model.layers]
-        expected = [i >= n_layers for i in range(n)]
-        if flags == expected:
-            if answer is not model:
-                return report(CheckResult(exercise, False, "the flags are right, but return the "
-                                          "model itself (so that calls can be chained)."))
-            continue
-        wrong_end = ([i < n - n_layers for i in range(n)], [i >= n - n_layers for i in range(n)])
-        if 0 < n_layers < n and flags in wrong_end:
-            message = ("you froze the wrong end of the network: the first n_layers layers "
-                       "(index 0 to n_layers - 1, the input side) are frozen.")
-        elif any(e and not f and not b for f, b, e in zip(flags, before, expected, strict=True)):
-            message = ("some layers after the frozen ones kept trainable=False from before: set "
-                       "the flag of every layer, True for the others.")
-        elif flags == [not f for f in expected]:
-            message = "trainable means 'the optimiser updates it': frozen layers get False."
-        elif flags in ([i > n_layers for i in range(n)], [i >= n_layers - 1 for i in range(n)]):
-            message = "off by one: layers 0, ..., n_layers - 1 are frozen, layer n_layers is not."
-        else:
-            message = (f"with n_layers={n_layers} the flags should be {expected}; "
-                       f"your function set {flags}.")
-        return report(CheckResult(exercise, False, message))
-    return report(CheckResult(exercise, True, "correct: the first layers are frozen, the others "
-                                              "trainable."))
+            return failure
+
+        def fail(message):
+            return CheckResult(exercise, False, message)
+
+        now = _layers(model)
+        if now is None or len(now) != len(layers) or any(a is not b for a, b in zip(
+                now, layers, strict=True)):
+            return fail("your function changed the model's list of layers: it should only set "
+                        "each layer's trainable flag.")
+        changed = _weights_changed(weights, layers)
+        if changed is not None:
+            return fail(f"your function changed the model's weights ({changed}): freezing only "
+                        "sets the trainable flags.")
+        flags = [getattr(layer, "trainable", True) for layer in layers]
+        problem = _flag_problem(flags)
+        if problem is not None:
+            return fail(problem)
+        expected = [i >= n_layers for i in range(len(layers))]
+        has_params = [bool(layer.params) for layer in layers]
+        right = all(f == e for f, e, p in zip(flags, expected, has_params, strict=True) if p)
+        if right:
+            if answer is model or (isinstance(answer, Sequential) and _layers(answer) is not None
+                                   and len(answer.layers) == len(layers)
+                                   and all(a is b for a, b in zip(answer.layers, layers,
+                                                                  strict=True))):
+                continue
+            return fail(f"the flags are right, but return the model itself (so that calls can "
+                        f"be chained); your function returned {_returned(answer)}.")
+        copied = _layers(answer) if isinstance(answer, Sequential) and answer is not model else None
+        if copied is not None and len(copied) == len(layers) and all(
+                getattr(c, "trainable", None) == e
+                for c, e, p in zip(copied, expected, has_params, strict=True) if p):
+            return fail("you froze a copy of the model, and the model you were given is "
+                        "unchanged: set the flags on model.layers themselves (in place), then "
+                        "return model.")
+        return fail(_freeze_diagnosis(model, flags, before, expected, n_layers, has_params))
+    return CheckResult(exercise, True, "correct: the first layers are frozen, the others "
+                                       "trainable.")
 
 
+# ------------------------------------------------------------------ counting
 def _reference_n_trainable(model):
     return sum(layer.n_params for layer in model.layers if layer.trainable)
 
 
+#: Counts a student may give instead, each with the sentence that explains it (judged on
+#: all of :func:`_models`, on which no two of them coincide).
+N_TRAINABLE_MISTAKES = [
+    (lambda m: m.n_params,
+     "you counted every parameter: skip the layers whose trainable is False."),
+    (lambda m: sum(l.n_params for l in m.layers if not l.trainable),
+     "you counted the frozen parameters: count the layers with trainable True."),
+    (lambda m: sum(l.params["W"].size for l in m.layers if l.trainable and "W" in l.params),
+     "you counted the weights W only: biases b are parameters too."),
+    (lambda m: sum(1 for l in m.layers if l.trainable),
+     "you counted trainable layers, not parameters: add up layer.n_params of the trainable "
+     "layers."),
+    (lambda m: sum(1 for l in m.layers if l.trainable and l.params),
+     "you counted trainable layers with weights, not parameters: add up layer.n_params."),
+    (lambda m: sum(len(l.params) for l in m.layers if l.trainable),
+     "you counted parameter arrays (W, b), not the numbers in them: add up layer.n_params "
+     "(the sizes of the arrays)."),
+    (lambda m: sum(l.n_params for l in m.layers if l.trainable and isinstance(l, Dense)),
+     "you counted the Dense layers only: the Conv2D layers have parameters too."),
+]
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def _model_change(kept: Sequential, model) -> str | None:
+    """How ``model`` differs from ``kept`` (a private deep copy): layers, flags, weights."""
+    layers = _layers(model)
+    if layers is None or len(layers) != len(kept.layers):
+        return "its list of layers changed"
+    for i, (old, new) in enumerate(zip(kept.layers, layers, strict=True)):
+        if type(old) is not type(new):
+            return f"layer {i} was replaced by a {type(new).__name__}"
+        if getattr(new, "trainable", None) != old.trainable:
+            return f"layer {i}'s trainable flag changed from {old.trainable} to {new.trainable!r}"
+    return _weights_changed(_snapshot(kept), layers)
+
+
+def _count_problem(answer, expected) -> str | None:
+    if _is_int(answer):
+        return None
+    if isinstance(answer, numbers.Real | np.floating) and not isinstance(answer, bool | np.bool_):
+        if float(answer) == expected:
+            return (f"the count is right but it is a {type(answer).__name__}: return an int "
+                    "(int(...)), as the exercise asks.")
+        return f"return an int; received {type(answer).__name__} {answer!r}."
+    problem = check_array_answer(answer, expected, what="your count", rtol=0.0, atol=0.0,
+                                 factors=())
+    if problem is None:  # a 0-d or one-element array
+        return (f"the count is right but it is {type(answer).__name__}: return an int "
+                "(int(...)), as the exercise asks.")
+    return problem
+
+
 def check_n_trainable(function) -> CheckResult:
-    """Check ``function(model)``: the number of parameters in trainable layers."""
+    """Check ``function(model)``: the number of parameters in trainable layers (an int).
+
+    The function receives a copy of each model; the expected count is taken from the
+    original beforehand, and a function that changes the model (flags, weights) is told.
+    """
     exercise = "counting trainable parameters"
-    for model in _models():
-        answer, failure = _call_student(function, (model,), exercise)
+    models, answers = _models(), []
+    for model in models:
+        handed = copy.deepcopy(model)
+        answer, failure = call_student(function, (handed,), exercise, protect=())
         if failure is not None:
-            return report(failure)
-        expected = _reference_n_trainable(model)
-        if not isinstance(answer, int | np.integer):
-            return report(CheckResult(exercise, False, f"return an int; received "
-                                                       f"{type(answer).__name__} {answer!r}."))
-        if answer == expected:
-            continue
-        frozen = model.n_params - expected
-        weights_only = sum(layer.params["W"].size for layer in model.layers
-                           if layer.trainable and "W" in layer.params)
-        if answer == model.n_params:
-            message = "you counted every parameter: skip the layers whose trainable is False."
-        elif answer == frozen:
-            message = "you counted the frozen parameters: count the layers with trainable True."
-        elif answer == weights_only:
-            message = "you counted the weights W only: biases b are parameters too."
-        else:
-            message = f"you gave {answer}; the trainable layers hold {expected} parameters."
-        return report(CheckResult(exercise, False, message))
-    return report(CheckResult(exercise, True, "correct: only the trainable layers count."))
+            return failure
+        change = _model_change(model, handed)
+        if change is not None:
+            return CheckResult(exercise, False, f"your function changed the model it was given "
+                                                f"({change}): counting must leave it as it is.")
+        answers.append(answer)
+    expected = [_reference_n_trainable(model) for model in models]
+    problems = [_count_problem(a, e) for a, e in zip(answers, expected, strict=True)]
+    if all(p is None for p in problems) and answers == expected:
+        return CheckResult(exercise, True, "correct: only the trainable layers count.")
+    for wrong, message in N_TRAINABLE_MISTAKES:
+        if all(p is None for p in problems) and answers == [wrong(m) for m in models]:
+            return CheckResult(exercise, False, message)
+    for problem, answer, value in zip(problems, answers, expected, strict=True):
+        if problem is not None:
+            return CheckResult(exercise, False, problem)
+        if answer != value:
+            return CheckResult(exercise, False, f"you gave {answer}; the trainable layers hold "
+                                                f"{value} parameters.")
+    return CheckResult(exercise, True, "correct: only the trainable layers count.")
+
+
+# ------------------------------------------------------------------ a new classifier
+def _shares_memory(new_layers, old_layers) -> bool:
+    old_arrays = [p for layer in old_layers for p in layer.params.values()]
+    for layer in new_layers:
+        params = getattr(layer, "params", {})
+        for value in params.values() if isinstance(params, dict) else ():
+            if isinstance(value, np.ndarray) and any(np.shares_memory(value, old)
+                                                     for old in old_arrays):
+                return True
+    return False
+
+
+def _features(layers, X):
+    out = X
+    for layer in layers:
+        out = layer.forward(out, False)
+    return np.asarray(out)
+
+
+def _train_step(model, X, learning_rate=0.1):
+    """One gradient step on every parameter, in place, as nbcode's optimisers update them."""
+    out = model.forward(X, True)
+    model.backward(np.random.default_rng(1).normal(size=np.shape(out)))
+    for layer in model.layers:
+        for key, value in layer.params.items():
+            value -= learning_rate * layer.grads[key]
 
 
 def check_new_classifier(function) -> CheckResult:
     """Check ``function(model, n_classes, seed)``: a copy of ``model`` with a new last layer.
 
-    The result must be a Sequential whose layers but the last are copies (equal
-    values, different objects) of ``model``'s, and whose last layer is a fresh
-    ``Dense(n_features, n_classes)``; ``model`` must be left unchanged.
+    The result must be a Sequential whose layers but the last compute what ``model``'s
+    compute and share no array with them (a training step on the new model must leave
+    ``model`` as it was), and whose last layer is a fresh ``Dense(n_features,
+    n_classes)``; ``model`` must be left unchanged.
     """
     exercise = "a new classifier"
     model = make_cnn(n_classes=5, channels=(2, 3), n_hidden=4, n_features=2, seed=4)
     original = copy.deepcopy(model)
-    answer, failure = _call_student(function, (model, 7, 0), exercise)
+    X = np.random.default_rng(3).normal(size=(6, 1, 8, 8))
+    answer, failure = call_student(function, (model, 7, 0), exercise, protect=())
     if failure is not None:
-        return report(failure)
+        return failure
 
     def fail(message):
-        return report(CheckResult(exercise, False, message))
+        return CheckResult(exercise, False, message)
 
+    change = _model_change(original, model)
+    if answer is model:
+        return fail("your function returned the pretrained model itself"
+                    + (f" ({change})" if change else "") + ": build a new Sequential, so that "
+                    "the pretrained model stays as it was.")
+    if change is not None:
+        return fail(f"you changed the pretrained model itself ({change}): build a new "
+                    "Sequential instead and leave `model` as it is.")
     if not isinstance(answer, Sequential):
-        return fail(f"return a Sequential; received {type(answer).__name__}.")
-    if len(answer.layers) != len(model.layers):
-        return fail(f"the new model has {len(answer.layers)} layers; it should have as many as "
-                    f"the old one ({len(model.layers)}): replace the last layer, do not add one.")
-    last = answer.layers[-1]
-    if not isinstance(last, Dense) or last.params["W"].shape != (2, 7):
-        shape = last.params["W"].shape if isinstance(last, Dense) else type(last).__name__
+        return fail(f"return a Sequential; received {_returned(answer)}.")
+    layers = _layers(answer)
+    if layers is None or len(layers) != len(model.layers):
+        count = "no list of" if layers is None else len(layers)
+        return fail(f"the new model has {count} layers; it should have as many as the old one "
+                    f"({len(model.layers)}): replace the last layer, do not add one.")
+    last = layers[-1]
+    shape = getattr(last, "params", {}).get("W", np.empty(0)).shape if isinstance(
+        last, Dense) else type(last).__name__
+    if not isinstance(last, Dense) or shape != (2, 7):
         return fail(f"the last layer should be Dense(n_features=2, n_classes=7), W of shape "
                     f"(2, 7); it is {shape}.")
-    if len(model.layers) != len(original.layers) or model.layers[-1].params["W"].shape != (2, 5):
-        return fail("you changed the pretrained model itself: build a new Sequential instead.")
-    for new, old, kept in zip(answer.layers[:-1], model.layers[:-1], original.layers[:-1],
-                              strict=True):
-        if new is old:
-            return fail("the new model shares layer objects with the pretrained one, so training "
-                        "it would change the pretrained model too: use copy.deepcopy.")
-        for key, value in kept.params.items():
-            if key not in new.params or not np.array_equal(new.params[key], value):
-                return fail("the layers before the classifier must keep the pretrained weights "
-                            "(copies of them, not fresh layers).")
+    if any(new is old for new, old in zip(layers, model.layers, strict=True)):
+        return fail("the new model shares layer objects with the pretrained one, so training "
+                    "it would change the pretrained model too: use copy.deepcopy.")
+    if _shares_memory(layers, model.layers):
+        return fail("the new layers share their weight arrays with the pretrained ones (a "
+                    "shallow copy, copy.copy?), so training the new model would change the "
+                    "pretrained model too: use copy.deepcopy.")
+    try:
+        with np.errstate(all="ignore"):
+            same = np.allclose(_features(layers[:-1], X), _features(original.layers[:-1], X))
+            out = np.asarray(answer.forward(X))
+    except Exception as error:  # noqa: BLE001 - the student's layers, however they were built
+        return fail(f"the new model could not compute its output on 8x8 images "
+                    f"({type(error).__name__}: {error}).")
+    if not same:
+        return fail("the layers before the classifier must keep the pretrained weights "
+                    "(copies of them, not fresh layers).")
+    if out.shape != (len(X), 7):
+        return fail(f"the new model outputs shape {out.shape}; expected ({len(X)}, 7).")
     if np.array_equal(last.params["W"][:, :5], original.layers[-1].params["W"]):
         return fail("the new classifier reuses the old weights: draw fresh ones.")
-    return report(CheckResult(exercise, True, "correct: a copy of the pretrained layers with a "
-                                              "fresh classifier."))
+    try:
+        with np.errstate(all="ignore"):
+            _train_step(answer, X)
+    except Exception as error:  # noqa: BLE001
+        return fail(f"a training step on the new model failed ({type(error).__name__}: "
+                    f"{error}).")
+    change = _model_change(original, model)
+    if change is not None:
+        return fail(f"training the new model changed the pretrained one ({change}): the two "
+                    "share weights. Copy the layers with copy.deepcopy.")
+    return CheckResult(exercise, True, "correct: a copy of the pretrained layers with a "
+                                       "fresh classifier.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import NOT_DONE, CheckResult, _call_student, report
+from .core import NOT_DONE, CheckResult, _describe, call_student
 
 __all__ = ["check_digit_cnn", "check_epoch_recorder", "EXPECTED_DIGIT_CNN"]
 
@@ -23,163 +23,331 @@ def _keras():
     return keras_tools.keras
 
 
-def _layers_of(model):
+def _all_layers(model) -> list:
+    """Every layer of ``model``, nested models opened, input layers left out."""
     keras = _keras()
-    return [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    found = []
+    for layer in getattr(model, "layers", []):
+        if isinstance(layer, keras.Model):
+            found.extend(_all_layers(layer))
+        elif not isinstance(layer, keras.layers.InputLayer):
+            found.append(layer)
+    return found
 
 
-def _shape(layer) -> tuple:
-    return tuple(layer.output.shape[1:])
+def _conv_output_shape(conv) -> tuple | None:
+    try:
+        return tuple(conv.output.shape[1:])
+    except Exception:  # noqa: BLE001 - a layer built without a functional graph
+        try:
+            return tuple(conv.compute_output_shape((None, 8, 8, 1))[1:])
+        except Exception:  # noqa: BLE001
+            return None
+
+
+#: Probe images: 32 random 8x8 grey images (normal values, so of both signs).
+def _probe():
+    return np.random.default_rng(11).normal(size=(32, 8, 8, 1)).astype("float32")
+
+
+def _digit_cnn_outputs(X, kernel, conv_bias, weights, bias, *, relu=True, pool="max"):
+    """The exercise's network computed with numpy from given weights: (n, 10) logits."""
+    windows = np.lib.stride_tricks.sliding_window_view(np.asarray(X, float), (3, 3), axis=(1, 2))
+    z = np.einsum("nhwcuv,uvcf->nhwf", windows, np.asarray(kernel, float)) + conv_bias
+    if relu:
+        z = np.maximum(z, 0.0)
+    blocks = z.reshape(len(z), 3, 2, 3, 2, z.shape[-1])
+    pooled = blocks.max(axis=(2, 4)) if pool == "max" else blocks.mean(axis=(2, 4))
+    return pooled.reshape(len(z), -1) @ weights + bias
+
+
+def _structure_problem(model) -> str | None:
+    """What is wrong with the layers, judged by their shapes and parameter counts."""
+    keras = _keras()
+    layers = _all_layers(model)
+    convs = [layer for layer in layers if isinstance(layer, keras.layers.Conv2D)]
+    if len(convs) != 1:
+        return (f"the model has {len(convs)} Conv2D layers; the exercise asks for one (16 "
+                "filters of size 3x3).")
+    conv = convs[0]
+    if conv.filters != 16 or tuple(conv.kernel_size) != (3, 3):
+        return (f"the Conv2D layer has {conv.filters} filters of size {tuple(conv.kernel_size)}; "
+                "expected 16 filters of size (3, 3).")
+    shape = _conv_output_shape(conv)
+    if shape != (6, 6, 16):
+        hint = ""
+        if shape is not None and shape[:2] == (8, 8):
+            hint = (" With padding='same' the output keeps the 8x8 size; the exercise asks for "
+                    "no padding (padding='valid', the default).")
+        elif tuple(getattr(conv, "strides", (1, 1))) != (1, 1):
+            hint = " Use a stride of 1 (the default)."
+        return f"the Conv2D layer outputs shape {shape}; expected (6, 6, 16).{hint}"
+    if conv.count_params() != 160:
+        return (f"the Conv2D layer has {conv.count_params()} parameters; expected 160 = "
+                "16 x (3 x 3 x 1 + 1): 16 kernels of 3x3 weights and one bias each.")
+    denses = [layer for layer in layers if isinstance(layer, keras.layers.Dense)]
+    if len(denses) != 1:
+        return (f"the model has {len(denses)} Dense layers; the exercise asks for one, with "
+                "10 outputs (the logits).")
+    n_in = int(denses[0].kernel.shape[0])
+    if n_in != 144:
+        hint = (" That is 6 x 6 x 16: the 2x2 MaxPooling2D is missing." if n_in == 576 else
+                " Pool the 6 x 6 x 16 maps with MaxPooling2D(2), then Flatten.")
+        return f"the Dense layer receives {n_in} values; expected 144 = 3 x 3 x 16.{hint}"
+    if denses[0].count_params() != 1450:
+        return (f"the Dense layer has {denses[0].count_params()} parameters; expected 1450 = "
+                "(144 + 1) x 10.")
+    total = model.count_params()
+    if total != 1610:
+        return (f"the model has {total:,} parameters; expected 1,610 (160 in the Conv2D layer, "
+                "1,450 in the Dense layer) and no other layer with weights.")
+    return None
+
+
+def _computation_problem(model, conv, dense, X) -> str | None:
+    """Compare the model's outputs with the exercise's network computed from its own weights."""
+    rng = np.random.default_rng(12)
+    saved = model.get_weights()
+    try:
+        # Seeded weights (biases included, so that they count) make the test the same
+        # whatever the initialisation; the student's weights are put back afterwards.
+        values = [rng.normal(scale=0.5, size=w.shape).astype(w.dtype)
+                  for w in conv.get_weights() + dense.get_weights()]
+        conv.set_weights(values[:2])
+        dense.set_weights(values[2:])
+        out = np.asarray(model(X, training=False), dtype=float)
+    finally:
+        model.set_weights(saved)
+    variants = {name: _digit_cnn_outputs(X, *values, **options) for name, options in (
+        ("right", {}), ("no relu", {"relu": False}), ("average", {"pool": "average"}))}
+
+    def close(a, b):
+        return np.allclose(a, b, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(b).max())))
+
+    if close(out, variants["right"]):
+        return None
+    if np.all(out >= -1e-6) and np.all(out <= 1 + 1e-6) and np.allclose(out.sum(axis=1), 1,
+                                                                        atol=1e-4):
+        return ("the outputs are probabilities (each row sums to 1): the last Dense layer should "
+                "output logits (no activation, no softmax after it); the loss applies the "
+                "softmax (from_logits=True).")
+    if np.all(out >= 0):
+        return ("the outputs are never negative, so an activation follows the last Dense "
+                "layer: it should output logits (no activation); the loss applies the softmax "
+                "(from_logits=True).")
+    if close(out, variants["no relu"]):
+        return ("the convolution has no ReLU: use Conv2D(16, 3, activation='relu') (or a ReLU "
+                "layer after it).")
+    if close(out, variants["average"]):
+        return "the pooling averages: the exercise asks for a 2x2 MaxPooling2D."
+    for name, function in (("tanh", np.tanh), ("sigmoid", lambda o: 1 / (1 + np.exp(-o)))):
+        if close(out, function(variants["right"])):
+            return (f"a {name} follows the last Dense layer: it should output logits (no "
+                    "activation).")
+    return ("the layers have the right shapes and parameter counts, but the model does not "
+            "compute Conv2D -> ReLU -> MaxPooling2D(2) -> Flatten -> Dense: check the order of "
+            "the layers and the activations (only a ReLU, after the convolution).")
 
 
 def check_digit_cnn(build) -> CheckResult:
-    """Check ``build()`` returns the exercise's CNN.
+    """Check ``build()`` returns the exercise's CNN, judged by what the model computes.
 
-    Expected: Conv2D(16, 3, padding="valid", relu) -> MaxPooling2D(2) -> Flatten -> Dense(10).
+    Expected: Conv2D(16, 3, padding="valid", relu) -> MaxPooling2D(2) -> Flatten -> Dense(10),
+    however it is written (Sequential or functional, the ReLU inside the Conv2D or as a
+    layer). The checker reads the output shape of the model and of its convolution, the
+    parameter counts, and compares the outputs on random images with the same network
+    computed in numpy from the model's own (seeded) weights: logits, a ReLU, a 2x2 max.
     """
     exercise = "a CNN for 8x8 digits in Keras"
     keras = _keras()
-    model, failure = _call_student(build, (), exercise)
+
+    def fail(message):
+        return CheckResult(exercise, False, message)
+
+    if isinstance(build, keras.layers.Layer):
+        return fail("pass the function itself, without calling it: "
+                    "check_digit_cnn(build_digit_cnn), not check_digit_cnn(build_digit_cnn()).")
+    model, failure = call_student(build, (), exercise, protect=())
     if failure is not None:
-        return report(failure)
+        return failure
     if model is None:
-        return report(CheckResult(exercise, False,
-                                  "your function returned None: did you forget `return model`?"))
+        return fail("your function returned None: did you forget `return model`?")
     if not isinstance(model, keras.Model):
-        return report(CheckResult(exercise, False, "your function should return a Keras model "
-                                  f"(keras.Sequential or keras.Model); it returned a "
-                                  f"{type(model).__name__}."))
+        return fail("your function should return a Keras model (keras.Sequential or "
+                    f"keras.Model); it returned {_describe(model)}.")
     try:
         input_shape = tuple(model.inputs[0].shape[1:])
-    except (AttributeError, IndexError, TypeError, ValueError):
-        return report(CheckResult(exercise, False, "the model has no known input shape: start it "
-                                  "with keras.Input((8, 8, 1))."))
-    if input_shape != (8, 8, 1):
-        return report(CheckResult(exercise, False, f"the input shape is {input_shape}; expected "
-                                  "(8, 8, 1): 8x8 images with one channel, channels last."))
-    layers = [layer for layer in _layers_of(model) if not isinstance(
-        layer, keras.layers.Activation | keras.layers.ReLU)]
-    kinds = [type(layer).__name__ for layer in layers]
-    expected_kinds = [kind for kind, _, _ in EXPECTED_DIGIT_CNN]
-    if kinds != expected_kinds:
-        return report(CheckResult(exercise, False, f"the layers are {kinds}; expected "
-                                  f"{expected_kinds} (in this order)."))
-    conv, dense = layers[0], layers[-1]
-    if conv.filters != 16 or tuple(conv.kernel_size) != (3, 3):
-        return report(CheckResult(exercise, False, f"the Conv2D layer has {conv.filters} filters "
-                                  f"of size {tuple(conv.kernel_size)}; expected 16 filters of "
-                                  "size (3, 3)."))
-    for layer, (kind, shape, count) in zip(layers, EXPECTED_DIGIT_CNN, strict=True):
-        got = _shape(layer)
-        if got != shape:
-            hint = ""
-            if kind == "Conv2D" and got[:2] == (8, 8):
-                hint = (" With padding='same' the output keeps the 8x8 size; the exercise asks "
-                        "for no padding (padding='valid', the default).")
-            return report(CheckResult(exercise, False, f"the {kind} layer outputs shape {got}; "
-                                      f"expected {shape}.{hint}"))
-        if layer.count_params() != count:
-            return report(CheckResult(exercise, False, f"the {kind} layer has "
-                                      f"{layer.count_params()} parameters; expected {count}."))
-    activation = getattr(conv.activation, "__name__", "")
-    follows = _layers_of(model)
-    after_conv = follows[follows.index(conv) + 1]
-    relu_layer = isinstance(after_conv, keras.layers.ReLU) or (
-        isinstance(after_conv, keras.layers.Activation)
-        and getattr(after_conv.activation, "__name__", "") == "relu")
-    if activation != "relu" and not relu_layer:
-        return report(CheckResult(exercise, False, "the convolution has no ReLU: use "
-                                  "Conv2D(16, 3, activation='relu')."))
-    if getattr(dense.activation, "__name__", "linear") != "linear":
-        return report(CheckResult(exercise, False, "the last Dense layer should output logits "
-                                  "(no activation): the loss applies the softmax "
-                                  "(from_logits=True)."))
-    total = sum(count for _, _, count in EXPECTED_DIGIT_CNN)
-    return report(CheckResult(exercise, True, f"correct: the layers, their output shapes and "
-                              f"the {total:,} parameters match."))
+    except Exception:  # noqa: BLE001 - a Sequential without keras.Input: the probe builds it
+        input_shape = None
+    if input_shape is not None and input_shape != (8, 8, 1):
+        return fail(f"the input shape is {input_shape}; expected (8, 8, 1): 8x8 images with "
+                    "one channel, channels last.")
+    X = _probe()
+    try:
+        out = np.asarray(model(X, training=False), dtype=float)
+    except Exception as error:  # noqa: BLE001 - whatever the student's model does
+        return fail(f"the model cannot take a batch of 8x8 grey images, shape (32, 8, 8, 1) "
+                    f"(channels last): {type(error).__name__}: {str(error)[:200]}")
+    if out.shape != (32, 10):
+        return fail(f"for a batch of 32 images the model outputs shape {out.shape}; expected "
+                    "(32, 10): 10 logits per image, one per class.")
+    try:
+        problem = _structure_problem(model)
+        if problem is None:
+            layers = _all_layers(model)
+            conv = next(layer for layer in layers if isinstance(layer, keras.layers.Conv2D))
+            dense = next(layer for layer in layers if isinstance(layer, keras.layers.Dense))
+            problem = _computation_problem(model, conv, dense, X)
+    except Exception as error:  # noqa: BLE001 - an unusual model must still get a sentence
+        problem = (f"the checker could not read the model's layers ({type(error).__name__}: "
+                   f"{str(error)[:200]}); build it from Conv2D, MaxPooling2D, Flatten and Dense.")
+    if problem is not None:
+        return fail(problem)
+    return CheckResult(exercise, True, "correct: the layers, their output shapes and the 1,610 "
+                                       "parameters match.")
 
 
-class _Reference:
-    """What the exercise's callback should record, computed by a trusted callback."""
+def _recorder_class(keras):
+    """A trusted recorder: the loss and the first layer's kernel norm after every epoch."""
+
+    class Reference(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.losses, self.kernel_norms, self.initial_norm = [], [], None
+
+        def _norm(self):
+            return float(np.linalg.norm(self.model.layers[0].get_weights()[0]))
+
+        def on_train_begin(self, logs=None):
+            self.initial_norm = self._norm()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.losses.append(float(logs["loss"]))
+            self.kernel_norms.append(self._norm())
+
+    return Reference
+
+
+class _TinyRun:
+    """A tiny seeded model that can be trained several times from the same start.
+
+    The second ``fit`` reuses the compiled training step (about 0.05 s instead of 2 s),
+    so the reference and the student's callback get runs of their own at almost no cost.
+    """
+
+    epochs = 4
 
     def __init__(self, keras):
-        class Reference(keras.callbacks.Callback):
-            def __init__(self):
-                super().__init__()
-                self.losses, self.kernel_norms = [], []
+        keras.utils.set_random_seed(7)
+        rng = np.random.default_rng(7)
+        self.X = rng.normal(size=(64, 3)).astype("float32")
+        self.y = (self.X[:, 0] - self.X[:, 1] > 0).astype("float32")
+        self.model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
+                                       keras.layers.Dense(1)])
+        self.model.compile(optimizer=keras.optimizers.SGD(0.5),
+                           loss=keras.losses.BinaryCrossentropy(from_logits=True))
+        self.start = self.model.get_weights()
 
-            def on_epoch_end(self, epoch, logs=None):
-                self.losses.append(float(logs["loss"]))
-                kernel = self.model.layers[0].get_weights()[0]
-                self.kernel_norms.append(float(np.linalg.norm(kernel)))
+    def fit(self, callbacks):
+        self.model.set_weights(self.start)
+        self.model.optimizer.iterations.assign(0)
+        self.model.optimizer.learning_rate.assign(0.5)
+        self.model.fit(self.X.copy(), self.y.copy(), epochs=self.epochs, batch_size=16,
+                       shuffle=False, verbose=0, callbacks=callbacks)
 
-        self.callback = Reference()
+
+def _numbers_problem(name, values) -> str | None:
+    if not isinstance(values, list | tuple | np.ndarray):
+        return (f"`{name}` should be a list with one number per epoch; it is "
+                f"{_describe(values)}.")
+    for epoch, value in enumerate(values):
+        try:
+            array = np.asarray(value)
+        except Exception:  # noqa: BLE001
+            array = np.asarray(None)
+        if array.size != 1 or array.dtype.kind not in "fiu":
+            return (f"`{name}[{epoch}]` is {_describe(value)}; each entry should be one number "
+                    "(use float(...)).")
+    return None
 
 
-def _tiny_fit(keras, callbacks, epochs: int = 4):
-    keras.utils.set_random_seed(7)
-    rng = np.random.default_rng(7)
-    X = rng.normal(size=(64, 3)).astype("float32")
-    y = (X[:, 0] - X[:, 1] > 0).astype("float32")
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
-                              keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(0.5),
-                  loss=keras.losses.BinaryCrossentropy(from_logits=True))
-    model.fit(X, y, epochs=epochs, batch_size=16, shuffle=False, verbose=0, callbacks=callbacks)
+def _record_hint(name, values, reference) -> str:
+    expected = reference.kernel_norms if name == "kernel_norms" else reference.losses
+    if name == "losses":
+        return " Use logs['loss'], the epoch's training loss."
+    if np.allclose(values, np.square(expected), rtol=1e-5):
+        return " They are the squared norms: take the square root."
+    before = [reference.initial_norm, *expected[:-1]]
+    if np.allclose(values, before, rtol=1e-5):
+        return (" They are the norms at the start of each epoch: record in on_epoch_end, after "
+                "the epoch's updates.")
+    return (" Use the kernel (first array of get_weights()) of the first layer, and "
+            "np.linalg.norm.")
 
 
 def check_epoch_recorder(callback_class) -> CheckResult:
-    """Check a Keras callback class that records ``losses`` and ``kernel_norms`` once per epoch."""
+    """Check a Keras callback class that records ``losses`` and ``kernel_norms`` once per epoch.
+
+    The reference is recorded in a run of its own; the student's callback gets a second
+    run from the same start, watched by a trusted recorder, so a callback that stops the
+    training, changes the learning rate, the weights or ``logs`` is told so and cannot
+    change the expected values.
+    """
     exercise = "a callback that records the loss and the weights"
     keras = _keras()
-    if not (isinstance(callback_class, type) and issubclass(callback_class, keras.callbacks.Callback)):
-        return report(CheckResult(exercise, False, "pass the class itself (not an instance), a "
-                                  "subclass of keras.callbacks.Callback."))
+
+    def fail(message, not_done=False):
+        return CheckResult(exercise, False, message, not_done=not_done)
+
+    if not (isinstance(callback_class, type)
+            and issubclass(callback_class, keras.callbacks.Callback)):
+        given = ("an instance" if isinstance(callback_class, keras.callbacks.Callback)
+                 else _describe(callback_class))
+        return fail(f"pass the class itself (not an instance), a subclass of "
+                    f"keras.callbacks.Callback; received {given}.")
     try:
         student = callback_class()
     except NotImplementedError:
-        return report(CheckResult(exercise, False, f"{NOT_DONE}: write __init__ and on_epoch_end.",
-                                  not_done=True))
-    except Exception as error:  # noqa: BLE001 - advice, not a traceback
-        return report(CheckResult(exercise, False, f"creating your callback with no arguments "
-                                  f"raised {type(error).__name__}: {error}."))
-    reference = _Reference(keras).callback
-    epochs = 4
-
-    def fit():
-        _tiny_fit(keras, [student, reference], epochs)
-
-    _, failure = _call_student(fit, (), exercise)
+        return fail(f"{NOT_DONE}: write __init__ and on_epoch_end.", not_done=True)
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - advice, not a traceback
+        return fail(f"creating your callback with no arguments raised {type(error).__name__}: "
+                    f"{error}.")
+    Reference = _recorder_class(keras)
+    run = _TinyRun(keras)
+    reference, observer = Reference(), Reference()
+    run.fit([reference])
+    _, failure = call_student(run.fit, ([student, observer],), exercise, protect=())
     if failure is not None:
         if failure.not_done:
             failure.message = f"{NOT_DONE}: replace `raise NotImplementedError` in on_epoch_end."
-        return report(failure)
+        return failure
+    epochs = run.epochs
+    if len(observer.losses) < epochs:
+        return fail(f"with your callback the training stopped after {len(observer.losses)} of "
+                    f"{epochs} epochs (self.model.stop_training = True?): a recorder should "
+                    "only read the model, never change the training.")
+    if not (np.allclose(observer.losses, reference.losses, rtol=1e-6)
+            and np.allclose(observer.kernel_norms, reference.kernel_norms, rtol=1e-6)):
+        return fail("your callback changed the training: with it, the losses or the weights "
+                    "differ from a run without it (did it change the weights, the learning "
+                    "rate or `logs`?). A recorder should only read the model.")
     for name in ("losses", "kernel_norms"):
         values = getattr(student, name, None)
         if values is None:
-            return report(CheckResult(exercise, False, f"your callback has no attribute `{name}`: "
-                                      f"set `self.{name} = []` in __init__."))
+            return fail(f"your callback has no attribute `{name}`: set `self.{name} = []` in "
+                        "__init__.")
+        problem = _numbers_problem(name, values)
+        if problem is not None:
+            return fail(problem)
+        values = [float(np.asarray(v).reshape(-1)[0]) for v in values]
         expected = getattr(reference, name)
-        try:
-            values = [float(v) for v in values]
-        except (TypeError, ValueError):
-            return report(CheckResult(exercise, False, f"`{name}` should hold one number per "
-                                      "epoch (use float(...))."))
         if len(values) != len(expected):
             hint = (" Record in on_epoch_end, once per epoch (on_batch_end runs once per "
                     "mini-batch)." if len(values) > len(expected) else "")
-            return report(CheckResult(exercise, False, f"after {epochs} epochs `{name}` has "
-                                      f"{len(values)} entries; expected {epochs}.{hint}"))
+            return fail(f"after {epochs} epochs `{name}` has {len(values)} entries; expected "
+                        f"{epochs}.{hint}")
         if not np.allclose(values, expected, rtol=1e-5, atol=1e-7):
-            hint = ""
-            if name == "kernel_norms" and np.allclose(values, np.square(expected), rtol=1e-5):
-                hint = " They are the squared norms: take the square root."
-            elif name == "losses":
-                hint = " Use logs['loss'], the epoch's training loss."
-            else:
-                hint = (" Use the kernel (first array of get_weights()) of the first layer, "
-                        "and np.linalg.norm.")
-            return report(CheckResult(exercise, False, f"`{name}` is {np.round(values, 4).tolist()}"
-                                      f"; expected {np.round(expected, 4).tolist()}.{hint}"))
-    return report(CheckResult(exercise, True, "correct: one loss and one kernel norm per epoch, "
-                              "as Keras computed them."))
+            return fail(f"`{name}` is {np.round(values, 4).tolist()}; expected "
+                        f"{np.round(expected, 4).tolist()}.{_record_hint(name, values, reference)}")
+    return CheckResult(exercise, True, "correct: one loss and one kernel norm per epoch, as "
+                                       "Keras computed them.")
