@@ -2,13 +2,34 @@
 
 Errors name the argument, the expected shape or type, and what was received,
 so that a student who passes the wrong thing learns what the right thing is.
+Where a classic mistake is likely (±1 labels where 0/1 are meant, an (n, 1)
+column against an (n,) vector) the message says how to fix it.
+
+These checks run at the door of public functions (``fit``, ``predict``, the
+cs231n-style layer functions), never inside a training loop's per-batch path.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
+
+
+def _received(value) -> str:
+    """``value`` as an error message shows it: its repr and, when that hides it, its type."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    if isinstance(value, bool | str) or value is None or not isinstance(value, numbers.Number):
+        return f"{text} ({type(value).__name__})"
+    return text
+
+
+def _pretty_shape(shape) -> str:
+    names = tuple("n" if s is None else s for s in shape)
+    return "(" + ", ".join(str(s) for s in names) + ("," if len(names) == 1 else "") + ")"
 
 
 def as_array(
@@ -16,9 +37,10 @@ def as_array(
     name: str,
     *,
     ndim: int | tuple[int, ...] | None = None,
-    shape: tuple[int | None, ...] | None = None,
+    shape: tuple[int | str | None, ...] | None = None,
     dtype=float,
     finite: bool = True,
+    allow_empty: bool = False,
 ) -> np.ndarray:
     """Convert ``value`` to a numpy array and check its dimensions.
 
@@ -31,11 +53,15 @@ def as_array(
     ndim : int or tuple of int, optional
         Allowed number(s) of dimensions.
     shape : tuple, optional
-        Expected shape; ``None`` entries match any length. Implies ``ndim``.
+        Expected shape; ``None`` (shown as ``n``) or a name such as ``"h"`` match any
+        length. Implies ``ndim``.
     dtype : numpy dtype, optional
         Dtype to convert to (``float`` by default; ``None`` keeps the input's).
     finite : bool
         Reject NaN and infinite values (only checked for float arrays).
+    allow_empty : bool
+        Accept an array with no entries (by default an empty array is refused: a
+        mean over zero examples would divide by zero further in).
 
     Returns
     -------
@@ -48,31 +74,52 @@ def as_array(
             f"{name} must be an array of numbers; received {type(value).__name__} "
             f"that numpy cannot convert ({error})."
         ) from None
+    if dtype is None and array.dtype.kind in "USO" and array.size:
+        # Labels may be strings; anything else must be numbers.
+        if array.dtype.kind == "O":
+            try:
+                array = array.astype(float)
+            except (TypeError, ValueError):
+                raise TypeError(f"{name} must be an array of numbers; received an array of "
+                                f"{type(array.flat[0]).__name__} objects.") from None
     if shape is not None:
         ndim = len(shape)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if array.ndim not in allowed:
             expected = " or ".join(f"{d}-D" for d in allowed)
+            hint = ""
+            if array.ndim == 1 and 2 in allowed:
+                hint = f" Did you mean {name}.reshape(-1, 1) (one feature)?"
+            elif array.ndim == 2 and 1 in allowed and array.shape[1:] == (1,):
+                hint = f" Did you mean {name}.ravel() (an (n, 1) column as an (n,) vector)?"
             raise ValueError(
                 f"{name} must be a {expected} array; received an array of shape "
-                f"{array.shape} ({array.ndim}-D)."
-                + (" Did you mean X.reshape(-1, 1)?" if array.ndim == 1 and 2 in allowed else "")
+                f"{array.shape} ({array.ndim}-D).{hint}"
             )
     if shape is not None:
         for axis, (expected, got) in enumerate(zip(shape, array.shape, strict=True)):
-            if expected is not None and expected != got:
-                pretty = tuple("n" if s is None else s for s in shape)
+            if isinstance(expected, int) and expected != got:
                 raise ValueError(
-                    f"{name} must have shape {pretty}; received shape {array.shape} "
-                    f"(axis {axis} has length {got}, expected {expected})."
+                    f"{name} must have shape {_pretty_shape(shape)}; received shape "
+                    f"{array.shape} (axis {axis} has length {got}, expected {expected})."
                 )
-    if finite and array.dtype.kind == "f" and not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values.")
+    if not allow_empty and array.ndim and array.size == 0:
+        raise ValueError(
+            f"{name} must hold at least one example (one value); received an empty array "
+            f"of shape {array.shape}."
+        )
+    if finite and array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
+        bad = ~np.isfinite(array)
+        first = tuple(int(i) for i in np.argwhere(bad)[0]) if array.ndim else ()
+        raise ValueError(
+            f"{name} must contain only finite numbers; received {int(bad.sum())} NaN or "
+            f"infinite value(s)" + (f", the first at index {first}." if first else ".")
+        )
     return array
 
 
-def check_same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
+def check_same_length(a, b, name_a: str, name_b: str) -> None:
     """Raise if two arrays do not have the same number of rows."""
     if len(a) != len(b):
         raise ValueError(
@@ -81,16 +128,99 @@ def check_same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) ->
         )
 
 
+def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
+    """Raise if two arrays differ in shape (numpy would broadcast them silently)."""
+    if a.shape == b.shape:
+        return
+    hint = ""
+    if a.ndim + b.ndim == 3 and a.shape[0] == b.shape[0] and 1 in (a.shape[1:] + b.shape[1:]):
+        column = name_a if a.ndim == 2 else name_b
+        flat = name_b if a.ndim == 2 else name_a
+        hint = (f" Reshape with {column} = {column}.reshape({flat}.shape): an (n, 1) array "
+                f"against an (n,) one broadcasts to (n, n) and gives a wrong answer.")
+    raise ValueError(
+        f"{name_a} and {name_b} must have the same shape; received {a.shape} and {b.shape}.{hint}"
+    )
+
+
+def check_shape(array: np.ndarray, expected: tuple, name: str, context: str = "") -> None:
+    """Raise unless ``array.shape == expected``; ``context`` says where ``expected`` comes from."""
+    if array.shape != tuple(expected):
+        raise ValueError(
+            f"{name} must have shape {tuple(expected)}{context}; received shape {array.shape}."
+        )
+
+
+def _check_real(value, name: str, kind: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {kind}; received {_received(value)}.")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number ({kind}); received {value!r}.")
+
+
 def check_positive(value, name: str, *, integer: bool = False, allow_zero: bool = False):
-    """Check that ``value`` is a positive number (or integer) and return it."""
-    kind = "integer" if integer else "number"
-    valid_type = numbers.Integral if integer else numbers.Real
-    if isinstance(value, bool) or not isinstance(value, valid_type):
-        raise TypeError(f"{name} must be a positive {kind}; received {value!r}.")
+    """Check that ``value`` is a finite positive number (or integer) and return it."""
+    bound = "≥ 0" if allow_zero else "> 0"
+    kind = f"an integer {bound}" if integer else f"a number {bound}"
+    if integer:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be {kind}; received {_received(value)}.")
+    else:
+        _check_real(value, name, kind)
     if value < 0 or (value == 0 and not allow_zero):
-        bound = "≥ 0" if allow_zero else "> 0"
         raise ValueError(f"{name} must be {bound}; received {value!r}.")
     return value
+
+
+def check_finite_scalar(value, name: str) -> float:
+    """Check that ``value`` is a finite real number (bools and strings refused); return a float."""
+    _check_real(value, name, "a number")
+    return float(value)
+
+
+def check_integer(value, name: str) -> int:
+    """Check that ``value`` is an integer (bools refused); return it as an int."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; received {_received(value)}.")
+    return int(value)
+
+
+def check_rate(value, name: str, what: str = "") -> float:
+    """Check that ``value`` is a number in [0, 1) (a dropout rate, a momentum); return a float."""
+    _check_real(value, name, "a number in [0, 1)")
+    if value < 0:
+        raise ValueError(f"{name} must be ≥ 0; received {value!r} ({name} is in [0, 1){what}).")
+    if value >= 1:
+        raise ValueError(f"{name} must be in [0, 1){what}; received {value!r}.")
+    return float(value)
+
+
+def check_probability(value, name: str, *, open_interval: bool = False) -> float:
+    """Check that ``value`` is in [0, 1] (or (0, 1) with ``open_interval``); return a float."""
+    interval = "(0, 1)" if open_interval else "[0, 1]"
+    _check_real(value, name, f"a number in {interval}")
+    inside = 0 < value < 1 if open_interval else 0 <= value <= 1
+    if not inside:
+        raise ValueError(f"{name} must be in {interval}; received {value!r}.")
+    return float(value)
+
+
+def check_seed(seed, name: str = "seed"):
+    """Accept None, an integer ≥ 0 or a numpy Generator (like scikit-learn's random_state)."""
+    if seed is None or isinstance(seed, np.random.Generator | np.random.SeedSequence):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be an integer ≥ 0, a numpy Generator or None; "
+                        f"received {_received(seed)}.")
+    if seed < 0:
+        raise ValueError(f"{name} must be an integer ≥ 0 (numpy's seeds are); received {seed!r}.")
+    return seed
+
+
+def check_callable(value, name: str, what: str = "a function") -> None:
+    """Raise a TypeError unless ``value`` can be called."""
+    if not callable(value):
+        raise TypeError(f"{name} must be callable ({what}); received {_received(value)}.")
 
 
 def check_labels(y, name: str = "y", *, values=None) -> np.ndarray:
@@ -99,16 +229,102 @@ def check_labels(y, name: str = "y", *, values=None) -> np.ndarray:
     if values is not None:
         unexpected = np.setdiff1d(np.unique(y), np.asarray(sorted(values)))
         if unexpected.size:
+            expected = set(values)
+            hint = ""
+            if expected == {-1, 1}:
+                hint = " Convert 0/1 labels with 2 * y - 1."
+            elif expected == {0, 1}:
+                hint = " Convert ±1 labels with (y + 1) // 2."
             raise ValueError(
-                f"{name} must only contain the labels {sorted(values)}; "
-                f"found {unexpected[:5].tolist()}."
-                + (" Convert 0/1 labels with 2 * y - 1." if set(values) == {-1, 1} else "")
+                f"{name} must only contain the labels {sorted(values)}; received labels "
+                f"{np.unique(y)[:6].tolist()}, of which {unexpected[:5].tolist()} are not "
+                f"allowed.{hint}"
             )
+    return y
+
+
+def check_unit_interval_labels(y: np.ndarray, name: str = "y") -> None:
+    """Raise unless every value of ``y`` is in [0, 1] (0/1 labels or probabilities of class 1)."""
+    if y.size and (y.min() < 0 or y.max() > 1):
+        hint = " Convert ±1 labels with (y + 1) // 2." if y.min() == -1 else ""
+        raise ValueError(
+            f"{name} must hold labels in [0, 1] (0/1, or the probability of class 1); "
+            f"received values from {y.min():g} to {y.max():g}.{hint}"
+        )
+
+
+def check_class_indices(y, n_classes: int, name: str = "y", context: str = "") -> np.ndarray:
+    """Check integer class indices ``0, ..., n_classes - 1`` (shape (n,)); return them as ints.
+
+    Float labels holding whole numbers (``2.0``) are accepted, as scikit-learn does.
+    """
+    y = as_array(y, name, ndim=1, dtype=None)
+    if y.dtype.kind not in "iub":
+        if y.dtype.kind not in "f":
+            raise TypeError(f"{name} must contain labels in 0, ..., {n_classes - 1}{context} "
+                            f"(integer class indices); received an array of dtype {y.dtype}.")
+        fraction = y[np.mod(y, 1) != 0]
+        if fraction.size:
+            raise ValueError(
+                f"{name} must contain labels in 0, ..., {n_classes - 1}{context} (integer class "
+                f"indices); received non-integer labels such as {fraction[0]:g}."
+            )
+    y = y.astype(np.intp)
+    if y.min() < 0 or y.max() >= n_classes:
+        hint = " Class indices start at 0: shift labels 1..k with y - 1." if (
+            y.min() >= 1 and y.max() == n_classes) else ""
+        raise ValueError(
+            f"{name} must contain labels in 0, ..., {n_classes - 1}{context} (integer class "
+            f"indices); received labels from {y.min()} to {y.max()}.{hint}"
+        )
     return y
 
 
 def check_choice(value, name: str, choices) -> str:
     """Check that ``value`` is one of ``choices``."""
-    if value not in choices:
+    try:
+        ok = value in choices
+    except TypeError:
+        ok = False
+    if not ok:
         raise ValueError(f"{name} must be one of {sorted(choices)}; received {value!r}.")
     return value
+
+
+def check_cache(cache, n_items: int, name: str, forward: str) -> tuple:
+    """Check that ``cache`` is the tuple of ``n_items`` that ``forward`` returns."""
+    if not isinstance(cache, tuple):
+        raise TypeError(f"{name} must be the tuple returned by {forward}; received "
+                        f"{type(cache).__name__}.")
+    if len(cache) != n_items:
+        raise ValueError(f"{name} must be the tuple of {n_items} items returned by {forward}; "
+                         f"received a tuple of {len(cache)} items (from another layer's "
+                         f"forward?).")
+    return cache
+
+
+def check_limits(limits, name: str = "limits"):
+    """Check ``((x_min, x_max), (y_min, y_max))`` with finite, increasing bounds; return it."""
+    try:
+        (x_min, x_max), (y_min, y_max) = limits
+        bounds = [float(b) for b in (x_min, x_max, y_min, y_max)]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be ((x_min, x_max), (y_min, y_max)); received "
+                         f"{limits!r}.") from None
+    if not all(math.isfinite(b) for b in bounds) or bounds[0] >= bounds[1] or bounds[2] >= bounds[3]:
+        raise ValueError(f"{name} must be ((x_min, x_max), (y_min, y_max)) with finite bounds, "
+                         f"x_min < x_max and y_min < y_max; received {limits!r}.")
+    return (bounds[0], bounds[1]), (bounds[2], bounds[3])
+
+
+def check_interval(interval, name: str):
+    """Check a ``(low, high)`` pair of finite numbers with ``low < high``; return it."""
+    try:
+        low, high = (float(v) for v in interval)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high) with low < high; received "
+                         f"{interval!r}.") from None
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError(f"{name} must be a pair (low, high) of finite numbers with low < high; "
+                         f"received {tuple(interval)!r}.")
+    return low, high

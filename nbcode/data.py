@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn import datasets as _sk
 
-from ._validation import as_array, check_choice, check_positive
+from ._validation import as_array, check_choice, check_interval, check_positive, check_rate, check_seed
 
 __all__ = [
     "make_regression", "make_moons", "make_circles", "make_xor", "make_spirals",
@@ -18,11 +18,13 @@ __all__ = [
 ]
 
 
-def _check_common(n_samples, noise, seed):
+def _check_common(n_samples, noise, seed, noise_name="noise"):
     check_positive(n_samples, "n_samples", integer=True)
-    check_positive(noise, "noise", allow_zero=True)
-    if seed is not None and not isinstance(seed, int | np.integer):
-        raise TypeError(f"seed must be an int or None; received {seed!r}.")
+    check_positive(noise, noise_name, allow_zero=True)
+    if isinstance(seed, np.random.Generator):
+        raise TypeError("seed must be an int or None (scikit-learn's data sets take no "
+                        f"Generator); received {type(seed).__name__}.")
+    check_seed(seed)
 
 
 def make_regression(n_samples: int = 100, beta=(1.0, 2.0), noise: float = 1.0,
@@ -48,7 +50,9 @@ def make_regression(n_samples: int = 100, beta=(1.0, 2.0), noise: float = 1.0,
     _check_common(n_samples, noise, seed)
     beta = as_array(beta, "beta", ndim=1)
     if beta.size < 2:
-        raise ValueError(f"beta needs an intercept and at least one slope; received {beta}.")
+        raise ValueError(f"beta needs an intercept and at least one slope (length p + 1 ≥ 2); "
+                         f"received {beta.tolist()}.")
+    x_range = check_interval(x_range, "x_range")
     rng = np.random.default_rng(seed)
     X = rng.uniform(*x_range, size=(n_samples, beta.size - 1))
     y = beta[0] + X @ beta[1:] + noise * rng.standard_normal(n_samples)
@@ -66,6 +70,7 @@ def make_circles(n_samples: int = 200, noise: float = 0.1, factor: float = 0.5,
                  seed: int | None = 0):
     """A small circle (label 1) inside a large one (label 0), from scikit-learn."""
     _check_common(n_samples, noise, seed)
+    check_rate(factor, "factor", " (the inner circle's radius over the outer one's)")
     X, y = _sk.make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
     return X.astype(np.float64), y.astype(np.int64)
 
@@ -106,6 +111,7 @@ def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
     """
     _check_common(n_samples, noise, seed)
     check_positive(n_classes, "n_classes", integer=True)
+    check_positive(turns, "turns")
     if n_classes < 2:
         raise ValueError(f"n_classes must be at least 2; received {n_classes}.")
     rng = np.random.default_rng(seed)
@@ -131,8 +137,9 @@ def make_blobs(n_samples: int = 200, n_classes: int = 2, spread: float = 1.0,
     X : ndarray, shape (n_samples, 2)
     y : ndarray, shape (n_samples,), labels 0..n_classes-1
     """
-    _check_common(n_samples, spread, seed)
+    _check_common(n_samples, spread, seed, noise_name="spread")
     check_positive(n_classes, "n_classes", integer=True)
+    check_positive(radius, "radius")
     rng = np.random.default_rng(seed)
     angles = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(n_classes) / n_classes
     centres = radius * np.column_stack([np.cos(angles), np.sin(angles)])
@@ -145,6 +152,8 @@ def make_classification_2d(name: str, n_samples: int = 200, noise: float | None 
                            seed: int | None = 0):
     """Any of the 2-D data sets by name: "moons", "circles", "xor", "spirals", "blobs"."""
     check_choice(name, "name", DATASETS_2D)
+    if noise is not None:
+        check_positive(noise, "noise", allow_zero=True)  # before it is renamed spread for blobs
     kwargs = {} if noise is None else ({"spread": noise} if name == "blobs" else {"noise": noise})
     return DATASETS_2D[name](n_samples=n_samples, seed=seed, **kwargs)
 
@@ -165,6 +174,8 @@ def load_digits(n_class: int = 10, scale: bool = True):
     y : ndarray, shape (n_samples,)
     """
     check_positive(n_class, "n_class", integer=True)
+    if n_class > 10:
+        raise ValueError(f"n_class must be at most 10 (the digits 0..9); received {n_class}.")
     digits = _sk.load_digits(n_class=n_class)
     images = digits.images.astype(np.float64)
     if scale:
@@ -177,7 +188,9 @@ def to_plus_minus(y) -> np.ndarray:
     y = as_array(y, "y", ndim=1, dtype=None)
     values = set(np.unique(y).tolist())
     if not values <= {0, 1}:
-        raise ValueError(f"y must contain only 0 and 1; found {sorted(values)[:5]}.")
+        hint = " y is already in {-1, +1}: use it as it is." if values <= {-1, 1} else ""
+        raise ValueError(f"y must contain only 0 and 1 (the labels [0, 1]); received labels "
+                         f"{sorted(values)[:5]}.{hint}")
     return (2 * y - 1).astype(np.int64)
 
 

@@ -21,7 +21,14 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ._validation import as_array, check_labels, check_positive, check_same_length
+from ._validation import (
+    as_array,
+    check_callable,
+    check_labels,
+    check_positive,
+    check_same_length,
+    check_seed,
+)
 from .train import Callback, History, Progress, minibatches, notify
 
 __all__ = [
@@ -86,7 +93,10 @@ def ols_closed_form(X, y) -> np.ndarray:
 
 def sigmoid(o) -> np.ndarray:
     """The logistic function 1 / (1 + exp(-o)), computed without overflow."""
-    o = np.asarray(o, dtype=float)
+    try:
+        o = np.asarray(o, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"o must be an array of numbers; received {o!r:.60}.") from None
     out = np.empty_like(o)
     positive = o >= 0
     out[positive] = 1.0 / (1.0 + np.exp(-o[positive]))
@@ -117,7 +127,9 @@ def logistic_gradient(beta, X, y) -> np.ndarray:
 
 def numerical_gradient(f: Callable[[np.ndarray], float], beta, eps: float = 1e-6) -> np.ndarray:
     """Central finite differences (f(beta + eps e_j) - f(beta - eps e_j)) / (2 eps)."""
+    check_callable(f, "f", "the function beta -> float to differentiate")
     beta = as_array(beta, "beta", ndim=1)
+    check_positive(eps, "eps")
     grad = np.empty_like(beta)
     for j in range(beta.size):
         step = np.zeros_like(beta)
@@ -147,14 +159,21 @@ def gradient_descent(gradient: Callable[[np.ndarray], np.ndarray], beta0, learni
     losses : ndarray, shape (n_steps + 1,)
         Only if ``loss`` is given. A diverging run gives inf, not an error.
     """
+    check_callable(gradient, "gradient", "beta -> the gradient at beta")
     beta = as_array(beta0, "beta0", ndim=1).copy()
     check_positive(learning_rate, "learning_rate")
     check_positive(n_steps, "n_steps", integer=True, allow_zero=True)
+    if loss is not None:
+        check_callable(loss, "loss", "beta -> float")
     path = np.empty((n_steps + 1, beta.size))
     path[0] = beta
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(n_steps):
-            beta = beta - learning_rate * gradient(beta)
+            g = gradient(beta)
+            if step == 0 and np.shape(g) != beta.shape:
+                raise ValueError(f"gradient must return an array of the shape of beta0, "
+                                 f"{beta.shape}; received shape {np.shape(g)}.")
+            beta = beta - learning_rate * g
             path[step + 1] = beta
         if loss is None:
             return path
@@ -176,7 +195,7 @@ class _LinearModelGD:
         if batch_size is not None:
             check_positive(batch_size, "batch_size", integer=True)
         self.batch_size = batch_size
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.beta_ = None
 
     def _check_y(self, y):
@@ -272,4 +291,6 @@ class LogisticRegressionGD(_LinearModelGD):
     def score(self, X, y) -> float:
         """Accuracy on (X, y)."""
         y = check_labels(y, "y", values={-1, 1})
-        return float(np.mean(self.predict(X) == y))
+        prediction = self.predict(X)
+        check_same_length(prediction, y, "X", "y")
+        return float(np.mean(prediction == y))

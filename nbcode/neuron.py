@@ -19,7 +19,13 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._validation import as_array, check_labels, check_positive, check_same_length
+from ._validation import (
+    as_array,
+    check_labels,
+    check_positive,
+    check_same_length,
+    check_seed,
+)
 from .nn.activations import get_activation
 from .train import Callback, History, Progress, minibatches, notify
 
@@ -45,6 +51,12 @@ def _check_X_beta(X, beta):
     return X, beta
 
 
+def _check_targets(y, X) -> np.ndarray:
+    y = as_array(y, "y", ndim=1)
+    check_same_length(X, y, "X", "y")
+    return y
+
+
 def squared_loss(beta, X, y, activation="sigmoid") -> float:
     """Summed squared loss ``L = sum_i 1/2 (y_i - f(o_i))^2`` of one neuron.
 
@@ -57,9 +69,10 @@ def squared_loss(beta, X, y, activation="sigmoid") -> float:
     activation : str or activation object (see :func:`nbcode.nn.get_activation`)
     """
     X, beta = _check_X_beta(X, beta)
+    y = _check_targets(y, X)
     f = get_activation(activation)
     a = f.value(beta[0] + X @ beta[1:])
-    return float(0.5 * np.sum((np.asarray(y, dtype=float) - a) ** 2))
+    return float(0.5 * np.sum((y - a) ** 2))
 
 
 def neuron_gradient(beta, X, y, activation="sigmoid") -> np.ndarray:
@@ -69,9 +82,10 @@ def neuron_gradient(beta, X, y, activation="sigmoid") -> np.ndarray:
     ``dL/dbeta_0 = sum_i delta_i`` and ``dL/dbeta_j = sum_i delta_i x_ij``.
     """
     X, beta = _check_X_beta(X, beta)
+    y = _check_targets(y, X)
     f = get_activation(activation)
     o = beta[0] + X @ beta[1:]
-    delta = -(np.asarray(y, dtype=float) - f.value(o)) * f.derivative(o)
+    delta = -(y - f.value(o)) * f.derivative(o)
     return np.concatenate([[delta.sum()], X.T @ delta])
 
 
@@ -116,7 +130,7 @@ class Neuron:
         if batch_size is not None:
             check_positive(batch_size, "batch_size", integer=True)
         self.batch_size = batch_size
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.init_scale = check_positive(init_scale, "init_scale", allow_zero=True)
         self.beta_: np.ndarray | None = None
         self.cache_: dict = {}
@@ -167,7 +181,8 @@ class Neuron:
     def loss(self, X, y) -> float:
         """Mean squared loss ``1/n sum_i 1/2 (y_i - a_i)^2``."""
         a = self.forward(X)
-        return float(0.5 * np.mean((np.asarray(y, dtype=float) - a) ** 2))
+        y = as_array(y, "y", shape=a.shape)
+        return float(0.5 * np.mean((y - a) ** 2))
 
     # -- training --------------------------------------------------------------------
     def fit(self, X, y, callbacks: Iterable[Callback] | None = None, beta0=None) -> Neuron:
@@ -233,7 +248,9 @@ class Neuron:
     def score(self, X, y) -> float:
         """Accuracy on (X, y) with 0/1 labels."""
         y = check_labels(y, "y", values={0, 1})
-        return float(np.mean(self.predict(X) == y))
+        prediction = self.predict(X)
+        check_same_length(prediction, y, "X", "y")
+        return float(np.mean(prediction == y))
 
     def __repr__(self) -> str:
         fitted = "" if self.beta_ is None else f", beta={np.round(self.beta_, 3).tolist()}"
@@ -283,7 +300,7 @@ class Perceptron:
         self.learning_rate = check_positive(learning_rate, "learning_rate")
         self.n_epochs = check_positive(n_epochs, "n_epochs", integer=True)
         self.shuffle = shuffle
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.beta_: np.ndarray | None = None
 
     def fit(self, X, y, callbacks: Iterable[Callback] | None = None, beta0=None) -> Perceptron:
@@ -354,13 +371,17 @@ class Perceptron:
 
     def error_rate(self, X, y) -> float:
         """Fraction of examples misclassified (a point on the boundary counts as an error)."""
-        y = np.asarray(y, dtype=float)
-        return float(np.mean(y * self.decision_function(X) <= 0))
+        y = check_labels(y, "y", values={-1, 1})
+        o = self.decision_function(X)
+        check_same_length(o, y, "X", "y")
+        return float(np.mean(y * o <= 0))
 
     def score(self, X, y) -> float:
         """Accuracy on (X, y) with labels in {-1, +1}."""
         y = check_labels(y, "y", values={-1, 1})
-        return float(np.mean(self.predict(X) == y))
+        prediction = self.predict(X)
+        check_same_length(prediction, y, "X", "y")
+        return float(np.mean(prediction == y))
 
     def get_params(self) -> dict:
         return {"beta": None if self.beta_ is None else self.beta_.copy()}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_positive
+from ._validation import check_callable, check_integer, check_positive
 
 
 @dataclass
@@ -49,7 +49,10 @@ Callback = Callable[[Progress], "bool | None"]
 def notify(callbacks: Iterable[Callback] | None, progress: Progress) -> bool:
     """Call every callback with ``progress``; return True if one asks to stop."""
     stop = False
-    for callback in callbacks or ():
+    for i, callback in enumerate(callbacks or ()):
+        if not callable(callback):
+            raise TypeError(f"callbacks[{i}] must be callable (a function of a Progress); "
+                            f"received {callback!r:.60} ({type(callback).__name__}).")
         if callback(progress):
             stop = True
     return stop
@@ -97,7 +100,10 @@ class Recorder:
     """
 
     def __init__(self, epochs: Iterable[int] | None = None, snapshot: Callable | None = None):
-        self.epochs = None if epochs is None else {int(e) for e in epochs}
+        self.epochs = None if epochs is None else {check_integer(e, "epochs (each entry)")
+                                                   for e in epochs}
+        if snapshot is not None:
+            check_callable(snapshot, "snapshot", "model -> the object to keep")
         self.snapshot = snapshot or copy.deepcopy
         self.snapshots: list[tuple[int, object, float]] = []
 
@@ -144,6 +150,9 @@ class EarlyStopping:
                  restore_best: bool = True):
         if mode not in ("min", "max"):
             raise ValueError(f"mode must be 'min' or 'max'; received {mode!r}.")
+        if not isinstance(monitor, str):
+            raise TypeError(f"monitor must be the name of a metric, e.g. 'val_loss'; received "
+                            f"{monitor!r} ({type(monitor).__name__}).")
         check_positive(patience, "patience", integer=True, allow_zero=True)
         self.monitor, self.patience, self.mode = monitor, patience, mode
         self.restore_best = restore_best
@@ -187,10 +196,14 @@ def minibatches(n_samples: int, batch_size: int | None, rng: np.random.Generator
     descent); ``batch_size=1`` gives per-example (stochastic) updates.
     """
     check_positive(n_samples, "n_samples", integer=True)
+    if batch_size is not None:
+        check_positive(batch_size, "batch_size", integer=True)
+    if shuffle and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, e.g. np.random.default_rng(0); received "
+                        f"{type(rng).__name__}.")
     if batch_size is None or batch_size >= n_samples:
         yield np.arange(n_samples)
         return
-    check_positive(batch_size, "batch_size", integer=True)
     order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
     for start in range(0, n_samples, batch_size):
         yield order[start:start + batch_size]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import check_finite_scalar
+
 __all__ = [
     "ActivationFunction",
     "Identity",
@@ -28,6 +30,20 @@ __all__ = [
     "ACTIVATIONS",
     "get_activation",
 ]
+
+
+def _not_numbers(o) -> TypeError:
+    """The error for an ``o`` that is not numbers (raised where numpy's own error would be)."""
+    dtype = getattr(np.asarray(o), "dtype", None)
+    return TypeError(f"o must be an array of numbers (pre-activations); received "
+                     f"{type(o).__name__} of dtype {dtype}.")
+
+
+def _numbers(o) -> np.ndarray:
+    o = np.asarray(o)
+    if o.dtype.kind not in "biuf":
+        raise _not_numbers(o)
+    return o
 
 
 class ActivationFunction:
@@ -70,10 +86,10 @@ class Identity(ActivationFunction):
     name = "identity"
 
     def value(self, o):
-        return np.asarray(o, dtype=float)
+        return _numbers(o).astype(float, copy=False)
 
     def derivative(self, o):
-        return np.ones_like(o, dtype=float)
+        return np.ones_like(_numbers(o), dtype=float)
 
 
 class Step(ActivationFunction):
@@ -87,10 +103,10 @@ class Step(ActivationFunction):
     name = "step"
 
     def value(self, o):
-        return (np.asarray(o) >= 0).astype(float)
+        return (_numbers(o) >= 0).astype(float)
 
     def derivative(self, o):
-        return np.zeros_like(o, dtype=float)
+        return np.zeros_like(_numbers(o), dtype=float)
 
 
 class Sigmoid(ActivationFunction):
@@ -99,7 +115,10 @@ class Sigmoid(ActivationFunction):
     name = "sigmoid"
 
     def value(self, o):
-        o = np.asarray(o, dtype=float)
+        try:
+            o = np.asarray(o, dtype=float)
+        except (TypeError, ValueError):
+            raise _not_numbers(o) from None
         # exp(-o) overflows for o << 0; exp(-|o|) never does. For o < 0 use the
         # equivalent form exp(o) / (1 + exp(o)).
         z = np.exp(-np.abs(o))
@@ -116,10 +135,13 @@ class Tanh(ActivationFunction):
     name = "tanh"
 
     def value(self, o):
-        return np.tanh(o)
+        try:
+            return np.tanh(o)
+        except TypeError:
+            raise _not_numbers(o) from None
 
     def derivative(self, o):
-        a = np.tanh(o)
+        a = self.value(o)
         return 1.0 - a * a
 
 
@@ -133,10 +155,13 @@ class ReLU(ActivationFunction):
     name = "relu"
 
     def value(self, o):
-        return np.maximum(o, 0.0)
+        try:
+            return np.maximum(o, 0.0)
+        except TypeError:  # numpy's UFuncTypeError for strings; no cost when nothing is raised
+            raise _not_numbers(o) from None
 
     def derivative(self, o):
-        return (np.asarray(o) > 0).astype(float)
+        return (_numbers(o) > 0).astype(float)
 
     def backward(self, o, dout):
         # One pass instead of building f'(o) and multiplying: the training hot path.
@@ -153,14 +178,14 @@ class LeakyReLU(ActivationFunction):
     name = "leaky_relu"
 
     def __init__(self, slope: float = 0.01):
-        self.slope = float(slope)
+        self.slope = check_finite_scalar(slope, "slope")
 
     def value(self, o):
-        o = np.asarray(o, dtype=float)
+        o = _numbers(o).astype(float, copy=False)
         return np.where(o > 0, o, self.slope * o)
 
     def derivative(self, o):
-        return np.where(np.asarray(o) > 0, 1.0, self.slope)
+        return np.where(_numbers(o) > 0, 1.0, self.slope)
 
     def __repr__(self) -> str:
         return f"LeakyReLU(slope={self.slope})"

@@ -16,10 +16,20 @@ returns ``dL/dx`` (same shape as ``x``). Images use the layout
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .._validation import check_choice, check_positive
+from .._validation import (
+    as_array,
+    check_cache,
+    check_choice,
+    check_positive,
+    check_rate,
+    check_seed,
+    check_shape,
+)
 from .activations import get_activation
 
 __all__ = [
@@ -45,7 +55,8 @@ __all__ = [
 
 def _rng(seed) -> np.random.Generator:
     # Accept a seed, a Generator, or None, like scikit-learn's random_state.
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(
+        check_seed(seed))
 
 
 # --------------------------------------------------------------------------- functions
@@ -70,6 +81,15 @@ def dense_forward(x, W, b):
     cache : tuple
         ``(x, W)``, what :func:`dense_backward` needs.
     """
+    x = as_array(x, "x", ndim=2)
+    W = as_array(W, "W", ndim=2)
+    b = as_array(b, "b", ndim=1)
+    if W.shape[0] != x.shape[1]:
+        raise ValueError(
+            f"W must have shape (n_in, n_out) = ({x.shape[1]}, n_out) to match x of shape "
+            f"{x.shape} (one row per input feature); received shape {W.shape}."
+        )
+    check_shape(b, (W.shape[1],), "b", " (one bias per unit, i.e. per column of W)")
     return x @ W + b, (x, W)
 
 
@@ -92,7 +112,9 @@ def dense_backward(dout, cache):
     db : array, shape (n_out,)
         ``dL/db = sum of dout over the batch``.
     """
-    x, W = cache
+    x, W = check_cache(cache, 2, "cache", "dense_forward (x, W)")
+    dout = as_array(dout, "dout", ndim=2)
+    check_shape(dout, (x.shape[0], W.shape[1]), "dout", " (the shape of dense_forward's output)")
     return dout @ W.T, x.T @ dout, dout.sum(axis=0)
 
 
@@ -111,13 +133,13 @@ def conv_output_size(n: int, kernel: int, padding: int = 0, stride: int = 1) -> 
     if kernel > padded:
         raise ValueError(
             f"kernel ({kernel}) is larger than the padded input (n + 2 * padding = "
-            f"{n} + 2 * {padding} = {padded})."
+            f"{n} + 2 * {padding} = {padded}); received kernel = {kernel}."
         )
     if (padded - kernel) % stride:
         raise ValueError(
             f"stride {stride} does not tile the input: (n + 2 * padding - kernel) = "
             f"({n} + 2 * {padding} - {kernel}) = {padded - kernel} is not a multiple of "
-            f"stride. Change padding or stride."
+            f"stride (received stride = {stride}). Change padding or stride."
         )
     return (padded - kernel) // stride + 1
 
@@ -140,6 +162,10 @@ def _windows(x: np.ndarray, kernel_h: int, kernel_w: int, stride: int) -> np.nda
     )
 
 
+def _check_images(x, name: str = "x") -> np.ndarray:
+    return as_array(x, name, ndim=4)
+
+
 def im2col(x, kernel_h: int, kernel_w: int, stride: int = 1, padding: int = 0) -> np.ndarray:
     """Unfold image patches into rows, so that a convolution becomes one matrix product.
 
@@ -155,6 +181,16 @@ def im2col(x, kernel_h: int, kernel_w: int, stride: int = 1, padding: int = 0) -
         ``(p, q)``, flattened in the order (channel, row, column), the same order
         as a weight tensor ``W[f]`` of shape (c, kernel_h, kernel_w) flattened.
     """
+    x = _check_images(x)
+    check_positive(kernel_h, "kernel_h", integer=True)
+    check_positive(kernel_w, "kernel_w", integer=True)
+    conv_output_size(x.shape[2], kernel_h, padding, stride)
+    conv_output_size(x.shape[3], kernel_w, padding, stride)
+    return _im2col(x, kernel_h, kernel_w, stride, padding)
+
+
+def _im2col(x, kernel_h, kernel_w, stride, padding):
+    # Unvalidated version for Conv2D's per-batch path.
     if padding:
         x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     win = _windows(x, kernel_h, kernel_w, stride)
@@ -179,6 +215,23 @@ def col2im(cols, x_shape, kernel_h: int, kernel_w: int, stride: int = 1,
     dx : array, shape (n, c, h, w)
         Pixels covered by several patches receive the sum of their gradients.
     """
+    if (not isinstance(x_shape, tuple | list) or len(x_shape) != 4
+            or not all(isinstance(s, numbers.Integral) and s > 0 for s in x_shape)):
+        raise ValueError(f"x_shape must be the input's shape (n, c, h, w), four integers > 0; "
+                         f"received {x_shape!r}.")
+    n, c, h, w = (int(s) for s in x_shape)
+    check_positive(kernel_h, "kernel_h", integer=True)
+    check_positive(kernel_w, "kernel_w", integer=True)
+    out_h = conv_output_size(h, kernel_h, padding, stride)
+    out_w = conv_output_size(w, kernel_w, padding, stride)
+    cols = as_array(cols, "cols", ndim=2)
+    check_shape(cols, (n * out_h * out_w, c * kernel_h * kernel_w), "cols",
+                " = (n * out_h * out_w, c * kernel_h * kernel_w), what im2col returns")
+    return _col2im(cols, (n, c, h, w), kernel_h, kernel_w, stride, padding)
+
+
+def _col2im(cols, x_shape, kernel_h, kernel_w, stride, padding):
+    # Unvalidated version for Conv2D's per-batch path.
     n, c, h, w = x_shape
     hp, wp = h + 2 * padding, w + 2 * padding
     out_h = (hp - kernel_h) // stride + 1
@@ -222,15 +275,25 @@ def conv2d_forward(x, W, b, stride: int = 1, padding: int = 0):
     cache : tuple
         What :func:`conv2d_backward` needs (including the im2col matrix).
     """
+    x = _check_images(x)
+    W = as_array(W, "W", ndim=4)
+    b = as_array(b, "b", ndim=1)
+    if x.shape[1] != W.shape[1]:
+        raise ValueError(
+            f"x must have {W.shape[1]} channels, as W of shape {W.shape} (f, c, kernel_h, "
+            f"kernel_w) expects; received x of shape {x.shape} ({x.shape[1]} channels)."
+        )
+    check_shape(b, (W.shape[0],), "b", " (one bias per filter, W.shape[0])")
+    return _conv2d_forward(x, W, b, stride, padding)
+
+
+def _conv2d_forward(x, W, b, stride, padding):
+    # Checks only what a layer object cannot guarantee: the kernel fits the images.
     n, c, h, w = x.shape
     f, c_w, kernel_h, kernel_w = W.shape
-    if c != c_w:
-        raise ValueError(
-            f"x has {c} channels but W expects {c_w} (W has shape {W.shape}, x has {x.shape})."
-        )
     out_h = conv_output_size(h, kernel_h, padding, stride)
     out_w = conv_output_size(w, kernel_w, padding, stride)
-    cols = im2col(x, kernel_h, kernel_w, stride, padding)        # (n*out_h*out_w, c*kh*kw)
+    cols = _im2col(x, kernel_h, kernel_w, stride, padding)       # (n*out_h*out_w, c*kh*kw)
     out = cols @ W.reshape(f, -1).T + b                            # (n*out_h*out_w, f)
     out = out.reshape(n, out_h, out_w, f).transpose(0, 3, 1, 2)  # (n, f, out_h, out_w)
     return out, (x.shape, cols, W, stride, padding)
@@ -250,13 +313,24 @@ def conv2d_backward(dout, cache):
     dW : array, shape (f, c, kernel_h, kernel_w)
     db : array, shape (f,)
     """
+    x_shape, cols, W, stride, padding = check_cache(
+        cache, 5, "cache", "conv2d_forward (x.shape, cols, W, stride, padding)")
+    n, _, h, w = x_shape
+    expected = (n, W.shape[0], (h + 2 * padding - W.shape[2]) // stride + 1,
+                (w + 2 * padding - W.shape[3]) // stride + 1)
+    dout = as_array(dout, "dout")
+    check_shape(dout, expected, "dout", " (the shape of conv2d_forward's output)")
+    return _conv2d_backward(dout, cache)
+
+
+def _conv2d_backward(dout, cache):
     x_shape, cols, W, stride, padding = cache
     f = W.shape[0]
     dout_rows = dout.transpose(0, 2, 3, 1).reshape(-1, f)        # (n*out_h*out_w, f)
     dW = (dout_rows.T @ cols).reshape(W.shape)
     db = dout_rows.sum(axis=0)
     dcols = dout_rows @ W.reshape(f, -1)                           # (n*out_h*out_w, c*kh*kw)
-    dx = col2im(dcols, x_shape, W.shape[2], W.shape[3], stride, padding)
+    dx = _col2im(dcols, x_shape, W.shape[2], W.shape[3], stride, padding)
     return dx, dW, db
 
 
@@ -279,7 +353,16 @@ def maxpool2d_forward(x, size: int = 2, stride: int | None = None):
         ``(x.shape, argmax, size, stride)``; ``argmax`` (n, c, out_h, out_w)
         is the position of the maximum inside each window (row-major).
     """
-    stride = size if stride is None else stride
+    x = _check_images(x)
+    check_positive(size, "size", integer=True)
+    stride = size if stride is None else check_positive(stride, "stride", integer=True)
+    if size > min(x.shape[2:]):
+        raise ValueError(f"size (the pooling window, {size}) must be at most the images' height "
+                         f"and width; received size = {size} for x of shape {x.shape}.")
+    return _maxpool2d_forward(x, size, stride)
+
+
+def _maxpool2d_forward(x, size, stride):
     win = _windows(x, size, size, stride)
     flat = win.reshape(*win.shape[:4], size * size)               # copy: (n, c, oh, ow, s*s)
     argmax = flat.argmax(axis=-1)
@@ -294,6 +377,14 @@ def maxpool2d_backward(dout, cache):
     Where windows overlap (stride < size) a pixel that is the maximum of several
     windows receives the sum of their gradients.
     """
+    _, argmax, _, _ = check_cache(cache, 4, "cache",
+                                  "maxpool2d_forward (x.shape, argmax, size, stride)")
+    dout = as_array(dout, "dout")
+    check_shape(dout, argmax.shape, "dout", " (the shape of maxpool2d_forward's output)")
+    return _maxpool2d_backward(dout, cache)
+
+
+def _maxpool2d_backward(dout, cache):
     x_shape, argmax, size, stride = cache
     out_h, out_w = argmax.shape[2:]
     dx = np.zeros(x_shape)
@@ -316,6 +407,10 @@ def init_weights(shape, fan_in: int, fan_out: int, init: str = "he", scale: floa
     the standard deviation (normal laws) or the bound (uniform law).
     """
     check_choice(init, "init", {"he", "glorot", "normal", "zeros"})
+    check_positive(fan_in, "fan_in", integer=True)
+    check_positive(fan_out, "fan_out", integer=True)
+    if scale is not None:
+        check_positive(scale, "scale", allow_zero=True)
     rng = _rng(rng)
     if init == "zeros":
         return np.zeros(shape)
@@ -428,6 +523,11 @@ class Dense(Layer):
         self._x = None
 
     def forward(self, x, training=False):
+        # Two integer comparisons per batch: cheap next to the product, and they turn
+        # numpy's "matmul: mismatch in core dimension" into a message that teaches.
+        if x.ndim != 2 or x.shape[1] != self.n_in:
+            raise ValueError(f"x must have shape (n, {self.n_in}) for Dense(n_in={self.n_in}); "
+                             f"received shape {x.shape}.")
         self._x = x
         return x @ self.params["W"] + self.params["b"]
 
@@ -435,6 +535,9 @@ class Dense(Layer):
         x = self._x
         if x is None:
             raise RuntimeError("Dense.backward called before forward.")
+        if dout.shape != (x.shape[0], self.n_out):
+            raise ValueError(f"dout must have shape {(x.shape[0], self.n_out)} (that of the last "
+                             f"forward's output); received shape {dout.shape}.")
         self.grads["W"] = x.T @ dout
         self.grads["b"] = np.add.reduce(dout, axis=0)  # = dout.sum(axis=0), minus overhead
         return dout @ self.params["W"].T
@@ -480,6 +583,9 @@ class Activation(Layer):
     def backward(self, dout):
         if self._o is None:
             raise RuntimeError("Activation.backward called before forward.")
+        if dout.shape != self._o.shape:
+            raise ValueError(f"dout must have shape {self._o.shape} (that of the last forward's "
+                             f"output); received shape {dout.shape}.")
         backward = getattr(self.activation, "backward", None)
         if backward is not None:
             return backward(self._o, dout)
@@ -510,12 +616,7 @@ class Dropout(Layer):
 
     def __init__(self, rate: float = 0.5, seed=None):
         super().__init__()
-        check_positive(rate, "rate", allow_zero=True)
-        if rate >= 1:
-            raise ValueError(
-                f"rate must be in [0, 1) (the probability of dropping); received {rate!r}."
-            )
-        self.rate = float(rate)
+        self.rate = check_rate(rate, "rate", " (the probability of dropping a unit)")
         self.rng = _rng(seed)
         self.mask = None
 
@@ -554,6 +655,7 @@ class Conv2D(Layer):
     penalized = ("W",)
 
     _transient = ("_cache",)
+    _out_shape = None
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size=3, stride: int = 1,
                  padding: int = 0, init: str = "he", scale: float | None = None, seed=None):
@@ -584,14 +686,18 @@ class Conv2D(Layer):
                 f"Conv2D(in_channels={self.in_channels}) expects x of shape "
                 f"(n, {self.in_channels}, height, width); received shape {x.shape}."
             )
-        out, self._cache = conv2d_forward(x, self.params["W"], self.params["b"],
-                                          self.stride, self.padding)
+        out, self._cache = _conv2d_forward(x, self.params["W"], self.params["b"],
+                                           self.stride, self.padding)
+        self._out_shape = out.shape
         return out
 
     def backward(self, dout):
         if self._cache is None:
             raise RuntimeError("Conv2D.backward called before forward.")
-        dx, self.grads["W"], self.grads["b"] = conv2d_backward(dout, self._cache)
+        if dout.shape != self._out_shape:
+            raise ValueError(f"dout must have shape {self._out_shape} (that of the last forward's "
+                             f"output); received shape {dout.shape}.")
+        dx, self.grads["W"], self.grads["b"] = _conv2d_backward(dout, self._cache)
         return dx
 
     def output_shape(self, input_shape):
@@ -630,13 +736,16 @@ class MaxPool2D(Layer):
                 f"MaxPool2D(size={self.size}) expects x of shape (n, channels, height, width) "
                 f"with height and width ≥ {self.size}; received shape {x.shape}."
             )
-        out, self._cache = maxpool2d_forward(x, self.size, self.stride)
+        out, self._cache = _maxpool2d_forward(x, self.size, self.stride)
         return out
 
     def backward(self, dout):
         if self._cache is None:
             raise RuntimeError("MaxPool2D.backward called before forward.")
-        return maxpool2d_backward(dout, self._cache)
+        if dout.shape != self._cache[1].shape:
+            raise ValueError(f"dout must have shape {self._cache[1].shape} (that of the last "
+                             f"forward's output); received shape {dout.shape}.")
+        return _maxpool2d_backward(dout, self._cache)
 
     def output_shape(self, input_shape):
         c, h, w = input_shape
@@ -659,10 +768,17 @@ class Flatten(Layer):
         self._shape = None
 
     def forward(self, x, training=False):
+        if x.ndim < 2:
+            raise ValueError(f"x must have a batch axis, shape (n, d1, ...); received shape "
+                             f"{x.shape}.")
         self._shape = x.shape
         return x.reshape(x.shape[0], -1)
 
     def backward(self, dout):
+        expected = (self._shape[0], int(np.prod(self._shape[1:])))
+        if dout.shape != expected:
+            raise ValueError(f"dout must have shape {expected} (that of the last forward's "
+                             f"output); received shape {dout.shape}.")
         return dout.reshape(self._shape)
 
     def output_shape(self, input_shape):

@@ -17,7 +17,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from .._validation import as_array, check_choice
+from .._validation import (
+    as_array,
+    check_choice,
+    check_class_indices,
+    check_positive,
+    check_same_shape,
+    check_unit_interval_labels,
+)
 
 __all__ = [
     "squared_error",
@@ -35,13 +42,12 @@ __all__ = [
 EPS = 1e-15
 
 
-def _same_shape(a, y, name_a, name_y):
+def _same_shape(a, y, name_a, name_y, labels01=False):
     a = as_array(a, name_a)
     y = as_array(y, name_y)
-    if a.shape != y.shape:
-        raise ValueError(
-            f"{name_a} and {name_y} must have the same shape; received {a.shape} and {y.shape}."
-        )
+    check_same_shape(a, y, name_a, name_y)
+    if labels01:
+        check_unit_interval_labels(y, name_y)
     return a, y
 
 
@@ -92,7 +98,7 @@ def binary_cross_entropy(p, y) -> float:
     y : array, same shape as ``p``
         Labels in {0, 1}.
     """
-    p, y = _same_shape(p, y, "p", "y")
+    p, y = _same_shape(p, y, "p", "y", labels01=True)
     p = np.clip(p, EPS, 1 - EPS)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
 
@@ -103,7 +109,7 @@ def binary_cross_entropy_gradient(p, y) -> np.ndarray:
     Returns an array with the shape of ``p``. Chained with the sigmoid's
     ``f'(o) = p (1 - p)`` it gives the famous ``dL/do = (p - y) / n``.
     """
-    p, y = _same_shape(p, y, "p", "y")
+    p, y = _same_shape(p, y, "p", "y", labels01=True)
     p = np.clip(p, EPS, 1 - EPS)
     return (p - y) / (p * (1 - p)) / p.size
 
@@ -129,7 +135,7 @@ def binary_cross_entropy_with_logits(o, y) -> tuple[float, np.ndarray]:
     dL_do : array, same shape as ``o``
         ``(sigmoid(o) - y) / n``.
     """
-    o, y = _same_shape(o, y, "o", "y")
+    o, y = _same_shape(o, y, "o", "y", labels01=True)
     return _bce_logits(o, y)
 
 
@@ -180,7 +186,8 @@ def log_softmax(o) -> np.ndarray:
 
 def one_hot(y, n_classes: int) -> np.ndarray:
     """One-hot encoding: shape (n,) integer labels -> shape (n, n_classes) of 0/1."""
-    y = np.asarray(y, dtype=int)
+    check_positive(n_classes, "n_classes", integer=True)
+    y = check_class_indices(y, n_classes, "y", f" (n_classes = {n_classes})")
     encoded = np.zeros((y.shape[0], n_classes))
     encoded[np.arange(y.shape[0]), y] = 1.0
     return encoded
@@ -210,14 +217,7 @@ def softmax_cross_entropy(o, y) -> tuple[float, np.ndarray]:
             f"o and y must have the same number of rows (one per example); "
             f"received {o.shape[0]} and {y.shape[0]}."
         )
-    if y.dtype.kind not in "iu" and not np.all(np.mod(y, 1) == 0):
-        raise ValueError(f"y must contain integer class labels; received dtype {y.dtype}.")
-    y = y.astype(int)
-    if y.size and (y.min() < 0 or y.max() >= o.shape[1]):
-        raise ValueError(
-            f"y must contain labels in 0, ..., {o.shape[1] - 1} (one per column of o); "
-            f"found labels from {y.min()} to {y.max()}."
-        )
+    y = check_class_indices(y, o.shape[1], "y", " (one per column of o)")
     return _softmax_ce(o, y)
 
 

@@ -21,7 +21,15 @@ import copy
 
 import numpy as np
 
-from .._validation import as_array, check_choice, check_labels, check_positive, check_same_length
+from .._validation import (
+    as_array,
+    check_choice,
+    check_labels,
+    check_positive,
+    check_rate,
+    check_same_length,
+    check_seed,
+)
 from ..train import History, Progress, minibatches, notify
 from .activations import ACTIVATIONS
 from .layers import Activation, Dense, Dropout, Layer, _rng
@@ -124,7 +132,7 @@ class Sequential:
         (n, n_outputs). ``training=True`` switches dropout on and caches what
         :meth:`backward` needs.
         """
-        out = X
+        out = X if isinstance(X, np.ndarray) else as_array(X, "X")
         for layer in self.layers:
             out = layer.forward(out, training)
         return out
@@ -259,6 +267,14 @@ class Sequential:
             return float(1.0 - residual / np.sum((y - y.mean(axis=0)) ** 2))
         y = check_labels(y, "y")
         check_same_length(prediction, y, "X", "y")
+        if self.classes_ is not None:
+            unknown = ~np.isin(y, self.classes_)
+            if unknown.any():
+                raise ValueError(
+                    f"y must hold labels the model was fitted on (classes_ = "
+                    f"{self.classes_.tolist()}); received labels "
+                    f"{np.unique(y[unknown])[:5].tolist()}."
+                    + (" Convert ±1 labels with (y + 1) // 2." if -1 in y[unknown] else ""))
         return float(np.mean(prediction == y))
 
     # ------------------------------------------------------------------ training
@@ -278,26 +294,30 @@ class Sequential:
         if fitting:
             labels = np.unique(y)
             if n_outputs == 1:
-                if len(labels) > 2:
+                if len(labels) != 2:
                     raise ValueError(
                         f"y has {len(labels)} classes but the network has 1 output unit (binary "
-                        f"classification); use one output unit per class, e.g. Dense(..., "
-                        f"{len(labels)})."
+                        f"classification): y must contain two classes; received "
+                        f"{labels[:10].tolist()}."
+                        + (f" Use one output unit per class, e.g. Dense(..., {len(labels)})."
+                           if len(labels) > 2 else "")
                     )
                 is_01 = np.isin(labels, [0, 1]).all()
                 self.classes_ = np.array([0, 1]) if is_01 else labels
-                if len(self.classes_) < 2:
-                    raise ValueError(f"y must contain two classes; received only {labels}.")
             else:
-                integer = labels.dtype.kind in "iu" or np.all(np.mod(labels, 1) == 0)
+                numeric = labels.dtype.kind in "iufb"
+                integer = labels.dtype.kind in "iub" or (numeric and np.all(np.mod(labels, 1) == 0))
                 if integer and labels.min() >= 0 and labels.max() < n_outputs:
                     self.classes_ = np.arange(n_outputs)
-                elif len(labels) == n_outputs:
+                elif len(labels) == n_outputs and not (numeric and not integer):
                     self.classes_ = labels
                 else:
+                    fraction = labels[np.mod(labels, 1) != 0] if numeric and not integer else []
                     raise ValueError(
-                        f"y has labels {labels[:10].tolist()} but the network has {n_outputs} "
-                        f"output units; use labels 0, ..., {n_outputs - 1} or one unit per class."
+                        f"y must hold integer class indices 0, ..., {n_outputs - 1} (one per "
+                        f"output unit of the network) or exactly {n_outputs} distinct labels; "
+                        f"received {len(labels)} labels {labels[:10].tolist()}"
+                        + (f" ({fraction[0]:g} is not an integer)." if len(fraction) else ".")
                     )
         unknown = ~np.isin(y, self.classes_)
         if unknown.any():
@@ -393,11 +413,15 @@ class Sequential:
         check_positive(l1, "l1", allow_zero=True)
         if batch_size is not None:
             check_positive(batch_size, "batch_size", integer=True)
+        if learning_rate is not None:
+            check_positive(learning_rate, "learning_rate")
+        check_seed(seed)
         if not self.layers:
-            raise ValueError("the model has no layers; add some with add(layer) first.")
+            raise ValueError("the model has no layers (received Sequential([])); add some with "
+                             "add(layer) first.")
         X = self._check_X(X)
         n_samples = X.shape[0]
-        check_same_length(X, np.asarray(y), "X", "y")
+        check_same_length(X, np.asarray(y) if np.ndim(y) else [y], "X", "y")
         self.loss = loss
         self.input_shape_ = X.shape[1:]
         output = self.forward(X[:1])
@@ -411,7 +435,8 @@ class Sequential:
         loss_fn = self._loss_function(n_outputs)
         if validation_data is not None:
             if not (isinstance(validation_data, tuple | list) and len(validation_data) == 2):
-                raise TypeError("validation_data must be a tuple (X_val, y_val).")
+                raise TypeError(f"validation_data must be a tuple (X_val, y_val); received "
+                                f"{type(validation_data).__name__}.")
             X_val = self._check_X(validation_data[0], "X_val")
             target_val = self._targets(validation_data[1], n_outputs, fitting=False)
             check_same_length(X_val, target_val, "X_val", "y_val")
@@ -505,8 +530,13 @@ def MLP(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation="relu",
     check_positive(n_outputs, "n_outputs", integer=True)
     if isinstance(hidden, int):
         hidden = (hidden,)
+    if not isinstance(hidden, tuple | list):
+        raise TypeError(f"hidden must be a tuple of layer sizes, e.g. (64, 64); received "
+                        f"{hidden!r} ({type(hidden).__name__}).")
     for n_hidden in hidden:
-        check_positive(n_hidden, "hidden (each n_hidden)", integer=True)
+        check_positive(n_hidden, "n_hidden (each entry of hidden)", integer=True)
+    check_rate(dropout, "dropout", " (the dropout rate after each hidden layer)")
+    check_seed(seed)
     rng = _rng(seed)
     layers: list[Layer] = []
     width = n_inputs

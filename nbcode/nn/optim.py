@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_positive
+from .._validation import check_positive, check_rate
 
 __all__ = ["Optimizer", "SGD", "Adam", "get_optimizer"]
 
@@ -36,6 +36,14 @@ class Optimizer:
                 f"{len(params)} and {len(grads)}."
             )
         if not self.state:
+            # Shapes are checked once, when the state is made (the first step), not at
+            # every step: numpy would broadcast a (3,) gradient into a (2, 3) parameter.
+            for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
+                if np.shape(grad) != np.shape(param):
+                    raise ValueError(
+                        f"grads[{i}] must have the shape of params[{i}], {np.shape(param)}; "
+                        f"received shape {np.shape(grad)}."
+                    )
             self.state = [self._init_state(p) for p in params]
         elif len(self.state) != len(params):
             raise ValueError(
@@ -66,10 +74,7 @@ class SGD(Optimizer):
     """
 
     def __init__(self, learning_rate: float = 0.1, momentum: float = 0.0):
-        check_positive(momentum, "momentum", allow_zero=True)
-        if momentum >= 1:
-            raise ValueError(f"momentum must be in [0, 1); received {momentum!r}.")
-        self.momentum = float(momentum)
+        self.momentum = check_rate(momentum, "momentum")
         super().__init__(learning_rate)
 
     def _init_state(self, param):
@@ -111,16 +116,15 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8):
-        for value, name in ((beta1, "beta1"), (beta2, "beta2")):
-            check_positive(value, name, allow_zero=True)
-            if value >= 1:
-                raise ValueError(f"{name} must be in [0, 1); received {value!r}.")
-        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.beta1 = check_rate(beta1, "beta1")
+        self.beta2 = check_rate(beta2, "beta2")
         self.eps = check_positive(eps, "eps")
         super().__init__(learning_rate)
 
     def _check(self, params, grads):
         if not self.state and len(params) == len(grads):
+            Optimizer._check(self, params, grads)  # shapes, before the flat moments are made
+            self.state = []
             # All moments live in two flat vectors, so that one step is a dozen
             # vectorised operations whatever the number of parameter arrays (speed);
             # state[i]["m"] and state[i]["v"] are views shaped like params[i].
