@@ -16,7 +16,8 @@ __all__ = ["check_sigmoid_derivative", "check_neuron_gradient", "check_perceptro
 def check_sigmoid_derivative(function) -> CheckResult:
     """Check ``function(o)`` returns sigmoid'(o) = sigmoid(o) (1 - sigmoid(o)), same shape as o."""
     rng = np.random.default_rng(20)
-    cases = [(np.array([0.0]),), (np.linspace(-6, 6, 13),), (rng.normal(0, 3, size=(4, 5)),),
+    # Not o = 0 alone first: there sigma(o) and 1 - sigma(o) are both 1/2.
+    cases = [(np.linspace(-6, 6, 13),), (np.array([0.0]),), (rng.normal(0, 3, size=(4, 5)),),
              (np.array([-40.0, 40.0]),)]
     return check_function(
         function, sigmoid.derivative, cases, exercise="derivative of the sigmoid",
@@ -89,6 +90,9 @@ def check_neuron_gradient(function) -> CheckResult:
                 "your ReLU derivative is 1 at o = 0: the book's convention is ReLU'(0) = 0, "
                 "i.e. f'(o) = 1 only where o > 0 (strictly); use get_activation(activation)"
                 ".derivative(o)."),
+               (lambda *case: 2 * neuron_gradient(*case),
+                "your gradient is off by a factor of 2: the 1/2 in L = sum_i 1/2 (y_i - a_i)^2 "
+                "cancels the 2 of the square's derivative."),
                (lambda *case: neuron_gradient(*case) / len(case[1]),
                 "this is the gradient of the mean loss L/n: the loss of the exercise is the sum "
                 "over the examples, without 1/n."),

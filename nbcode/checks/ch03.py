@@ -186,7 +186,7 @@ def check_fgsm_step(function) -> CheckResult:
     # protect=True: the model is copied too, so that a function that trains or changes it is
     # told so and cannot change the reference.
     result = check_function(function, lambda m, X, y, e: fgsm(m, X, y, e), cases,
-                            exercise=exercise, what="the adversarial images", hints=hints,
+                            exercise=exercise, what="the adversarial batch", hints=hints,
                             factors=(), names=("model", "X", "y", "epsilon"), protect=True,
                             compare={0: lambda model: model.parameters()},
                             success="correct: every pixel moved by epsilon in the direction "

@@ -84,7 +84,7 @@ def check_soft_threshold(function) -> CheckResult:
     ]
     return check_function(
         function, _soft_threshold, _threshold_cases(), exercise=exercise,
-        what="the thresholded weights", hints=hints,
+        what="the thresholded array", hints=hints,
         success="correct: every weight moves threshold closer to 0 and stops exactly at 0.",
         names=("w", "threshold"))
 
@@ -112,6 +112,9 @@ def check_dropout_forward(function) -> CheckResult:
         (lambda x, keep, rate: x * keep / rate,
          "you divided by rate, the probability of dropping; divide by 1 - rate, the "
          "probability of keeping."),
+        (lambda x, keep, rate: x * keep * rate,
+         "you multiplied the kept units by rate; inverted dropout divides them by 1 - rate, "
+         "the probability of keeping."),
         (lambda x, keep, rate: x * ~keep / (1 - rate),
          "you kept the dropped units and dropped the kept ones: keep is True where a unit is "
          "kept."),

@@ -83,11 +83,18 @@ def _describe(value) -> str:
     """A short description of a value for a message: its shape for an array, else type and repr."""
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
+    if isinstance(value, dict):
+        return f"a dict with keys {list(value)!r}"[:80]
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001 - a student's object may have a broken __repr__
         text = "<unprintable>"
     return f"{type(value).__name__} {text}"[:80]
+
+
+def _number(value) -> str:
+    """A number as a student writes it: 0.345585, not np.float64(0.34558419206)."""
+    return f"{value:.6g}" if isinstance(value, numbers.Number | np.number) else repr(value)
 
 
 def _short(value, limit: int = 40) -> str:
@@ -290,7 +297,7 @@ def _change(before, after, depth: int = 0) -> str | None:
             position = tuple(int(i) for i in where)
             return (f"{int(np.sum(differ))} of its {before.size} entries changed, e.g. "
                     f"{'entry ' + str(position) + ' ' if before.ndim else ''}went from "
-                    f"{before[position]!r} to {after[position]!r}")
+                    f"{_number(before[position])} to {_number(after[position])}")
         return None
     if isinstance(before, list | dict):
         if type(after) is not type(before) or len(after) != len(before):
@@ -424,8 +431,9 @@ def call_student(function: Callable, args: tuple, exercise: str, *,
         if change is not None:
             name = labels[i]
             if isinstance(original, np.ndarray):
-                advice = (f"Work on a copy: e.g. `{name} = {name} - {name}.mean(axis=0)` "
-                          f"instead of `{name} -= ...`, or `{name} = {name}.copy()` first.")
+                advice = (f"Work on a copy: write `{name} = {name} - ...` (a new array) instead "
+                          f"of `{name} -= ...` or `{name}[...] = ...`, or start with "
+                          f"`{name} = {name}.copy()`.")
             elif isinstance(original, list | dict):
                 advice = f"Work on a copy: `{name} = copy.deepcopy({name})` first."
             else:
@@ -480,30 +488,43 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
     """
     del quiet
     cases = list(cases)
+    # A case on which two known mistakes give the same value cannot tell them apart: the
+    # verdict is then deferred to the next cases, which may separate them.
+    ambiguous: tuple[CheckResult, list[int]] | None = None
     for number, args in enumerate(cases, start=1):
         with np.errstate(all="ignore"):
             expected = reference(*copy.deepcopy(args))
         answer, failure = call_student(function, args, exercise, names=names, protect=protect,
                                        compare=compare)
-        if failure is None:
-            problem = check_array_answer(answer, expected, what=what, rtol=rtol,
-                                         atol=atol, factors=factors)
-            # A known mistake is named only when the answer is wrong: on some inputs a
-            # mistake can give the right value.
-            for wrong, message in hints if problem is not None else ():
-                with np.errstate(all="ignore"):
-                    wrong_value = wrong(*copy.deepcopy(args))
-                if check_array_answer(answer, wrong_value, rtol=rtol, atol=atol,
-                                      factors=()) is None:
-                    failure = CheckResult(exercise, False, message)
-                    break
-            if problem is not None and failure is None:
-                shapes = ", ".join(_describe(a) for a in args)
-                failure = CheckResult(exercise, False,
-                                      f"{problem} (test case {number} of {len(cases)}, "
-                                      f"inputs: {shapes})")
         if failure is not None:
-            return failure
+            return ambiguous[0] if ambiguous is not None and not failure.not_done else failure
+        problem = check_array_answer(answer, expected, what=what, rtol=rtol,
+                                     atol=atol, factors=factors)
+        if problem is None:
+            continue
+        # A known mistake is named only when the answer is wrong: on some inputs a
+        # mistake can give the right value.
+        matches = []
+        for k, (wrong, _) in enumerate(hints):
+            if ambiguous is not None and k not in ambiguous[1]:
+                continue
+            with np.errstate(all="ignore"):
+                wrong_value = wrong(*copy.deepcopy(args))
+            if check_array_answer(answer, wrong_value, rtol=rtol, atol=atol,
+                                  factors=()) is None:
+                matches.append(k)
+        if len(matches) == 1:
+            return CheckResult(exercise, False, hints[matches[0]][1])
+        if ambiguous is not None:
+            return ambiguous[0]
+        if len(matches) > 1:
+            ambiguous = (CheckResult(exercise, False, hints[matches[0]][1]), matches)
+            continue
+        shapes = ", ".join(_describe(a) for a in args)
+        return CheckResult(exercise, False,
+                           f"{problem} (test case {number} of {len(cases)}, inputs: {shapes})")
+    if ambiguous is not None:
+        return ambiguous[0]
     return CheckResult(exercise, True, success)
 
 
