@@ -200,3 +200,79 @@ def numerical_gradients(loss, params, eps: float = 1e-6) -> list[np.ndarray]:
             grad[position] = (up - down) / (2 * eps)
         grads.append(grad)
     return grads
+
+
+def train_from_initialisations(X, y, schemes: dict, seeds=(0, 1, 2, 3, 4), hidden=(64,) * 8,
+                               activation: str = "tanh", epochs: int = 100, batch_size: int = 32,
+                               learning_rate: float = 0.1) -> dict:
+    """Train one architecture from several weight-initialisation rules, each over several seeds.
+
+    A deep network trained by plain SGD is chaotic: two runs that differ in the last
+    bit of one product (another seed, or the same seed on a CPU whose BLAS kernels
+    round differently) end in visibly different places after thousands of steps. One
+    run is an anecdote; what an initialisation rule does is what it does in every seed.
+
+    Parameters
+    ----------
+    X : array of shape (n, p)
+    y : int array of shape (n,)
+        Class labels 0, ..., k - 1 (k >= 3: a softmax output of k units).
+    schemes : dict of str -> (init, scale)
+        A name for each rule, and the arguments of :func:`nbcode.nn.init_weights`
+        (e.g. ``{"Glorot": ("glorot", None), "too large": ("normal", 1.0)}``).
+    seeds : sequence of int
+        Seed ``s`` builds ``nn.MLP(..., seed=s)`` (biases and a first draw of the
+        weights), redraws every Dense layer's ``W`` with the rule from one generator
+        ``np.random.default_rng(s)``, and orders the mini-batches with ``fit(seed=s)``.
+    hidden, activation, epochs, batch_size, learning_rate
+        The network (``nn.MLP(p, hidden, k, activation)``) and its training (``fit``
+        with ``nn.SGD(learning_rate)``), the same for every rule and seed.
+
+    Returns
+    -------
+    dict of str -> dict of arrays
+        For each rule: ``"loss_curves"`` of shape (n_seeds, epochs + 1) (the training
+        loss before training, then after each epoch), ``"start_loss"`` and
+        ``"final_loss"`` (its first and last columns) and ``"train_accuracy"``, each
+        of shape (n_seeds,).
+    """
+    from ._validation import check_labels
+    from .nn import MLP, SGD
+
+    X = as_array(X, "X", ndim=2)
+    y = check_labels(y, "y")
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of rows; received {len(X)} and {len(y)}.")
+    if not isinstance(schemes, dict) or not schemes:
+        raise ValueError(f"schemes must be a non-empty dict name -> (init, scale); received {schemes!r}.")
+    for name, rule in schemes.items():
+        if not (isinstance(rule, tuple | list) and len(rule) == 2):
+            raise TypeError(f"schemes[{name!r}] must be a pair (init, scale); received {rule!r}.")
+        check_choice(rule[0], f"schemes[{name!r}]'s init", {"he", "glorot", "normal", "zeros"})
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed; received an empty sequence.")
+    check_positive(epochs, "epochs", integer=True)
+    n_classes = int(y.max()) + 1
+    if n_classes < 3:
+        raise ValueError(f"y must have at least 3 classes (a softmax output); received {n_classes}.")
+    results = {}
+    for name, (init, scale) in schemes.items():
+        curves, accuracies = [], []
+        for seed in seeds:
+            model = MLP(X.shape[1], hidden=hidden, n_outputs=n_classes, activation=activation, seed=seed)
+            rng = np.random.default_rng(seed)
+            for layer in model.layers:
+                if isinstance(layer, Dense):
+                    W = layer.params["W"]
+                    W[...] = init_weights(W.shape, W.shape[0], W.shape[1], init, scale, rng)
+            model.fit(X, y, epochs=epochs, batch_size=batch_size, optimizer=SGD(learning_rate), seed=seed)
+            curves.append(model.history_["loss"])
+            accuracies.append(model.score(X, y))
+        curves = np.asarray(curves, dtype=float)
+        results[name] = {"loss_curves": curves, "start_loss": curves[:, 0],
+                         "final_loss": curves[:, -1], "train_accuracy": np.asarray(accuracies)}
+    return results
+
+
+__all__ += ["train_from_initialisations"]
