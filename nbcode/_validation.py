@@ -220,7 +220,8 @@ def check_seed(seed, name: str = "seed"):
 def check_callable(value, name: str, what: str = "a function") -> None:
     """Raise a TypeError unless ``value`` can be called."""
     if not callable(value):
-        raise TypeError(f"{name} must be callable ({what}); received {_received(value)}.")
+        raise TypeError(f"{name} must be callable ({what}); received {repr(value)[:60]} "
+                        f"({type(value).__name__}).")
 
 
 def check_labels(y, name: str = "y", *, values=None) -> np.ndarray:

@@ -18,7 +18,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.offsetbox import AnnotationBbox, OffsetImage
 
-from ._validation import as_array, check_positive
+from ._validation import (
+    as_array,
+    check_callable,
+    check_integer,
+    check_positive,
+    check_rate,
+    check_same_length,
+    check_seed,
+)
 from .nn import Activation, Conv2D, Dense, Flatten, MaxPool2D, Sequential, conv2d_forward, conv_output_size
 from .nn.layers import _rng
 from .plots import CLASS_COLORS, plot_decision_boundary
@@ -94,7 +102,13 @@ def make_cnn(n_classes: int = 10, channels=(8, 16), n_hidden: int = 32, n_featur
     if len(channels) != 2:
         raise ValueError(f"channels must hold two numbers of filters, e.g. (8, 16); "
                          f"received {channels!r}.")
+    for c in channels:
+        check_positive(c, "channels (each number of filters)", integer=True)
     height, width = image_size
+    check_positive(height, "image_size (height)", integer=True)
+    check_positive(width, "image_size (width)", integer=True)
+    if not isinstance(seed, np.random.Generator):
+        check_seed(seed)
     if height < 4 or width < 4:
         raise ValueError(f"image_size must be at least (4, 4) (two 2×2 poolings); "
                          f"received {tuple(image_size)}.")
@@ -121,8 +135,12 @@ def split_cnn(model: Sequential) -> tuple[Sequential, Sequential]:
     them, and setting ``layer.trainable = False`` on ``features``' layers freezes
     them in ``model`` too (what chapter 6 does to reuse learned features).
     """
-    if not isinstance(model, Sequential) or len(model.layers) < 2:
-        raise TypeError("model must be a Sequential with at least two layers, e.g. make_cnn().")
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a Sequential with at least two layers, e.g. make_cnn(); "
+                        f"received {type(model).__name__}.")
+    if len(model.layers) < 2:
+        raise ValueError(f"model must have at least two layers (features, then a classifier); "
+                         f"received a Sequential with {len(model.layers)}.")
     return Sequential(model.layers[:-1]), Sequential(model.layers[-1:])
 
 
@@ -131,6 +149,9 @@ def cnn_features(model: Sequential, X) -> np.ndarray:
 
     ``X`` has shape (n, channels, height, width); the result (n, n_features).
     """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a Sequential, e.g. make_cnn(); received "
+                        f"{type(model).__name__}.")
     X = as_array(X, "X", ndim=4)
     out = X
     for layer in model.layers[:-1]:
@@ -152,7 +173,7 @@ def to_grey(rgb) -> np.ndarray:
 
     Uses the luma weights 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601).
     """
-    rgb = as_array(rgb, "rgb", shape=(None, None, 3))
+    rgb = as_array(rgb, "rgb", shape=("h", "w", 3))
     return rgb @ np.array([0.299, 0.587, 0.114]) / 255.0
 
 
@@ -160,6 +181,9 @@ def downsample(image, factor: int) -> np.ndarray:
     """Shrink a 2-D image by averaging ``factor × factor`` blocks (edges cropped)."""
     image = as_array(image, "image", ndim=2)
     check_positive(factor, "factor", integer=True)
+    if factor > min(image.shape):
+        raise ValueError(f"factor must be at most the image's height and width, "
+                         f"{image.shape}; received {factor}.")
     h, w = (image.shape[0] // factor) * factor, (image.shape[1] // factor) * factor
     blocks = image[:h, :w].reshape(h // factor, factor, w // factor, factor)
     return blocks.mean(axis=(1, 3))
@@ -184,7 +208,8 @@ def shift_image(image, dy: int, dx: int) -> np.ndarray:
 
     Pixels shifted in from outside are 0; pixels shifted out are lost.
     """
-    image = np.asarray(image, dtype=float)
+    image = as_array(image, "image", ndim=(2, 3, 4))
+    dy, dx = check_integer(dy, "dy"), check_integer(dx, "dx")
     out = np.zeros_like(image)
     h, w = image.shape[-2:]
     if abs(dy) >= h or abs(dx) >= w:
@@ -205,12 +230,19 @@ def equivariance_gap(operation, image, dy: int, dx: int, margin: int) -> float:
     border (plus the shift) are compared, since shifting loses or invents pixels
     at the borders. A translation-equivariant operation gives 0 (up to rounding).
     """
+    check_callable(operation, "operation", "an image (h, w) -> a feature map (h, w)")
     image = as_array(image, "image", ndim=2)
+    check_positive(margin, "margin", integer=True, allow_zero=True)
+    dy, dx = check_integer(dy, "dy"), check_integer(dx, "dx")
+    if 2 * margin + abs(dy) >= image.shape[0] or 2 * margin + abs(dx) >= image.shape[1]:
+        raise ValueError(f"margin leaves no pixel to compare: 2 * margin + |shift| must be below "
+                         f"the image's size {image.shape}; received margin = {margin}, "
+                         f"dy = {dy}, dx = {dx}.")
     a = operation(shift_image(image, dy, dx))
     b = shift_image(operation(image), dy, dx)
     if a.shape != image.shape:
-        raise ValueError(f"operation must keep the image's size; it maps {image.shape} to "
-                         f"{np.shape(a)} (use padding).")
+        raise ValueError(f"operation must keep the image's size {image.shape} (use padding); "
+                         f"received an operation that maps it to {np.shape(a)}.")
     m_top, m_bottom = margin + max(dy, 0), margin + max(-dy, 0)
     m_left, m_right = margin + max(dx, 0), margin + max(-dx, 0)
     h, w = a.shape[-2:]
@@ -261,6 +293,8 @@ def plot_feature_maps(maps, axes=None, titles=None, cmap: str = "magma", size: f
 def feature_limits(features, quantile: float = 0.005, margin: float = 0.15):
     """Axis limits ((x_min, x_max), (y_min, y_max)) that hold nearly all 2-D features."""
     features = as_array(features, "features", shape=(None, 2))
+    check_rate(quantile, "quantile")
+    check_positive(margin, "margin", allow_zero=True)
     low = np.quantile(features, quantile, axis=0)
     high = np.quantile(features, 1 - quantile, axis=0)
     pad = margin * np.maximum(high - low, 1e-3)
@@ -286,9 +320,11 @@ def plot_feature_space(model: Sequential, images, y, ax=None, limits=None,
         median features, framed in the class colour.
     """
     images = as_array(images, "images", ndim=4)
+    y = as_array(y, "y", ndim=1, dtype=None)
+    check_same_length(images, y, "images", "y")
     features = cnn_features(model, images)
     if features.shape[1] != 2:
-        raise ValueError(f"the feature layer must have 2 units to be drawn; it has "
+        raise ValueError(f"model's feature layer must have 2 units to be drawn; received "
                          f"{features.shape[1]}.")
     head = model.layers[-1]
     ax = ax or plt.gca()
@@ -331,7 +367,12 @@ def plot_mistakes(images, y_true, y_pred, ax=None, n_columns: int = 6, n_rows: i
     images = as_array(images, "images", ndim=(3, 4))
     if images.ndim == 4:
         images = images[:, 0]
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    check_positive(n_columns, "n_columns", integer=True)
+    check_positive(n_rows, "n_rows", integer=True)
+    y_true = as_array(y_true, "y_true", ndim=1, dtype=None)
+    y_pred = as_array(y_pred, "y_pred", ndim=1, dtype=None)
+    check_same_length(images, y_true, "images", "y_true")
+    check_same_length(images, y_pred, "images", "y_pred")
     wrong = np.flatnonzero(y_true != y_pred)
     shown = wrong[: n_columns * n_rows]
     h, w = images.shape[1:]
@@ -383,7 +424,12 @@ def kernel_explorer(image, kernels: dict, figsize=(6.4, 2.3), dpi: int = 72):
     image = as_array(image, "image", ndim=2)
     if not kernels:
         raise ValueError("kernels must name at least one kernel, e.g. "
-                         "{'blur': np.ones((3, 3)) / 9}.")
+                         f"{{'blur': np.ones((3, 3)) / 9}}; received {kernels!r}.")
+    for name, kernel in kernels.items():
+        kernel = as_array(kernel, f"kernels[{name!r}]", ndim=2)
+        if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
+            raise ValueError(f"kernels[{name!r}] must fit in the image {image.shape}; received "
+                             f"shape {kernel.shape}.")
     choice = widgets.Dropdown(options=list(kernels), description="kernel")
     padding = widgets.IntSlider(value=1, min=0, max=3, description="padding")
     stride = widgets.IntSlider(value=1, min=1, max=4, description="stride")

@@ -233,6 +233,10 @@ class _LinearModelGD:
     def decision_function(self, X) -> np.ndarray:
         """o_i = beta_0 + sum_j beta_j x_ij, shape (n,)."""
         self._check_fitted()
+        X = as_array(X, "X", ndim=2)
+        if X.shape[1] != self.beta_.size - 1:
+            raise ValueError(f"X must have {self.beta_.size - 1} features (columns), as in fit; "
+                             f"received shape {X.shape}.")
         return predict_linear(self.beta_, X)
 
     def __repr__(self) -> str:

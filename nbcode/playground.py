@@ -13,6 +13,7 @@ loss curve. It serves two kinds of reader:
 
 from __future__ import annotations
 
+import numbers
 import time
 
 import ipywidgets as widgets
@@ -20,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import data, plots
+from ._validation import check_choice, check_positive, check_rate, check_seed
 from .nn import MLP, Adam
 from .plots import figure_to_png
 from .train import Recorder
@@ -35,7 +37,14 @@ def parse_hidden(text) -> tuple[int, ...]:
     if isinstance(text, int):
         text = str(text)
     if not isinstance(text, str):
-        return tuple(int(n) for n in text)
+        sizes = tuple(text)
+        for n in sizes:
+            if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+                raise TypeError(f"hidden layers must be whole numbers, e.g. (16, 16); received "
+                                f"{sizes!r}.")
+        if any(s <= 0 or s > 512 for s in sizes):
+            raise ValueError(f"each hidden layer needs between 1 and 512 units; received {sizes!r}.")
+        return tuple(int(n) for n in sizes)
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
     try:
         sizes = tuple(int(p) for p in parts)
@@ -58,9 +67,22 @@ class PlaygroundConfig(dict):
         unknown = set(settings) - set(self.DEFAULTS)
         if unknown:
             raise TypeError(f"unknown playground settings {sorted(unknown)}; known: "
-                            f"{sorted(self.DEFAULTS)}.")
+                            f"{sorted(self.DEFAULTS)}; received {sorted(settings)}.")
         super().__init__({**self.DEFAULTS, **settings})
         self["hidden"] = parse_hidden(self["hidden"])
+        # Checked here, when the settings are made, not when training fails on them.
+        check_choice(self["dataset"], "dataset", data.DATASETS_2D)
+        check_choice(self["activation"], "activation", set(ACTIVATION_CHOICES))
+        check_positive(self["n_samples"], "n_samples", integer=True)
+        if self["noise"] is not None:
+            check_positive(self["noise"], "noise", allow_zero=True)
+        check_positive(self["learning_rate"], "learning_rate")
+        check_positive(self["epochs"], "epochs", integer=True, allow_zero=True)
+        check_positive(self["l2"], "l2", allow_zero=True)
+        check_rate(self["dropout"], "dropout")
+        if self["batch_size"] is not None:
+            check_positive(self["batch_size"], "batch_size", integer=True)
+        check_seed(self["seed"])
 
 
 def train_config(config: PlaygroundConfig, record_epochs=None):
@@ -69,6 +91,9 @@ def train_config(config: PlaygroundConfig, record_epochs=None):
     Returns ``(model, X, y, recorder)``; ``recorder`` holds snapshots at
     ``record_epochs`` (None: no snapshots).
     """
+    if not isinstance(config, PlaygroundConfig):
+        raise TypeError(f"config must be a PlaygroundConfig (e.g. PlaygroundConfig(epochs=50)); "
+                        f"received {type(config).__name__}.")
     X, y = data.make_classification_2d(config["dataset"], n_samples=config["n_samples"],
                                        noise=config["noise"], seed=config["seed"])
     n_classes = int(y.max()) + 1
@@ -133,6 +158,10 @@ class Playground(widgets.VBox):
 
     def __init__(self, n_frames: int = 16, figsize=(6.4, 2.9), dpi: int = 72, colors: int = 40,
                  show_regularisation: bool = True, **settings):
+        check_positive(n_frames, "n_frames", integer=True)
+        if n_frames < 2:
+            raise ValueError(f"n_frames must be at least 2 (the first and the last epoch); "
+                             f"received {n_frames}.")
         self.config = PlaygroundConfig(**settings)
         self.figsize, self.dpi, self.colors = figsize, dpi, colors
         c = self.config

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_rgb
 
-from ._validation import as_array
+from ._validation import as_array, check_callable, check_limits, check_positive, check_same_length
 
 __all__ = [
     "CLASS_COLORS", "CLASS_MARKERS", "class_colormap", "probability_colormap", "decision_grid",
@@ -30,6 +30,7 @@ CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
 
 def class_colormap(n_classes: int) -> ListedColormap:
     """A discrete colour map with the book's colour for each class."""
+    check_positive(n_classes, "n_classes", integer=True)
     return ListedColormap(CLASS_COLORS[:n_classes])
 
 
@@ -58,8 +59,12 @@ def decision_grid(X, resolution: int = 100, margin: float = 0.5, limits=None):
     points : ndarray, shape (resolution**2, 2)
     """
     X = as_array(X, "X", shape=(None, 2))
+    check_positive(resolution, "resolution", integer=True)
+    check_positive(margin, "margin", allow_zero=True)
     if limits is None:
         limits = [(X[:, j].min() - margin, X[:, j].max() + margin) for j in range(2)]
+    else:
+        limits = check_limits(limits)
     xs = np.linspace(*limits[0], resolution)
     ys = np.linspace(*limits[1], resolution)
     xx, yy = np.meshgrid(xs, ys)
@@ -73,6 +78,10 @@ def class_probabilities(model, points) -> np.ndarray:
     Keras model wrapped by the caller) or a function ``points -> probabilities``.
     A 1-D output is read as P(class 1) of a binary classifier.
     """
+    if not (hasattr(model, "predict_proba") or callable(model)):
+        raise TypeError(f"model must have a predict_proba method or be a function points -> "
+                        f"probabilities; received {type(model).__name__}.")
+    points = as_array(points, "points", shape=(None, 2))
     predict = model if callable(model) and not hasattr(model, "predict_proba") else model.predict_proba
     proba = np.asarray(predict(points), dtype=float)
     if proba.ndim == 1 or proba.shape[1] == 1:
@@ -84,9 +93,13 @@ def class_probabilities(model, points) -> np.ndarray:
 def plot_data(X, y, ax=None, size: float = 18, alpha: float = 0.9, labels=None):
     """Scatter plot of 2-D data, one colour and marker per class."""
     X = as_array(X, "X", shape=(None, 2))
-    y = np.asarray(y)
+    y = as_array(y, "y", ndim=1, dtype=None)
+    check_same_length(X, y, "X", "y")
     ax = ax or plt.gca()
     classes = np.unique(y)
+    if labels is not None and len(labels) != len(classes):
+        raise ValueError(f"labels must have one entry per class ({len(classes)}: "
+                         f"{classes.tolist()}); received {len(labels)}.")
     for index, label in enumerate(classes):
         mask = y == label
         ax.scatter(X[mask, 0], X[mask, 1], s=size, c=CLASS_COLORS[index % 10],
@@ -114,6 +127,9 @@ def plot_decision_boundary(model, X, y, ax=None, resolution: int = 100, margin: 
     y : ndarray, shape (n,)
     """
     X = as_array(X, "X", shape=(None, 2))
+    if show_data:
+        y = as_array(y, "y", ndim=1, dtype=None)
+        check_same_length(X, y, "X", "y")
     ax = ax or plt.gca()
     xx, yy, points = decision_grid(X, resolution, margin, limits)
     proba = class_probabilities(model, points)
@@ -149,9 +165,13 @@ def plot_decision_boundary(model, X, y, ax=None, resolution: int = 100, margin: 
 def plot_loss_curves(curves: Mapping[str, Sequence[float]], ax=None, log: bool = True,
                      xlabel: str = "epoch", ylabel: str = "training loss", title: str | None = None):
     """Plot one loss curve per entry of ``curves`` (label -> values per epoch or step)."""
+    if not isinstance(curves, Mapping):
+        raise TypeError(f"curves must be a dict label -> loss values, e.g. {{'train': losses}}; "
+                        f"received {type(curves).__name__}.")
+    curves = {label: as_array(values, f"curves[{label!r}]", ndim=1, finite=False)
+              for label, values in curves.items()}
     ax = ax or plt.gca()
     for label, values in curves.items():
-        values = np.asarray(values, dtype=float)
         ax.plot(np.arange(len(values)), values, label=label, lw=1.8)
     if log:
         ax.set_yscale("log")
@@ -168,7 +188,11 @@ def plot_image_grid(images, labels=None, n_columns: int = 10, cmap: str = "gray_
                     size: float = 1.0, titles: Sequence[str] | None = None, axes=None):
     """Show a grid of small grey images (shape (n, h, w)), with optional labels."""
     images = as_array(images, "images", ndim=3)
+    check_positive(n_columns, "n_columns", integer=True)
     n = len(images)
+    for what, values in (("labels", labels), ("titles", titles)):
+        if values is not None and len(values) != n:
+            raise ValueError(f"{what} must have one entry per image ({n}); received {len(values)}.")
     n_rows = int(np.ceil(n / n_columns))
     if axes is None:
         _, axes = plt.subplots(n_rows, n_columns, figsize=(size * n_columns, size * n_rows + 0.3),
@@ -185,12 +209,26 @@ def plot_image_grid(images, labels=None, n_columns: int = 10, cmap: str = "gray_
     return axes
 
 
+def _check_png_settings(dpi, colors):
+    check_positive(dpi, "dpi", integer=True)
+    if colors is not None:
+        check_positive(colors, "colors", integer=True)
+        if colors > 256:
+            raise ValueError(f"colors must be at most 256 (a PNG palette); received {colors}.")
+
+
 def figure_to_png(fig, dpi: int = 60, colors: int | None = 64) -> bytes:
     """Render a matplotlib figure to PNG bytes and close it.
 
     ``colors`` quantises the image to a palette of that many colours, which makes
     animation frames three to four times smaller with no visible change.
     """
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure (e.g. from plt.subplots()); received "
+                        f"{type(fig).__name__}.")
+    _check_png_settings(dpi, colors)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     plt.close(fig)
@@ -208,6 +246,11 @@ def figure_to_png(fig, dpi: int = 60, colors: int | None = 64) -> bytes:
 def draw_frames(items: Sequence, draw: Callable, figsize=(3.2, 3.0), dpi: int = 72,
                 colors: int | None = 64, ncols: int = 1) -> list[bytes]:
     """Render one PNG per item with ``draw(axes, item)``; used for animation frames."""
+    check_callable(draw, "draw", "(axes, item) -> None, drawing one frame")
+    if len(items) == 0:
+        raise ValueError(f"items must hold at least one item (one per frame); received "
+                         f"{items!r}.")
+    _check_png_settings(dpi, colors)
     frames = []
     for item in items:
         fig, axes = plt.subplots(1, ncols, figsize=figsize, squeeze=False, layout="constrained")
@@ -223,6 +266,10 @@ def plot_loss_contours(loss: Callable, limits, ax=None, resolution: int = 80, le
     ``limits`` is ((b0_min, b0_max), (b1_min, b1_max)); levels are spaced
     logarithmically by default, so that the valley floor shows.
     """
+    check_callable(loss, "loss", "beta of shape (2,) -> float")
+    limits = check_limits(limits)
+    check_positive(resolution, "resolution", integer=True)
+    check_positive(levels, "levels", integer=True)
     ax = ax or plt.gca()
     b0 = np.linspace(*limits[0], resolution)
     b1 = np.linspace(*limits[1], resolution)

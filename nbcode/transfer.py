@@ -23,7 +23,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgb
 
-from ._validation import as_array, check_choice, check_positive
+from ._validation import (
+    as_array,
+    check_choice,
+    check_positive,
+    check_probability,
+    check_same_length,
+    check_seed,
+)
 from .cnn import as_image_batch, cnn_features, feature_limits, make_cnn
 from .data import load_digits
 from .nn import Activation, Adam, Dense, Flatten, Sequential
@@ -78,8 +85,8 @@ def split_digits(test_fraction: float = 0.3, seed: int = 0) -> TransferData:
     of each for testing). Target labels are shifted to 0-4 (``digit - 5``), so that
     a 5-class head can be trained on either task.
     """
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1; received {test_fraction!r}.")
+    check_probability(test_fraction, "test_fraction", open_interval=True)
+    check_seed(seed)
     images, digits = load_digits()
     X = as_image_batch(images)
     rng = np.random.default_rng(seed)
@@ -100,6 +107,8 @@ def pretrain(X, y, n_features: int = 2, epochs: int = 10, learning_rate: float =
              seed: int = 0) -> Sequential:
     """Train chapter 5's CNN (5 classes, ``n_features`` feature units) on the source task."""
     X = as_array(X, "X", ndim=4)
+    check_positive(epochs, "epochs", integer=True)
+    check_positive(learning_rate, "learning_rate")
     model = make_cnn(n_classes=5, n_features=n_features, seed=seed, **CNN_KWARGS)
     model.fit(X, y, epochs=epochs, batch_size=32, optimizer=_adam(learning_rate), seed=seed)
     return model
@@ -107,10 +116,18 @@ def pretrain(X, y, n_features: int = 2, epochs: int = 10, learning_rate: float =
 
 def body_size(model: Sequential) -> int:
     """Number of layers of the *body*: everything up to and including the Flatten layer."""
+    _check_model(model)
     for i, layer in enumerate(model.layers):
         if isinstance(layer, Flatten):
             return i + 1
     raise TypeError("model has no Flatten layer: build it with nbcode.cnn.make_cnn().")
+
+
+def _check_model(model, name: str = "model") -> Sequential:
+    if not isinstance(model, Sequential):
+        raise TypeError(f"{name} must be an nbcode Sequential, e.g. make_cnn(); received "
+                        f"{type(model).__name__}.")
+    return model
 
 
 def new_head(model: Sequential, n_classes: int, n_hidden: int = 32, n_features: int = 2,
@@ -123,8 +140,7 @@ def new_head(model: Sequential, n_classes: int, n_hidden: int = 32, n_features: 
 
         Dense(n_flat, n_hidden) -> ReLU -> Dense(n_hidden, n_features) -> Dense(n_features, n_classes)
     """
-    if not isinstance(model, Sequential):
-        raise TypeError("model must be a Sequential, e.g. make_cnn().")
+    _check_model(model)
     check_positive(n_classes, "n_classes", integer=True)
     check_positive(n_hidden, "n_hidden", integer=True)
     check_positive(n_features, "n_features", integer=True)
@@ -144,6 +160,7 @@ def freeze(model: Sequential, n_layers: int) -> Sequential:
     A frozen layer (``trainable = False``) still passes gradients back to earlier
     layers, but the optimiser leaves its parameters alone.
     """
+    _check_model(model)
     check_positive(n_layers, "n_layers", integer=True, allow_zero=True)
     for i, layer in enumerate(model.layers):
         layer.trainable = i >= n_layers
@@ -152,6 +169,7 @@ def freeze(model: Sequential, n_layers: int) -> Sequential:
 
 def n_trainable(model: Sequential) -> int:
     """Number of parameters the optimiser will update (those of trainable layers)."""
+    _check_model(model)
     return sum(layer.n_params for layer in model.layers if layer.trainable)
 
 
@@ -161,7 +179,7 @@ def sample_labels(y, n_labels: int, seed: int = 0) -> np.ndarray:
     Each class gets ``n_labels // n_classes`` examples, and the remainder goes to
     randomly chosen classes, so that even 10 labels cover all 5 classes.
     """
-    y = np.asarray(y)
+    y = as_array(y, "y", ndim=1, dtype=None)
     check_positive(n_labels, "n_labels", integer=True)
     classes = np.unique(y)
     if n_labels > len(y):
@@ -196,7 +214,14 @@ def train_target(regime: str, pretrained: Sequential, X, y, n_steps: int = 120,
     ``batch_size`` (so 10 labels get as many updates as 300). Returns the trained model.
     """
     check_choice(regime, "regime", set(REGIMES))
+    _check_model(pretrained, "pretrained")
     X = as_array(X, "X", ndim=4)
+    y = as_array(y, "y", ndim=1, dtype=None)
+    check_same_length(X, y, "X", "y")
+    check_positive(n_steps, "n_steps", integer=True)
+    check_positive(batch_size, "batch_size", integer=True)
+    check_positive(learning_rate, "learning_rate")
+    check_positive(fine_tune_learning_rate, "fine_tune_learning_rate")
     if regime == "scratch":
         n_features = pretrained.layers[-1].n_in
         model = make_cnn(n_classes=n_classes, n_features=n_features, seed=1000 + seed,
@@ -242,6 +267,8 @@ class StepRecorder:
     """
 
     def __init__(self, steps):
+        for s in steps:
+            check_positive(s, "steps (each number of updates)", integer=True, allow_zero=True)
         self.steps = sorted({int(s) for s in steps})
         self.offset = 0
         self.snapshots: list[tuple[int, Sequential]] = []
@@ -264,6 +291,12 @@ def learning_curve(pretrained: Sequential, data: TransferData, label_counts=(10,
     picks the labelled examples (the same for every regime), the new head's and the
     fresh network's initial weights, and the order of the mini-batches.
     """
+    _check_model(pretrained, "pretrained")
+    if not isinstance(data, TransferData):
+        raise TypeError(f"data must be a TransferData (from split_digits()); received "
+                        f"{type(data).__name__}.")
+    for regime in regimes:
+        check_choice(regime, "regimes (each)", set(REGIMES))
     results = {regime: np.zeros((len(label_counts), len(seeds))) for regime in regimes}
     for i, n_labels in enumerate(label_counts):
         for j, seed in enumerate(seeds):
@@ -282,11 +315,18 @@ REGIME_STYLE = {"frozen": ("#0072B2", "o", "frozen features + new head"),
 
 def plot_learning_curves(label_counts, results: dict, ax=None, chance: float | None = 0.2):
     """Mean test accuracy against the number of labels, with ±1 standard deviation bars."""
+    label_counts = as_array(label_counts, "label_counts", ndim=1, dtype=None)
+    results = {regime: as_array(accuracy, f"results[{regime!r}]", ndim=2)
+               for regime, accuracy in results.items()}
+    for regime, accuracy in results.items():
+        if accuracy.shape[0] != len(label_counts):
+            raise ValueError(f"results[{regime!r}] must have shape ({len(label_counts)}, n_seeds), "
+                             f"one row per label count; received shape {accuracy.shape}.")
+    if chance is not None:
+        check_probability(chance, "chance")
     ax = ax or plt.gca()
-    label_counts = np.asarray(label_counts)
     for regime, accuracy in results.items():
         color, marker, label = REGIME_STYLE.get(regime, ("black", "o", regime))
-        accuracy = np.asarray(accuracy)
         ax.errorbar(label_counts, accuracy.mean(axis=1), yerr=accuracy.std(axis=1), color=color,
                     marker=marker, capsize=3, lw=1.6, label=label)
     if chance is not None:
@@ -382,6 +422,9 @@ def numpy_initialisers(seed: int = 0):
 
 def keras_counts(model) -> tuple[int, int]:
     """(trainable, non-trainable) parameter counts of a Keras model, as its summary gives them."""
+    if not hasattr(model, "trainable_weights"):
+        raise TypeError(f"model must be a Keras model (with trainable_weights); received "
+                        f"{type(model).__name__}.")
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
     return trainable, frozen

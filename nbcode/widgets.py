@@ -27,6 +27,16 @@ def frame_strip(frames: Sequence[bytes], n_shown: int = 3, gap: int = 8) -> byte
     """
     from PIL import Image
 
+    frames = list(frames)
+    if not frames:
+        raise ValueError("frames must hold at least one PNG image as bytes; received an empty "
+                         "sequence.")
+    for i, frame in enumerate(frames):
+        if not isinstance(frame, bytes | bytearray):
+            raise TypeError(f"frames must hold PNG images as bytes (nbcode.plots.draw_frames makes "
+                            f"them); received frames[{i}] of type {type(frame).__name__}.")
+    check_positive(n_shown, "n_shown", integer=True)
+    check_positive(gap, "gap", integer=True, allow_zero=True)
     picks = np.unique(np.linspace(0, len(frames) - 1, min(n_shown, len(frames))).round().astype(int))
     images = [Image.open(io.BytesIO(frames[i])).convert("RGB") for i in picks]
     width, height = images[0].size
@@ -76,8 +86,8 @@ class TrainingPlayer(widgets.VBox):
             labels = [f"frame {i}" for i in range(len(frames))]
         labels = [str(label) for label in labels]
         if len(labels) != len(frames):
-            raise ValueError(f"labels must have one entry per frame: {len(frames)} frames, "
-                             f"{len(labels)} labels.")
+            raise ValueError(f"labels must have one entry per frame ({len(frames)} frames); "
+                             f"received {len(labels)} labels.")
         self.frames, self.labels = frames, labels
         self.stack = widgets.Stack(
             [widgets.Image(value=bytes(f), format="png") for f in frames], selected_index=0)
@@ -146,6 +156,10 @@ class LivePanel(widgets.VBox):
     """
 
     def __init__(self, children, description: str = "live controls", **kwargs):
+        if isinstance(children, str | bytes) or not all(
+                isinstance(child, widgets.Widget) for child in children):
+            raise TypeError(f"children must be a list of ipywidgets widgets (sliders, an Image...); "
+                            f"received {type(children).__name__}.")
         super().__init__(children, **kwargs)
         self.description = description
 

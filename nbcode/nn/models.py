@@ -199,9 +199,11 @@ class Sequential:
         if input_shape is None and self.layers and isinstance(self.layers[0], Dense):
             input_shape = (self.layers[0].n_in,)
         if input_shape is None:
+            first = type(self.layers[0]).__name__ if self.layers else None
             raise ValueError(
                 "input_shape is needed to compute output shapes: pass one example's shape, "
-                "e.g. summary(input_shape=(1, 8, 8)) for 8x8 grey images."
+                "e.g. summary(input_shape=(1, 8, 8)) for 8x8 grey images; received "
+                f"input_shape=None and a first layer {first} that does not tell it."
             )
         shape, rows, counts = tuple(input_shape), [], {}
         for layer in self.layers:
@@ -233,7 +235,8 @@ class Sequential:
         if self.loss != "cross_entropy":
             raise ValueError(
                 f"{method} is for classifiers; this model was fitted with loss={self.loss!r} "
-                "(a regressor): use predict(X)."
+                "(a regressor): use predict(X). It received a regressor where a classifier "
+                "(loss='cross_entropy') is expected."
             )
 
     def predict_proba(self, X) -> np.ndarray:
