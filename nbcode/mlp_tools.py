@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, check_choice, check_positive
+from ._validation import as_array, check_callable, check_choice, check_interval, check_positive
 from .nn import Activation, Dense, Sequential
 from .nn.layers import init_weights
 from .nn.losses import binary_cross_entropy_with_logits, softmax_cross_entropy
@@ -34,8 +34,9 @@ def _last_hidden_index(model: Sequential) -> int:
     """Index (exclusive) of the layers that make the last hidden representation."""
     dense = [i for i, layer in enumerate(model.layers) if isinstance(layer, Dense)]
     if len(dense) < 2:
-        raise ValueError("the model has no hidden layer (a single Dense layer): there is no "
-                         "hidden representation to extract.")
+        raise ValueError("model has no hidden layer (a single Dense layer): there is no hidden "
+                         f"representation to extract; received a model with {len(dense)} Dense "
+                         f"layer(s).")
     return dense[-1]
 
 
@@ -57,6 +58,8 @@ def hidden_representation(model, X, layer: int | None = None) -> np.ndarray:
     """
     model = _check_model(model)
     X = as_array(X, "X", ndim=2)
+    if layer is not None and (isinstance(layer, bool) or not isinstance(layer, int)):
+        raise TypeError(f"layer must be an integer or None; received {layer!r}.")
     stop = _last_hidden_index(model) if layer is None else int(layer)
     if not 0 <= stop <= len(model.layers):
         raise ValueError(f"layer must be between 0 and {len(model.layers)}; received {layer}.")
@@ -70,6 +73,10 @@ def output_logits_from_hidden(model, H) -> np.ndarray:
     """Logits of the output layer applied to a last hidden representation ``H`` (m, n_units)."""
     model = _check_model(model)
     out = as_array(H, "H", ndim=2)
+    head = model.layers[_last_hidden_index(model)]
+    if out.shape[1] != head.n_in:
+        raise ValueError(f"H must have shape (n, {head.n_in}), one column per unit of the last "
+                         f"hidden layer; received shape {out.shape}.")
     for item in model.layers[_last_hidden_index(model):]:
         out = item.forward(out, False)
     return out
@@ -103,8 +110,9 @@ def input_gradient(model, X, y) -> np.ndarray:
     X = as_array(X, "X", ndim=(2, 3, 4))
     y = np.asarray(y)
     if y.shape != (X.shape[0],):
+        hint = " Did you mean y.ravel()?" if y.shape == (X.shape[0], 1) else ""
         raise ValueError(f"y must have shape ({X.shape[0]},), one label per row of X; "
-                         f"received shape {y.shape}.")
+                         f"received shape {y.shape}.{hint}")
     o = model.forward(X, training=False)
     _, d_mean = _loss_and_gradient(o, y)
     return model.backward(d_mean * X.shape[0])
@@ -128,6 +136,8 @@ def fgsm(model, X, y, epsilon: float, clip=(0.0, 1.0)) -> np.ndarray:
     array, same shape as X
     """
     check_positive(epsilon, "epsilon", allow_zero=True)
+    if clip is not None:
+        clip = check_interval(clip, "clip")
     X = as_array(X, "X", ndim=(2, 3, 4))
     adversarial = X + epsilon * np.sign(input_gradient(model, X, y))
     if clip is not None:
@@ -160,6 +170,9 @@ def activations_across_depth(n_layers: int = 10, width: int = 256, activation: s
     check_positive(width, "width", integer=True)
     check_positive(n_samples, "n_samples", integer=True)
     check_choice(init, "init", {"he", "glorot", "normal", "zeros"})
+    if scale is not None:
+        check_positive(scale, "scale", allow_zero=True)
+    Activation(activation)  # an unknown name fails here, before any work
     rng = np.random.default_rng(seed)
     a = rng.standard_normal((n_samples, width))
     outputs = []
@@ -187,6 +200,15 @@ def numerical_gradients(loss, params, eps: float = 1e-6) -> list[np.ndarray]:
         ``(loss(w + eps) - loss(w - eps)) / (2 eps)`` for each entry ``w``: an error of
         order ``eps**2``, at the cost of two evaluations of the loss per parameter.
     """
+    check_callable(loss, "loss", "no arguments -> float, reading the arrays of params")
+    check_positive(eps, "eps")
+    for i, param in enumerate(params):
+        if not isinstance(param, np.ndarray):
+            raise TypeError(f"params[{i}] must be a numpy array (perturbed in place, so that loss() "
+                            f"sees the change); received {type(param).__name__}.")
+        if param.dtype.kind != "f":
+            raise TypeError(f"params[{i}] must be a float array (an integer array would round "
+                            f"w + eps back to w); received dtype {param.dtype}.")
     grads = []
     for param in params:
         grad = np.zeros_like(param, dtype=float)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._validation import as_array, check_positive
+from ._validation import as_array, check_callable, check_labels, check_positive
 from .nn import Sequential
 from .nn.losses import binary_cross_entropy_with_logits
 from .plots import CLASS_COLORS
@@ -50,17 +50,22 @@ def flat_weights(model) -> np.ndarray:
 
 def penalty(model, l2: float = 0.0, l1: float = 0.0) -> float:
     """``l2/2 sum w^2 + l1 sum |w|`` over the penalised weights (biases excluded)."""
+    check_positive(l2, "l2", allow_zero=True)
+    check_positive(l1, "l1", allow_zero=True)
     w = flat_weights(model)
     return float(0.5 * l2 * np.dot(w, w) + l1 * np.abs(w).sum())
 
 
 def _binary_targets(model, X, y):
     X = as_array(X, "X", ndim=2)
-    y = np.asarray(y, dtype=float).reshape(-1, 1)
+    y = check_labels(y, "y", values={0, 1}).astype(float).reshape(-1, 1)
     if len(y) != len(X):
-        raise ValueError(f"X and y must have the same length; received {len(X)} and {len(y)}.")
-    if not np.isin(y, [0.0, 1.0]).all():
-        raise ValueError("y must hold labels 0 and 1 (binary classification).")
+        raise ValueError(f"X and y must have the same number of rows (one per example); "
+                         f"received {len(X)} and {len(y)}.")
+    n_outputs = model.forward(X[:1], training=False).shape[-1]
+    if n_outputs != 1:
+        raise ValueError(f"model must have 1 output unit (a logit, binary classification); "
+                         f"received a model with {n_outputs} outputs.")
     return X, y
 
 
@@ -84,12 +89,14 @@ def penalized_gradient(model, X, y, l2: float = 0.0, l1: float = 0.0) -> list[di
     to the biases.
     """
     X, y = _binary_targets(_check_model(model), X, y)
+    check_positive(l2, "l2", allow_zero=True)
+    check_positive(l1, "l1", allow_zero=True)
     # training=True only to fill the caches backward needs; the model must have no
     # active Dropout for the gradient to be that of penalized_loss.
     for layer in model.layers:
         if getattr(layer, "rate", 0.0):
-            raise ValueError("penalized_gradient needs a model without Dropout (dropout makes "
-                             "the loss random).")
+            raise ValueError(f"model must have no active Dropout for penalized_gradient (dropout "
+                             f"makes the loss random); received a model with {layer!r}.")
     out = model.forward(X, training=True)
     _, d = binary_cross_entropy_with_logits(out, y)
     model.backward(d)
@@ -111,8 +118,16 @@ def numerical_gradient_entries(model, X, y, entries: Iterable[tuple[int, str, tu
     ``entries`` lists ``(layer index, parameter name, index in the array)``; returns an
     array with one derivative per entry. The model is restored exactly afterwards.
     """
+    _check_model(model)
+    check_positive(eps, "eps")
     values = []
     for layer_index, key, index in entries:
+        if not (isinstance(layer_index, int) and -len(model.layers) <= layer_index < len(model.layers)):
+            raise ValueError(f"entries must hold (layer index, parameter name, index); the layer "
+                             f"index must be below {len(model.layers)}; received {layer_index!r}.")
+        if key not in model.layers[layer_index].params:
+            raise ValueError(f"entries must name a parameter of layer {layer_index}, one of "
+                             f"{sorted(model.layers[layer_index].params)}; received {key!r}.")
         param = model.layers[layer_index].params[key]
         old = param[index]
         param[index] = old + eps
@@ -131,7 +146,7 @@ def soft_threshold(w, threshold: float) -> np.ndarray:
     ``threshold`` and stop exactly at 0.
     """
     check_positive(threshold, "threshold", allow_zero=True)
-    w = np.asarray(w, dtype=float)
+    w = as_array(w, "w", allow_empty=True)
     return np.sign(w) * np.maximum(np.abs(w) - threshold, 0.0) + 0.0  # + 0.0: no "-0."
 
 
@@ -175,7 +190,9 @@ def regularization_path(make_model: Callable[[float], Sequential], values: Seque
     dict with ``values`` (array), ``models`` (list), and ``train_accuracy`` /
     ``val_accuracy`` (arrays) when the matching data are given.
     """
-    values = np.asarray(values, dtype=float)
+    check_callable(make_model, "make_model", "value -> an untrained model")
+    check_callable(fit, "fit", "(model, value) -> anything, training the model in place")
+    values = as_array(values, "values", ndim=1)
     models = []
     for value in values:
         model = make_model(float(value))
@@ -196,6 +213,10 @@ def plot_weight_histograms(weight_sets: dict, axes=None, bins=None, zero_tol: fl
     both visible; each title gives the share of weights that are exactly 0 and of those
     with ``|w| < zero_tol``.
     """
+    if not weight_sets:
+        raise ValueError(f"weight_sets must hold at least one entry (label -> model or array); "
+                         f"received {weight_sets!r}.")
+    check_positive(zero_tol, "zero_tol")
     if axes is None:
         _, axes = plt.subplots(1, len(weight_sets), figsize=(3.1 * len(weight_sets), 2.9),
                                sharex=True, sharey=True)
@@ -218,6 +239,14 @@ def plot_weight_histograms(weight_sets: dict, axes=None, bins=None, zero_tol: fl
 
 def accuracy_table(rows: dict, columns: Sequence[str] = ("train", "validation", "test")) -> str:
     """A plain-text table of accuracies: ``rows`` maps a method to its accuracies (0..1)."""
+    if not rows:
+        raise ValueError(f"rows must hold at least one method (name -> accuracies); received "
+                         f"{rows!r}.")
+    for name, values in rows.items():
+        if len(values) != len(columns):
+            raise ValueError(f"rows[{name!r}] must have {len(columns)} values, one per column "
+                             f"{tuple(columns)}; received {len(values)}.")
+        as_array(values, f"rows[{name!r}]")
     width = max(len(str(name)) for name in rows) + 2
     head = "method".ljust(width) + "".join(f"{c:>12s}" for c in columns)
     lines = [head, "-" * len(head)]
