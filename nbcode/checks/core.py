@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["CheckResult", "NOT_DONE", "call_student", "check_array_answer", "check_function",
-           "check_tuple_answer", "check_value", "float_tolerance", "report"]
+           "check_tuple_answer", "check_value", "float_tolerance"]
 
 NOT_DONE = "not done yet"
 
@@ -68,15 +68,6 @@ class CheckResult:
 
     def __repr__(self) -> str:
         return self.text()
-
-
-def report(result: CheckResult) -> CheckResult:
-    """Deprecated: returns its argument unchanged (checkers return their result directly).
-
-    Kept importable only until the chapter 5-7 checkers stop calling it; do not use it
-    in new code.
-    """
-    return result
 
 
 def _describe(value) -> str:
@@ -457,7 +448,7 @@ _call_student = call_student
 def check_function(function: Callable, reference: Callable, cases: Iterable[tuple], *,
                    exercise: str, what: str = "the result", success: str = "correct.",
                    rtol: float = 1e-6, atol: float = 1e-8,
-                   factors: Sequence[float] = (2.0, 0.5), quiet: bool | None = None,
+                   factors: Sequence[float] = (2.0, 0.5),
                    hints: Sequence[tuple[Callable, str]] = (),
                    names: Sequence[str] | None = None,
                    protect: bool | Sequence[int] | None = None,
@@ -479,14 +470,11 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
         What the function returns, used in messages ("the gradient").
     success : str
         Message when every case passes.
-    quiet : ignored
-        Deprecated, accepted until the chapter 5 checkers stop passing it.
     hints : sequence of (wrong_function, message)
         Known mistakes: if the answer is wrong and equals ``wrong_function(*case)``, the
         message explains that mistake instead of the generic diagnosis.
     names, protect, compare : passed to :func:`call_student`.
     """
-    del quiet
     cases = list(cases)
     # A case on which two known mistakes give the same value cannot tell them apart: the
     # verdict is then deferred to the next cases, which may separate them.
@@ -530,13 +518,12 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
 
 def check_value(answer, expected, *, exercise: str, what: str = "your answer",
                 rtol: float = 1e-6, atol: float = 1e-8, success: str = "correct.",
-                factors: Sequence[float] = (2.0, 0.5), quiet: bool | None = None) -> CheckResult:
+                factors: Sequence[float] = (2.0, 0.5)) -> CheckResult:
     """Check a value (number or array) the student computed, not a function.
 
     ``...`` and ``NotImplemented`` are "not done yet"; anything else is judged by
-    :func:`check_array_answer`. ``quiet`` is deprecated and ignored.
+    :func:`check_array_answer`.
     """
-    del quiet
     if answer is NotImplemented or answer is Ellipsis:
         return CheckResult(exercise, False, f"{NOT_DONE}: replace `...` with your answer.",
                            not_done=True)
