@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence  # noqa: E402
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ._validation import check_positive  # noqa: E402
+from ._validation import check_callable, check_integer, check_positive, check_rate, check_seed  # noqa: E402
 
 __all__ = ["KerasSnapshot", "BoundaryRecorder", "PlayerCallback", "ProgressLog", "mlp", "cnn",
            "from_nbcode", "classifier_loss", "output_is_logits"]
@@ -70,6 +70,8 @@ class KerasSnapshot:
     """
 
     def __init__(self, model, from_logits: bool | None = None):
+        if not hasattr(model, "trainable_variables"):
+            raise TypeError(f"model must be a Keras model; received {type(model).__name__}.")
         self.model = model
         self.from_logits = output_is_logits(model) if from_logits is None else from_logits
         self.trainable = [np.array(v.value) for v in model.trainable_variables]
@@ -122,7 +124,10 @@ class BoundaryRecorder(keras.callbacks.Callback):
     def __init__(self, epochs: Iterable[int] | None = None, from_logits: bool | None = None,
                  snapshot: Callable | None = None):
         super().__init__()
-        self.epochs = None if epochs is None else {int(e) for e in epochs}
+        self.epochs = None if epochs is None else {check_integer(e, "epochs (each entry)")
+                                                   for e in epochs}
+        if snapshot is not None:
+            check_callable(snapshot, "snapshot", "model -> the object to keep")
         self.from_logits = from_logits
         self.snapshot = snapshot
         self.snapshots: list[tuple[int, object, float]] = []
@@ -211,6 +216,7 @@ class ProgressLog(keras.callbacks.Callback):
                  print_fn: Callable[[str], None] = print):
         super().__init__()
         self.every = check_positive(every, "every", integer=True)
+        check_callable(print_fn, "print_fn", "a function of one line of text")
         self.metrics = None if metrics is None else list(metrics)
         self.print_fn = print_fn
         self.lines: list[str] = []
@@ -289,6 +295,11 @@ def mlp(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation: str = "r
     check_positive(n_inputs, "n_inputs", integer=True)
     check_positive(n_outputs, "n_outputs", integer=True)
     hidden = (hidden,) if isinstance(hidden, int) else tuple(hidden)
+    for n_hidden in hidden:
+        check_positive(n_hidden, "n_hidden (each entry of hidden)", integer=True)
+    check_rate(dropout, "dropout")
+    check_positive(l2, "l2", allow_zero=True)
+    check_seed(seed)
     regularizer = keras.regularizers.L2(l2 / 2) if l2 else None
     layers = [keras.Input((n_inputs,))]
     for k, n_hidden in enumerate(hidden):
@@ -313,6 +324,16 @@ def cnn(input_shape=(8, 8, 1), filters: int = 8, n_hidden: int = 32, n_classes: 
     then ``Dense(n_hidden, relu) [-> Dropout] -> Dense(n_classes)`` (logits).
     Inputs are channels-last, shape (n, 8, 8, 1), Keras' default (nbcode uses (n, 1, 8, 8)).
     """
+    if len(tuple(input_shape)) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels), channels last; "
+                         f"received {input_shape!r}.")
+    for size in input_shape:
+        check_positive(size, "input_shape (each size)", integer=True)
+    check_positive(filters, "filters", integer=True)
+    check_positive(n_hidden, "n_hidden", integer=True)
+    check_positive(n_classes, "n_classes", integer=True)
+    check_rate(dropout, "dropout")
+    check_seed(seed)
     inputs = keras.Input(input_shape, name="image")
     x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu",
                             kernel_initializer=keras.initializers.HeNormal(seed=seed))(inputs)
@@ -342,7 +363,8 @@ def from_nbcode(model, name: str = "from_nbcode"):
     layers = list(getattr(model, "layers", []))
     if not layers or not isinstance(layers[0], Dense):
         raise ValueError("model must be an nbcode Sequential whose first layer is Dense "
-                         "(e.g. nbcode.nn.MLP(2, (64, 64))).")
+                         f"(e.g. nbcode.nn.MLP(2, (64, 64))); received {type(model).__name__}"
+                         + (f" starting with {type(layers[0]).__name__}." if layers else "."))
     out = [keras.Input((layers[0].n_in,))]
     weights = []
     for index, layer in enumerate(layers):
@@ -354,8 +376,8 @@ def from_nbcode(model, name: str = "from_nbcode"):
         elif isinstance(layer, Dropout):
             out.append(keras.layers.Dropout(layer.rate, name=f"dropout_{index}"))
         else:
-            raise ValueError(f"layer {index} is a {type(layer).__name__}: from_nbcode copies "
-                             "Dense, Activation and Dropout layers only.")
+            raise ValueError(f"model's layers must be Dense, Activation or Dropout (what from_nbcode "
+                             f"copies); received layer {index}, a {type(layer).__name__}.")
     twin = keras.Sequential(out, name=name)
     for position, values in weights:
         # out[0] is the Input, so the layer at out[position] is twin.layers[position - 1]

@@ -810,7 +810,7 @@ row("hidden_representation-X-features",
 row("output_logits_from_hidden-H-width",
     lambda: mlp_tools.output_logits_from_hidden(mlp(), np.zeros((3, 5))), ValueError, "H",
     "(n, 3)", "(3, 5)")
-row("input_gradient-y-column", lambda: mlp_tools.input_gradient(mlp(), X, Y01[:, None]),
+row("input_gradient-y-column-shape", lambda: mlp_tools.input_gradient(mlp(), X, Y01[:, None]),
     ValueError, "y", "(8,)", "(8, 1)")
 row("fgsm-clip", lambda: mlp_tools.fgsm(mlp(), X, Y01, 0.1, clip=(1.0, 0.0)), ValueError, "clip",
     "low < high", "(1.0, 0.0)")
@@ -982,7 +982,47 @@ row("plot_target_regions-X-3d", lambda: transfer.plot_target_regions(cnn_model()
 row("keras_counts-model", lambda: transfer.keras_counts(3), TypeError, "model", "Keras", "int")
 
 
-@pytest.mark.parametrize(("call", "error", "words"), ROWS)
+# --------------------------------------------------------------------------- keras_tools
+# Imported only by these rows: Keras takes seconds to load and the rest needs none of it.
+def keras_tools():
+    # nbcode.keras_tools chooses the JAX backend before it imports Keras.
+    return pytest.importorskip("nbcode.keras_tools")
+
+
+KERAS_ROWS: list = []
+KERAS_SCALARS = [
+    ("ProgressLog", "every", "count", lambda v: keras_tools().ProgressLog(every=v)),
+    ("classifier_loss", "n_outputs", "count", lambda v: keras_tools().classifier_loss(v)),
+    ("keras mlp", "n_inputs", "count", lambda v: keras_tools().mlp(v)),
+    ("keras mlp", "n_outputs", "count", lambda v: keras_tools().mlp(2, n_outputs=v)),
+    ("keras mlp", "n_hidden", "count", lambda v: keras_tools().mlp(2, hidden=(v,))),
+    ("keras mlp", "dropout", "rate", lambda v: keras_tools().mlp(2, dropout=v)),
+    ("keras mlp", "l2", "nonneg", lambda v: keras_tools().mlp(2, l2=v)),
+    ("keras cnn", "filters", "count", lambda v: keras_tools().cnn(filters=v)),
+    ("keras cnn", "n_classes", "count", lambda v: keras_tools().cnn(n_classes=v)),
+    ("keras cnn", "dropout", "rate", lambda v: keras_tools().cnn(dropout=v)),
+]
+for _owner, _name, _kind, _call in KERAS_SCALARS:
+    for _value, _error, _word in BAD[_kind]:
+        KERAS_ROWS.append(pytest.param((lambda c=_call, v=_value: c(v)), _error, (_name, _word),
+                                       id=f"{_owner}-{_name}={_value!r}"))
+for _id, _call, _error, _words in [
+    ("from_nbcode-conv", lambda: keras_tools().from_nbcode(cnn_model()), ValueError,
+     ("model", "Dense", "Conv2D")),
+    ("from_nbcode-type", lambda: keras_tools().from_nbcode(3), ValueError, ("model", "int")),
+    ("KerasSnapshot-model", lambda: keras_tools().KerasSnapshot(mlp()), TypeError,
+     ("model", "Keras", "Sequential")),
+    ("BoundaryRecorder-epochs", lambda: keras_tools().BoundaryRecorder(epochs=[1.5]), TypeError,
+     ("epochs", "integer", "1.5")),
+    ("ProgressLog-print_fn", lambda: keras_tools().ProgressLog(print_fn="print"), TypeError,
+     ("print_fn", "callable", "str")),
+    ("keras cnn-input_shape", lambda: keras_tools().cnn(input_shape=(8, 8)), ValueError,
+     ("input_shape", "(height, width, channels)", "(8, 8)")),
+]:
+    KERAS_ROWS.append(pytest.param(_call, _error, _words, id=_id))
+
+
+@pytest.mark.parametrize(("call", "error", "words"), ROWS + KERAS_ROWS)
 def test_bad_input_is_refused_with_a_message_that_teaches(call, error, words):
     with pytest.raises(error) as info:
         call()
@@ -1058,4 +1098,4 @@ def test_valid_edge_case_is_accepted(call):
 
 
 def test_the_table_is_large():
-    assert len(ROWS) >= 300
+    assert len(ROWS) + len(KERAS_ROWS) >= 300
