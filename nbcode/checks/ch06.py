@@ -91,33 +91,80 @@ def _flag_problem(flags) -> str | None:
     return None
 
 
-def _freeze_diagnosis(model, flags, before, expected, n_layers, has_params) -> str:
-    """The sentence for flags that differ from ``expected`` where it matters (layers with weights)."""
-    n = len(flags)
+#: Flag rules a student may write instead, ``rule(i, n_layers, n, before) -> trainable``
+#: (``before``: the flag the layer had), each with its sentence. A rule is named only if
+#: it gives the student's flags, on the layers with weights, in every case of
+#: :data:`FREEZE_CASES` (on which no two of them coincide: the tests check it).
+FREEZE_MISTAKES = [
+    (lambda i, k, n, b: i >= k and b,
+     "some layers after the frozen ones kept trainable=False from before: set the flag of "
+     "every layer, True for the others."),
+    (lambda i, k, n, b: i < n - k,
+     "you froze the wrong end of the network (the last layers, the classifier's side): the "
+     "first n_layers layers (index 0 to n_layers - 1, the input side) are frozen."),
+    (lambda i, k, n, b: i >= n - k,
+     "you froze the wrong end of the network: the first n_layers layers (index 0 to "
+     "n_layers - 1, the input side) are frozen, the others trainable."),
+    (lambda i, k, n, b: i < k,
+     "trainable means 'the optimiser updates it': frozen layers get False, the others True."),
+    (lambda i, k, n, b: i > k,
+     "off by one: layers 0, ..., n_layers - 1 are frozen, layer n_layers is not."),
+    (lambda i, k, n, b: i >= k - 1,
+     "off by one: layers 0, ..., n_layers - 1 are frozen (n_layers of them), so layer "
+     "n_layers - 1 is frozen too."),
+    (lambda i, k, n, b: False,
+     "you froze every layer: only layers 0 to n_layers - 1 are frozen, the others must be "
+     "trainable."),
+    (lambda i, k, n, b: True,
+     "you froze no layer: set trainable = False on the first n_layers layers (and True on "
+     "the others)."),
+    (lambda i, k, n, b: b,
+     "your function changed no layer's trainable flag: set layer.trainable for every layer "
+     "of model.layers."),
+]
 
-    def same(pattern):
-        return all(bool(flags[i]) == bool(pattern[i]) for i in range(n) if has_params[i])
 
-    if same([i >= n_layers and b for i, b in enumerate(before)]) and not same(expected):
-        return ("some layers after the frozen ones kept trainable=False from before: set "
-                "the flag of every layer, True for the others.")
-    if 0 < n_layers < n and (same([i < n - n_layers for i in range(n)])
-                             or same([i >= n - n_layers for i in range(n)])):
-        return ("you froze the wrong end of the network: the first n_layers layers "
-                "(index 0 to n_layers - 1, the input side) are frozen.")
-    if same([not e for e in expected]):
-        return "trainable means 'the optimiser updates it': frozen layers get False."
-    if same([i > n_layers for i in range(n)]) or same([i >= n_layers - 1 for i in range(n)]):
-        return "off by one: layers 0, ..., n_layers - 1 are frozen, layer n_layers is not."
-    if not any(flags[i] for i in range(n) if has_params[i]):
-        return (f"you froze every layer; with n_layers={n_layers} only layers 0 to "
-                f"{n_layers - 1} are frozen, the others must be trainable.")
-    if same(before):
-        hint = (" Setting model.trainable does nothing in nbcode: each layer has its own flag."
-                if hasattr(model, "trainable") else "")
-        return (f"your function changed no layer's trainable flag (n_layers={n_layers}): set "
-                f"layer.trainable for every layer of model.layers.{hint}")
-    return f"with n_layers={n_layers} the flags should be {expected}; your function set {flags}."
+def _freeze_verdict(records) -> str | None:
+    """Judge the flags set on every case together: None if right, else the sentence."""
+    def agrees(record, rule):
+        model, flags, before, k = record
+        n = len(flags)
+        return all(bool(flags[i]) == bool(rule(i, k, n, before[i]))
+                   for i in range(n) if getattr(model.layers[i], "params", None))
+
+    if all(agrees(r, lambda i, k, n, b: i >= k) for r in records):
+        return None
+    for rule, message in FREEZE_MISTAKES:
+        if all(agrees(r, rule) for r in records):
+            if message.startswith("your function changed no") and any(
+                    hasattr(model, "trainable") for model, *_ in records):
+                message += " Setting model.trainable does nothing in nbcode: each layer has its own flag."
+            return message
+    for model, flags, before, k in records:
+        expected = [i >= k for i in range(len(flags))]
+        if not agrees((model, flags, before, k), lambda i, k, n, b: i >= k):
+            return f"with n_layers={k} the flags should be {expected}; your function set {flags}."
+    return None
+
+
+def _returns_model(answer, model) -> bool:
+    """``answer`` is ``model``, or a Sequential over the very same layer objects."""
+    if answer is model:
+        return True
+    layers = _layers(answer) if isinstance(answer, Sequential) else None
+    return layers is not None and len(layers) == len(model.layers) and all(
+        a is b for a, b in zip(layers, model.layers, strict=True))
+
+
+def _froze_a_copy(returned, records) -> bool:
+    """Every answer is another Sequential of the same length whose flags are right."""
+    copies = []
+    for answer, (model, _, before, k) in zip(returned, records, strict=True):
+        layers = _layers(answer) if isinstance(answer, Sequential) else None
+        if answer is model or layers is None or len(layers) != len(model.layers):
+            return False
+        copies.append((answer, [getattr(layer, "trainable", True) for layer in layers], before, k))
+    return _freeze_verdict(copies) is None
 
 
 def check_freeze(function) -> CheckResult:
@@ -129,6 +176,11 @@ def check_freeze(function) -> CheckResult:
     alone is not faulted for it.
     """
     exercise = "freezing the first layers"
+
+    def fail(message):
+        return CheckResult(exercise, False, message)
+
+    records, returned = [], []
     for model, n_layers in zip(_models(), FREEZE_CASES, strict=True):
         layers = list(model.layers)
         before = [layer.trainable for layer in layers]
@@ -136,10 +188,6 @@ def check_freeze(function) -> CheckResult:
         answer, failure = call_student(function, (model, n_layers), exercise, protect=())
         if failure is not None:
             return failure
-
-        def fail(message):
-            return CheckResult(exercise, False, message)
-
         now = _layers(model)
         if now is None or len(now) != len(layers) or any(a is not b for a, b in zip(
                 now, layers, strict=True)):
@@ -153,27 +201,20 @@ def check_freeze(function) -> CheckResult:
         problem = _flag_problem(flags)
         if problem is not None:
             return fail(problem)
-        expected = [i >= n_layers for i in range(len(layers))]
-        has_params = [bool(layer.params) for layer in layers]
-        right = all(f == e for f, e, p in zip(flags, expected, has_params, strict=True) if p)
-        if right:
-            if answer is model or (isinstance(answer, Sequential) and _layers(answer) is not None
-                                   and len(answer.layers) == len(layers)
-                                   and all(a is b for a, b in zip(answer.layers, layers,
-                                                                  strict=True))):
-                continue
-            return fail(f"the flags are right, but return the model itself (so that calls can "
-                        f"be chained); your function returned {_returned(answer)}.")
-        copied = _layers(answer) if isinstance(answer, Sequential) and answer is not model else None
-        if copied is not None and len(copied) == len(layers) and all(
-                getattr(c, "trainable", None) == e
-                for c, e, p in zip(copied, expected, has_params, strict=True) if p):
-            return fail("you froze a copy of the model, and the model you were given is "
-                        "unchanged: set the flags on model.layers themselves (in place), then "
-                        "return model.")
-        return fail(_freeze_diagnosis(model, flags, before, expected, n_layers, has_params))
-    return CheckResult(exercise, True, "correct: the first layers are frozen, the others "
-                                       "trainable.")
+        records.append((model, flags, before, n_layers))
+        returned.append(answer)
+    verdict = _freeze_verdict(records)
+    if verdict is None:
+        for answer, (model, *_) in zip(returned, records, strict=True):
+            if not _returns_model(answer, model):
+                return fail(f"the flags are right, but return the model itself (so that calls "
+                            f"can be chained); your function returned {_returned(answer)}.")
+        return CheckResult(exercise, True, "correct: the first layers are frozen, the others "
+                                           "trainable.")
+    if _froze_a_copy(returned, records):
+        return fail("you froze a copy of the model, and the model you were given is unchanged: "
+                    "set the flags on model.layers themselves (in place), then return model.")
+    return fail(verdict)
 
 
 # ------------------------------------------------------------------ counting
