@@ -74,14 +74,16 @@ def as_array(
             f"{name} must be an array of numbers; received {type(value).__name__} "
             f"that numpy cannot convert ({error})."
         ) from None
-    if dtype is None and array.dtype.kind in "USO" and array.size:
-        # Labels may be strings; anything else must be numbers.
-        if array.dtype.kind == "O":
-            try:
-                array = array.astype(float)
-            except (TypeError, ValueError):
-                raise TypeError(f"{name} must be an array of numbers; received an array of "
-                                f"{type(array.flat[0]).__name__} objects.") from None
+    if dtype is None and array.dtype.kind == "O" and array.size:
+        # Labels may be numbers or strings (e.g. from a pandas column); not None or lists.
+        try:
+            array = array.astype(float)
+        except (TypeError, ValueError):
+            if not all(isinstance(v, str) for v in array.flat):
+                raise TypeError(f"{name} must be an array of numbers or of string labels; "
+                                f"received an array of {type(array.flat[0]).__name__} "
+                                f"objects.") from None
+            array = array.astype(str)
     if shape is not None:
         ndim = len(shape)
     if ndim is not None:
