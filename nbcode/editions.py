@@ -254,6 +254,9 @@ def student_notebook(notebook, chapter_name: str = "",
         "`raise NotImplementedError` or `... # your answer`, then run the check below it. "
         "A check that prints *not done yet* is waiting for your code; the full chapter, with "
         "the solutions, is on the book's site.")
+    # A fixed id (nbformat would draw a random one): the same chapter always gives the same
+    # bytes, so a republished edition differs only where its content does.
+    banner.id = "student-edition-banner"
     notebook.cells = [banner, *cells]
     notebook.metadata.pop("widgets", None)
     return notebook

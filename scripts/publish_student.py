@@ -15,9 +15,8 @@ repository. This script writes that branch:
 
 Building on the previous commit is what lets students keep their work: nbgitpuller merges
 the new commit into each student's copy, which only works when the two share history.
-Nothing changed, nothing committed. Each student edition's first cell (the banner the
-generator adds) gets a new random cell id at every generation: the previous commit's id is
-kept, so that a republished chapter differs only where its content does.
+Nothing changed, nothing committed (the generator writes the same bytes for the same
+chapter, so a republished edition differs only where its content does).
 
 Usage::
 
@@ -36,8 +35,6 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -103,21 +100,6 @@ def _source_description() -> str:
     return f"commit {head.stdout.strip()}" + (" with uncommitted changes" if dirty else "")
 
 
-def keep_banner_id(new_path: Path, old_path: Path) -> None:
-    """Give the new edition's first cell the id it had in the previous commit.
-
-    The generator makes a new random id for that cell (the student-edition banner) every
-    time; keeping the old one keeps a republished notebook's diff to its real changes.
-    """
-    if not old_path.is_file():
-        return
-    old = nbformat.read(old_path, as_version=4)
-    new = nbformat.read(new_path, as_version=4)
-    if old.cells and new.cells and "id" in old.cells[0] and new.cells[0].source == old.cells[0].source:
-        new.cells[0].id = old.cells[0].id
-        nbformat.write(new, new_path)
-
-
 def publish(repository: str | Path = ROOT, branch: str = STUDENT_BRANCH,
             chapters: str | Path = ROOT / "chapters", message: str | None = None) -> Published:
     """Write the student editions of ``chapters`` as a new commit of ``branch`` in ``repository``.
@@ -144,7 +126,6 @@ def publish(repository: str | Path = ROOT, branch: str = STUDENT_BRANCH,
             if not (tmp / "editions" / old.name).exists():
                 old.unlink()
         for edition in editions:
-            keep_banner_id(edition, work / edition.name)
             shutil.copy2(edition, work / edition.name)
         (work / "README.md").write_text(README)
         _git("add", "--all", ".", cwd=work)

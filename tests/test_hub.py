@@ -4,7 +4,7 @@ Two parts.
 
 * The branch (fast, git only): ``scripts/publish_student.py`` writes the student editions
   into a branch of a bare repository. Its notebooks are the ones Binder's ``postBuild``
-  writes (the same bytes, except the random id the generator gives the banner cell);
+  writes (the same bytes);
   publishing again without a change makes no commit, and a change makes one commit on
   top of the previous one that touches only the changed lines.
 * The real thing (markers ``live``, ``browser``, ``slow``): a JupyterHub started here on
@@ -73,12 +73,6 @@ def _git(*args, cwd: Path) -> str:
                           text=True).stdout
 
 
-def _without_banner_id(text: str):
-    notebook = nbformat.reads(text, as_version=4)
-    notebook.cells[0].pop("id", None)
-    return notebook
-
-
 def _copy_chapters(target: Path) -> Path:
     return shutil.copytree(CHAPTERS, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
 
@@ -125,11 +119,7 @@ def test_published_branch_holds_what_postbuild_writes(course_repo, chapters, tmp
     for name in written:
         ours = _git("show", f"student:{name}", cwd=course_repo)
         binders = (binder / "student" / name).read_text(encoding="utf-8")
-        assert _without_banner_id(ours) == _without_banner_id(binders), name
-        # Apart from that id, the very same bytes.
-        fixed = nbformat.reads(binders, as_version=4)
-        fixed.cells[0].id = nbformat.reads(ours, as_version=4).cells[0].id
-        assert nbformat.writes(fixed) + "\n" == ours, name
+        assert ours == binders, f"{name}: the published edition is not what postBuild writes"
 
 
 def test_republishing_builds_on_the_previous_commit(course_repo, chapters, tmp_path):
@@ -144,7 +134,7 @@ def test_republishing_builds_on_the_previous_commit(course_repo, chapters, tmp_p
     assert _git("rev-parse", f"{changed.commit}^", cwd=course_repo).strip() == first
     numstat = [line.split("\t") for line in
                _git("diff", "--numstat", first, changed.commit, cwd=course_repo).splitlines()]
-    # One file, and in it only the title cell's last line (the banner's id is kept).
+    # One file, and in it only the title cell's last line.
     assert [(name, deleted) for _, deleted, name in numstat] == [(CHAPTER, "1")], numstat
     assert sentence in _git("show", f"student:{CHAPTER}", cwd=course_repo)
 
