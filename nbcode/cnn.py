@@ -30,7 +30,7 @@ from ._validation import (
 from .nn import Activation, Conv2D, Dense, Flatten, MaxPool2D, Sequential, conv2d_forward, conv_output_size
 from .nn.layers import _rng
 from .plots import CLASS_COLORS, plot_decision_boundary
-from .widgets import LivePanel
+from .widgets import dropdown, live_panel, slider
 
 __all__ = ["make_cnn", "split_cnn", "cnn_features", "as_image_batch", "to_grey", "downsample",
            "load_photo", "shift_image", "equivariance_gap", "plot_filters", "plot_feature_maps",
@@ -409,7 +409,7 @@ def kernel_explorer(image, kernels: dict, figsize=(6.4, 2.3), dpi: int = 72):
 
     Returns
     -------
-    ipywidgets.VBox
+    nbcode.widgets.LivePanel
         A dropdown and two sliders above an ``ipywidgets.Image`` that shows the input
         and the feature map (computed with :func:`nbcode.nn.conv2d_forward`), titled
         with its size. The default setting is drawn at once, so a saved page shows
@@ -417,10 +417,6 @@ def kernel_explorer(image, kernels: dict, figsize=(6.4, 2.3), dpi: int = 72):
         input is cropped by a few pixels when the stride does not tile it (nbcode's
         convolution refuses leftover pixels).
     """
-    import ipywidgets as widgets
-
-    from .plots import figure_to_png
-
     image = as_array(image, "image", ndim=2)
     if not kernels:
         raise ValueError("kernels must name at least one kernel, e.g. "
@@ -430,14 +426,10 @@ def kernel_explorer(image, kernels: dict, figsize=(6.4, 2.3), dpi: int = 72):
         if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
             raise ValueError(f"kernels[{name!r}] must fit in the image {image.shape}; received "
                              f"shape {kernel.shape}.")
-    choice = widgets.Dropdown(options=list(kernels), description="kernel")
-    padding = widgets.IntSlider(value=1, min=0, max=3, description="padding")
-    stride = widgets.IntSlider(value=1, min=1, max=4, description="stride")
-    picture = widgets.Image(format="png")
 
-    def redraw(_=None):
-        W = np.asarray(kernels[choice.value], dtype=float)
-        P, s = padding.value, stride.value
+    def draw(kernel, padding, stride):
+        W = np.asarray(kernels[kernel], dtype=float)
+        P, s = padding, stride
         crop = [n - (n + 2 * P - k) % s for n, k in zip(image.shape, W.shape, strict=True)]
         x = image[:crop[0], :crop[1]][None, None]
         z = conv2d_forward(x, W[None, None], np.zeros(1), s, P)[0][0, 0]
@@ -449,14 +441,12 @@ def kernel_explorer(image, kernels: dict, figsize=(6.4, 2.3), dpi: int = 72):
         signed = z.min() < 0
         axes[1].imshow(z, cmap="RdBu_r" if signed else "gray",
                        vmin=-limit if signed else None, vmax=limit if signed else None)
-        axes[1].set_title(f"{choice.value}, padding {P}, stride {s}: {size[0]} × {size[1]}",
+        axes[1].set_title(f"{kernel}, padding {P}, stride {s}: {size[0]} × {size[1]}",
                           fontsize=9)
         for ax in axes:
             ax.axis("off")
-        picture.value = figure_to_png(fig, dpi=dpi, colors=64)
+        return fig
 
-    for control in (choice, padding, stride):
-        control.observe(redraw, names="value")
-    redraw()
-    return LivePanel([widgets.HBox([choice, padding, stride]), picture],
-                     description="a filter, its padding and stride")
+    return live_panel({"kernel": dropdown(kernels), "padding": slider(1, 0, 3),
+                       "stride": slider(1, 1, 4)},
+                      draw, description="a filter, its padding and stride", dpi=dpi, colors=64)

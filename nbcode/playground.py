@@ -23,9 +23,17 @@ import numpy as np
 from . import data, plots
 from ._validation import check_choice, check_positive, check_rate, check_seed
 from .nn import MLP, Adam
-from .plots import figure_to_png
 from .train import Recorder
-from .widgets import TrainingPlayer
+from .widgets import (
+    LivePanel,
+    TrainingPlayer,
+    dropdown,
+    log_slider,
+    make_controls,
+    make_train_button,
+    slider,
+    text,
+)
 
 __all__ = ["Playground", "PlaygroundConfig", "parse_hidden", "train_config"]
 
@@ -131,7 +139,7 @@ def draw_run(axes, model, X, y, losses, epochs: int, epoch: int | None = None,
     ax_loss.set_title(f"epoch {len(shown) - 1}, loss {shown[-1]:.3f}", fontsize=9)
 
 
-class Playground(widgets.VBox):
+class Playground(LivePanel):
     """Train a small network on 2-D data and watch its decision regions.
 
     Parameters
@@ -154,6 +162,11 @@ class Playground(widgets.VBox):
         The default run's animation.
     image : ipywidgets.Image
         The latest live run, drawn as one PNG.
+    dataset, hidden, activation, learning_rate, epochs, l2, dropout : ipywidgets widgets
+        The controls (also in ``controls``, by the same names).
+
+    A :class:`~nbcode.widgets.LivePanel` with a Train button: the panel's status line and
+    button handling, its picture (``image``) and its print representation.
     """
 
     def __init__(self, n_frames: int = 16, figsize=(6.4, 2.9), dpi: int = 72, colors: int = 40,
@@ -165,33 +178,25 @@ class Playground(widgets.VBox):
         self.config = PlaygroundConfig(**settings)
         self.figsize, self.dpi, self.colors = figsize, dpi, colors
         c = self.config
-        style = {"description_width": "95px"}
-        wide = widgets.Layout(width="260px")
-        self.dataset = widgets.Dropdown(options=list(data.DATASETS_2D), value=c["dataset"],
-                                        description="data set", style=style, layout=wide)
-        self.hidden = widgets.Text(value=", ".join(map(str, c["hidden"])),
-                                   description="hidden units", style=style, layout=wide,
-                                   placeholder="e.g. 16, 16 (empty: none)")
-        self.activation = widgets.Dropdown(options=ACTIVATION_CHOICES, value=c["activation"],
-                                           description="activation", style=style, layout=wide)
-        self.learning_rate = widgets.FloatLogSlider(value=c["learning_rate"], base=10, min=-4,
-                                                    max=0, step=0.25, description="learning rate",
-                                                    style=style, layout=wide, readout_format=".4f")
-        self.epochs = widgets.IntSlider(value=c["epochs"], min=1, max=500, step=1,
-                                        description="epochs", style=style, layout=wide)
-        self.l2 = widgets.Dropdown(options=[0.0, 1e-4, 1e-3, 1e-2, 1e-1], value=c["l2"],
-                                   description="L2 penalty", style=style, layout=wide)
-        self.dropout = widgets.FloatSlider(value=c["dropout"], min=0.0, max=0.8, step=0.1,
-                                           description="dropout", style=style, layout=wide)
-        self.train_button = widgets.Button(description="Train", button_style="primary",
-                                           icon="play", layout=widgets.Layout(width="260px"))
-        self.status = widgets.HTML(value="")
-        self.train_button.on_click(self._on_train)
+        controls = make_controls({
+            "dataset": dropdown(data.DATASETS_2D, value=c["dataset"], label="data set"),
+            "hidden": text(", ".join(map(str, c["hidden"])), label="hidden units",
+                           placeholder="e.g. 16, 16 (empty: none)"),
+            "activation": dropdown(ACTIVATION_CHOICES, value=c["activation"]),
+            "learning_rate": log_slider(c["learning_rate"], 1e-4, 1.0, step=0.25,
+                                        readout_format=".4f"),
+            "epochs": slider(c["epochs"], 1, 500),
+            "l2": dropdown([0.0, 1e-4, 1e-3, 1e-2, 1e-1], value=c["l2"], label="L2 penalty"),
+            "dropout": slider(c["dropout"], 0.0, 0.8, step=0.1),
+        }, style={"description_width": "95px"}, layout=widgets.Layout(width="260px"))
+        for name, control in controls.items():  # playground.epochs, playground.dataset...
+            setattr(self, name, control)
+        button = make_train_button(width="260px")
+        status = widgets.HTML(value="")
         # Two columns of controls above the figure, so that the figure keeps its full
         # width in the book's narrow text column.
         left = [self.dataset, self.hidden, self.activation, self.learning_rate]
-        right = [self.epochs, *([self.l2, self.dropout] if show_regularisation else []),
-                 self.train_button]
+        right = [self.epochs, *([self.l2, self.dropout] if show_regularisation else []), button]
 
         # The default run, as an animation that plays without a kernel.
         epochs = c["epochs"]
@@ -210,11 +215,12 @@ class Playground(widgets.VBox):
         self.model, self.last_accuracy, self.last_seconds = model, model.score(X, y), None
         self.image = widgets.Image(value=self.player.frames[-1], format="png")
         self.display = widgets.Stack([self.player, self.image], selected_index=0)
-        self._describe_run("default run (press Play)", c, self.last_accuracy)
         header = widgets.HTML("<b>Playground</b>: choose a network, press <i>Train</i> "
                               "(needs a live kernel; this page shows a recorded default run).")
         super().__init__([header, widgets.HBox([widgets.VBox(left), widgets.VBox(right)]),
-                          self.status, self.display])
+                          status, self.display], description="Playground", picture=self.image)
+        self.connect(controls, train_button=button, status=status, dpi=dpi, colors=colors)
+        self._describe_run("default run (press Play)", c, self.last_accuracy)
 
     def _describe_run(self, what, config, accuracy, seconds=None):
         timing = "" if seconds is None else f", {seconds:.2f} s"
@@ -225,12 +231,8 @@ class Playground(widgets.VBox):
 
     def current_config(self) -> PlaygroundConfig:
         """The settings shown by the controls."""
-        return PlaygroundConfig(
-            dataset=self.dataset.value, hidden=parse_hidden(self.hidden.value),
-            activation=self.activation.value, learning_rate=float(self.learning_rate.value),
-            epochs=int(self.epochs.value), l2=float(self.l2.value),
-            dropout=float(self.dropout.value), n_samples=self.config["n_samples"],
-            batch_size=self.config["batch_size"], seed=self.config["seed"])
+        fixed = {key: self.config[key] for key in ("n_samples", "noise", "batch_size", "seed")}
+        return PlaygroundConfig(**self.values(), **fixed)
 
     def train(self, config: PlaygroundConfig | None = None) -> float:
         """Train with the controls' settings (or ``config``), redraw; return the accuracy."""
@@ -239,31 +241,18 @@ class Playground(widgets.VBox):
         model, X, y, _ = train_config(config)
         fig, axes = plt.subplots(1, 2, figsize=self.figsize, layout="constrained")
         draw_run(axes, model, X, y, model.history_["loss"], config["epochs"])
-        self.image.value = figure_to_png(fig, dpi=self.dpi, colors=self.colors)
+        self.show(fig)
         self.display.selected_index = 1
         self.model, self.last_accuracy = model, model.score(X, y)
         self.last_seconds = time.perf_counter() - start
         self._describe_run("last run", config, self.last_accuracy, self.last_seconds)
         return self.last_accuracy
 
-    def _on_train(self, _button=None):
-        self.train_button.disabled = True
-        self.status.value = "training…"
-        try:
-            self.train()
-        except ValueError as error:  # a bad entry in a control: say so, keep the last plot
-            self.status.value = f"<span style='color:#D55E00'>{error}</span>"
-        finally:
-            self.train_button.disabled = False
+    def redraw(self) -> None:  # what the panel's Train button does
+        self.train()
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
-        bundle["image/png"] = bytes(self.image.value)  # what a PDF (or any static output) shows
-        bundle["text/plain"] = repr(self)
-        return bundle
+    def static_text(self) -> str:
+        return repr(self)
 
     def __repr__(self) -> str:
         hidden = ", ".join(map(str, self.config["hidden"])) or "none"

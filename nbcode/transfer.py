@@ -35,7 +35,7 @@ from .cnn import as_image_batch, cnn_features, feature_limits, make_cnn
 from .data import load_digits
 from .nn import Activation, Adam, Dense, Flatten, Sequential
 from .plots import CLASS_COLORS
-from .widgets import LivePanel
+from .widgets import live_panel, select_slider, slider
 
 __all__ = ["TransferData", "split_digits", "pretrain", "body_size", "new_head", "freeze", "n_trainable",
            "sample_labels", "train_target", "StepRecorder", "REGIMES", "learning_curve",
@@ -440,30 +440,21 @@ def transfer_explorer(pretrained: Sequential, data: TransferData, label_options=
     (:func:`plot_target_regions`). The default setting is drawn at once, so a
     saved page shows it without a kernel; changing a control needs a running kernel.
     """
-    import ipywidgets as widgets
-
-    from .plots import figure_to_png
-
     label_options = list(label_options)
-    labels = widgets.SelectionSlider(options=label_options, description="labels",
-                                     value=label_options[len(label_options) // 2])
-    seed = widgets.IntSlider(value=0, min=0, max=9, description="seed")
-    picture = widgets.Image(format="png")
 
-    def redraw(_=None):
-        index = sample_labels(data.y_pool, labels.value, seed=seed.value)
+    def draw(labels, seed):
+        index = sample_labels(data.y_pool, labels, seed=seed)
         fig, axes = plt.subplots(1, 2, figsize=figsize, layout="constrained")
         for ax, regime in zip(axes, ("fine-tune", "scratch"), strict=True):
             model = train_target(regime, pretrained, data.X_pool[index], data.y_pool[index],
-                                 n_steps=n_steps, seed=seed.value)
+                                 n_steps=n_steps, seed=seed)
             accuracy = model.score(data.X_target_test, data.y_target_test)
             plot_target_regions(model, data.X_target_test, data.y_target_test, ax=ax,
                                 resolution=40, size=6,
-                                title=f"{regime}, {labels.value} labels: accuracy {accuracy:.2f}")
-        picture.value = figure_to_png(fig, dpi=dpi, colors=48)
+                                title=f"{regime}, {labels} labels: accuracy {accuracy:.2f}")
+        return fig
 
-    for control in (labels, seed):
-        control.observe(redraw, names="value")
-    redraw()
-    return LivePanel([widgets.HBox([labels, seed]), picture],
-                     description="number of labels and seed, retrained")
+    return live_panel({"labels": select_slider(label_options,
+                                               value=label_options[len(label_options) // 2]),
+                       "seed": slider(0, 0, 9)},
+                      draw, description="number of labels and seed, retrained", dpi=dpi, colors=48)

@@ -1,23 +1,65 @@
-"""Widgets in which a model changes during training.
+"""Widgets in which a model changes: players of recorded training, live panels that retrain.
 
 :class:`TrainingPlayer` shows precomputed frames (PNG images) with a Play button
 and a slider. The three are joined by ``ipywidgets.jslink``, which runs in the
 browser: on the book's static HTML pages, with no Python kernel behind them,
 the saved widget state still plays the animation.
+
+:func:`live_panel` builds every live control of the book: from a compact spec of
+controls (:func:`dropdown`, :func:`toggle`, :func:`slider`, :func:`log_slider`,
+:func:`select_slider`, :func:`text`) and a function ``draw(**values) -> Figure`` it
+makes a :class:`LivePanel` that redraws its picture when a control changes (or when
+its Train button is pressed). Such controls need a live kernel; the saved page
+shows the default setting.
+
+Every widget here prints as a picture where no widget manager runs (a PDF): see
+:class:`StaticPicture`.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 import numpy as np
 
 from ._validation import check_positive
-from .plots import draw_frames
+from .plots import draw_frames, figure_to_png
 
-__all__ = ["TrainingPlayer", "LivePanel", "frame_strip"]
+__all__ = ["TrainingPlayer", "LivePanel", "live_panel", "StaticPicture", "Control", "make_controls",
+           "make_train_button", "dropdown", "toggle", "slider", "log_slider", "select_slider", "text",
+           "frame_strip"]
+
+
+class StaticPicture:
+    """Mixin for widgets: how they print where no widget manager runs (a PDF, a terminal).
+
+    The output bundle keeps the widget view (the site and Jupyter show the widget) and
+    adds ``image/png`` (what a PDF shows, from :meth:`static_png`) and ``text/plain``
+    (from :meth:`static_text`). Put it before the ipywidgets class:
+    ``class MyWidget(StaticPicture, widgets.VBox)``.
+    """
+
+    def static_png(self) -> bytes | None:
+        """The picture a static output shows (None: none)."""
+        return None
+
+    def static_text(self) -> str:
+        """The plain-text representation."""
+        return repr(self)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):  # (data, metadata)
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        picture = self.static_png()
+        if picture:
+            bundle["image/png"] = bytes(picture)
+        bundle["text/plain"] = self.static_text()
+        return bundle
 
 
 def frame_strip(frames: Sequence[bytes], n_shown: int = 3, gap: int = 8) -> bytes:
@@ -51,7 +93,7 @@ def frame_strip(frames: Sequence[bytes], n_shown: int = 3, gap: int = 8) -> byte
     return buffer.getvalue()
 
 
-class TrainingPlayer(widgets.VBox):
+class TrainingPlayer(StaticPicture, widgets.VBox):
     """Play precomputed training frames: a Play button, a slider and the current frame.
 
     Parameters
@@ -125,27 +167,128 @@ class TrainingPlayer(widgets.VBox):
         """Total size of the frames: what the player adds to a page (before base64)."""
         return sum(len(f) for f in self.frames)
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
-        bundle["image/png"] = frame_strip(self.frames)
-        bundle["text/plain"] = (f"TrainingPlayer({len(self.frames)} frames: "
-                                f"{self.labels[0]} … {self.labels[-1]})")
-        return bundle
+    def static_png(self) -> bytes:
+        """A strip of three frames (first, middle, last): the player on paper."""
+        return frame_strip(self.frames)
+
+    def static_text(self) -> str:
+        return f"TrainingPlayer({len(self.frames)} frames: {self.labels[0]} … {self.labels[-1]})"
 
     def __repr__(self) -> str:
         return f"TrainingPlayer({len(self.frames)} frames, {self.n_bytes / 1024:.0f} KiB)"
 
 
-class LivePanel(widgets.VBox):
+# --------------------------------------------------------------------------- live panels
+
+
+@dataclass(frozen=True)
+class Control:
+    """A control to build: an ipywidgets class and its settings.
+
+    Made by :func:`dropdown`, :func:`toggle`, :func:`slider`, :func:`log_slider`,
+    :func:`select_slider` and :func:`text`; :func:`make_controls` builds the widgets.
+    The label (``description``) defaults to the control's name in the spec, with
+    spaces for underscores (``"learning_rate"`` -> ``"learning rate"``).
+    """
+
+    kind: type
+    settings: dict = field(default_factory=dict)
+
+    def build(self, name: str, **common) -> widgets.ValueWidget:
+        return self.kind(**{"description": name.replace("_", " "), **common, **self.settings})
+
+
+def _control(kind, label, settings) -> Control:
+    if label is not None:
+        settings["description"] = label
+    return Control(kind, settings)
+
+
+def dropdown(options, *, label: str | None = None, **settings) -> Control:
+    """A drop-down list; ``options`` are values or ``(label, value)`` pairs, the first is the
+    default unless ``value=`` says otherwise."""
+    return _control(widgets.Dropdown, label, {"options": list(options), **settings})
+
+
+def toggle(options, *, label: str | None = None, **settings) -> Control:
+    """A row of toggle buttons, one per option (the first is the default)."""
+    return _control(widgets.ToggleButtons, label, {"options": list(options), **settings})
+
+
+def select_slider(options, *, label: str | None = None, **settings) -> Control:
+    """A slider over a list of values (e.g. numbers of labels 5, 10, 20, 50)."""
+    return _control(widgets.SelectionSlider, label, {"options": list(options), **settings})
+
+
+def slider(value, min, max, step=1, *, label: str | None = None, **settings) -> Control:  # noqa: A002
+    """A slider from ``min`` to ``max``: of integers if all four numbers are integers."""
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (value, min, max, step))
+    return _control(widgets.IntSlider if whole else widgets.FloatSlider, label,
+                    {"value": value, "min": min, "max": max, "step": step, **settings})
+
+
+def log_slider(value, min, max, step=0.25, *, label: str | None = None, **settings) -> Control:  # noqa: A002
+    """A slider on a log scale from ``min`` to ``max`` (e.g. ``1e-3`` to ``10``), moving by
+    ``step`` powers of ten (0.25: four positions per decade)."""
+    for name, bound in (("min", min), ("max", max)):
+        check_positive(bound, f"log_slider's {name}")
+    return _control(widgets.FloatLogSlider, label,
+                    {"value": value, "base": 10, "min": float(np.log10(min)),
+                     "max": float(np.log10(max)), "step": step, **settings})
+
+
+def text(value: str = "", *, label: str | None = None, **settings) -> Control:
+    """A line of text (e.g. hidden-layer sizes, ``"16, 16"``)."""
+    return _control(widgets.Text, label, {"value": value, **settings})
+
+
+def make_controls(spec: dict, **common) -> dict[str, widgets.ValueWidget]:
+    """Build the widgets of a spec ``{name: Control or widget}``.
+
+    ``common`` settings (e.g. ``style``, ``layout``) go to every control built from a
+    :class:`Control`; a ready-made widget is used as it is.
+    """
+    if not isinstance(spec, dict) or not spec:
+        raise TypeError(f"controls must be a non-empty dict of name -> control, e.g. "
+                        f"{{'seed': slider(0, 0, 9)}}; received {spec!r:.80}.")
+    built = {}
+    for name, control in spec.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"controls' names are the keyword arguments of draw, so each must be "
+                             f"a Python name such as 'learning_rate'; received {name!r}.")
+        if isinstance(control, Control):
+            built[name] = control.build(name, **common)
+        elif isinstance(control, widgets.ValueWidget):
+            built[name] = control
+        else:
+            raise TypeError(f"controls[{name!r}] must be a control (dropdown(...), slider(...), "
+                            f"toggle(...)...) or an ipywidgets widget with a value; received "
+                            f"{type(control).__name__}.")
+    return built
+
+
+def _groups(controls: dict, groups, what: str) -> list[list[widgets.Widget]]:
+    """Resolve ``rows``/``columns`` (an int per group, or lists of names) to lists of widgets."""
+    names = list(controls)
+    if isinstance(groups, int) and not isinstance(groups, bool):
+        check_positive(groups, what, integer=True)
+        groups = [names[i:i + groups] for i in range(0, len(names), groups)]
+    placed = [name for group in groups for name in group]
+    unknown = [name for name in placed if name not in controls]
+    if unknown or sorted(placed) != sorted(names):
+        raise ValueError(f"{what} must place each control once, e.g. {[names[:2], names[2:]]}; "
+                         f"received {groups!r} for controls {names}.")
+    return [[controls[name] for name in group] for group in groups]
+
+
+class LivePanel(StaticPicture, widgets.VBox):
     """Controls that retrain in a live kernel, above the picture they redraw.
 
-    A ``VBox`` (same arguments) that knows how it looks on paper: in a PDF or any
-    output without a widget manager it shows its picture (the first ``Image`` among
-    its children, as last drawn) instead of a widget's raw text. On the static site its
-    controls render but do nothing; the picture shows the default run.
+    Build one with :func:`live_panel`. The class itself is a ``VBox`` (same
+    arguments) that knows how it looks on paper: in a PDF or any output without a
+    widget manager it shows its picture (``picture``, or else the first ``Image``
+    among its children, as last drawn) instead of a widget's raw text. On the static
+    site its controls render but do nothing; the picture shows the default setting.
 
     Parameters
     ----------
@@ -153,18 +296,38 @@ class LivePanel(widgets.VBox):
         Rows of controls and an ``ipywidgets.Image`` with the current picture.
     description : str
         What the panel does, for the plain-text representation.
+    picture : ipywidgets.Image, optional
+        The image the panel redraws (default: the first Image among its children).
+
+    Attributes
+    ----------
+    controls : dict of str -> widget
+        The controls, by the name :meth:`redraw` passes their value under.
+    train_button, status : ipywidgets.Button and HTML, or None
+        With a Train button, the panel redraws when it is pressed (not at every
+        change); the status line says what is happening and shows errors that teach
+        (a ``ValueError`` of ``draw``) instead of raising them.
     """
 
-    def __init__(self, children, description: str = "live controls", **kwargs):
+    controls: dict = {}  # set by connect()
+    train_button: widgets.Button | None = None
+    status: widgets.HTML | None = None
+    dpi, colors, _draw = 72, 48, None
+
+    def __init__(self, children, description: str = "live controls",
+                 picture: widgets.Image | None = None, **kwargs):
         if isinstance(children, str | bytes) or not all(
                 isinstance(child, widgets.Widget) for child in children):
             raise TypeError(f"children must be a list of ipywidgets widgets (sliders, an Image...); "
                             f"received {type(children).__name__}.")
         super().__init__(children, **kwargs)
         self.description = description
+        self._picture = picture
 
     def picture(self) -> widgets.Image | None:
-        """The first Image among the panel's descendants (depth first)."""
+        """The panel's picture: the Image it redraws, or the first among its descendants."""
+        if self._picture is not None:
+            return self._picture
         stack = list(self.children)
         while stack:
             child = stack.pop(0)
@@ -173,13 +336,133 @@ class LivePanel(widgets.VBox):
             stack[:0] = list(getattr(child, "children", ()))
         return None
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
+    def connect(self, controls: dict, draw: Callable | None = None, *,
+                train_button: widgets.Button | None = None, status: widgets.HTML | None = None,
+                dpi: int = 72, colors: int | None = 48) -> None:
+        """Redraw with ``draw(**values)`` when a control changes, or when ``train_button``
+        is pressed. ``draw=None``: a subclass overrides :meth:`redraw`."""
+        if draw is not None and not callable(draw):
+            raise TypeError(f"draw must be a function of the controls' values that returns a "
+                            f"matplotlib Figure; received {type(draw).__name__}.")
+        self.controls, self._draw = dict(controls), draw
+        self.train_button, self.status, self.dpi, self.colors = train_button, status, dpi, colors
+        if train_button is not None:
+            train_button.on_click(self._on_train)
+        else:
+            for control in self.controls.values():
+                control.observe(self._on_change, names="value")
+
+    def values(self) -> dict:
+        """The controls' current values, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def redraw(self) -> None:
+        """Draw the figure of the controls' values and show it."""
+        self.show(self._draw(**self.values()))
+
+    def show(self, fig) -> None:
+        """Render a matplotlib figure into the panel's picture (and close it)."""
+        from matplotlib.figure import Figure
+
+        if not isinstance(fig, Figure):
+            raise TypeError(f"draw must return a matplotlib Figure (e.g. the fig of "
+                            f"plt.subplots()); it returned {type(fig).__name__}.")
+        self.picture().value = figure_to_png(fig, dpi=self.dpi, colors=self.colors)
+
+    def _redraw_or_report(self) -> None:
+        if self.status is None:
+            self.redraw()
+            return
+        try:
+            self.redraw()
+        except ValueError as error:  # a bad entry in a control: say so, keep the last picture
+            self.status.value = f"<span style='color:#D55E00'>{error}</span>"
+
+    def _on_change(self, _change=None) -> None:
+        self._redraw_or_report()
+
+    def _on_train(self, _button=None) -> None:
+        self.train_button.disabled = True
+        if self.status is not None:
+            self.status.value = "training…"
+        try:
+            self._redraw_or_report()
+            if self.status is not None and self.status.value == "training…":
+                self.status.value = ""
+        finally:
+            self.train_button.disabled = False
+
+    def static_png(self) -> bytes | None:
         picture = self.picture()
-        if picture is not None and picture.value:
-            bundle["image/png"] = bytes(picture.value)
-        bundle["text/plain"] = f"LivePanel({self.description}: run the notebook to use it)"
-        return bundle
+        return picture.value if picture is not None else None
+
+    def static_text(self) -> str:
+        return f"LivePanel({self.description}: run the notebook to use it)"
+
+
+def make_train_button(**layout) -> widgets.Button:
+    """The Train button of panels whose redraw is too slow to follow every change."""
+    return widgets.Button(description="Train", button_style="primary", icon="play",
+                          layout=widgets.Layout(**layout))
+
+
+def live_panel(controls: dict, draw: Callable, *, description: str, rows=None, train: bool = False,
+               title: str | None = None, dpi: int = 72, colors: int | None = 48) -> LivePanel:
+    """A live control: widgets built from ``controls``, a picture that ``draw`` redraws.
+
+    Parameters
+    ----------
+    controls : dict of str -> Control
+        The controls, in display order, e.g.
+        ``{"penalty": toggle(["L2", "L1"]), "strength": log_slider(0.01, 1e-5, 1)}``.
+        Their names are ``draw``'s keyword arguments.
+    draw : callable ``draw(**values) -> matplotlib.figure.Figure``
+        Trains (if need be) and draws the figure of one setting of the controls.
+    description : str
+        What the panel does, for its plain-text representation.
+    rows : int or list of lists of names, optional
+        How the controls are laid out: one row (default), ``n`` per row, or rows of
+        names such as ``[["dataset", "activation"], ["learning_rate"]]``.
+    train : bool
+        Add a Train button (and a status line): redraw when it is pressed, not at
+        every change. For redraws that take more than a moment.
+    title : str, optional
+        A line of text above the controls.
+    dpi, colors : int
+        Resolution and palette of the picture (see :func:`nbcode.plots.figure_to_png`).
+
+    Returns
+    -------
+    LivePanel
+        With the default setting drawn at once, so that a saved page and the PDF
+        show it; changing a control needs a running kernel.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> def draw(slope):
+    ...     fig, ax = plt.subplots(figsize=(2, 2))
+    ...     ax.plot([0, 1], [0, slope])
+    ...     return fig
+    >>> panel = live_panel({"slope": slider(1.0, -2.0, 2.0, step=0.5)}, draw, description="a line")
+    >>> panel.controls["slope"].value = 2.0   # redraws
+    >>> panel.values()
+    {'slope': 2.0}
+    """
+    if not callable(draw):
+        raise TypeError(f"draw must be a function of the controls' values that returns a "
+                        f"matplotlib Figure; received {type(draw).__name__}.")
+    built = make_controls(controls)
+    groups = _groups(built, len(built) if rows is None else rows, "rows")
+    button = make_train_button() if train else None
+    if button is not None:
+        groups[-1].append(button)
+    status = widgets.HTML(value="") if train else None
+    picture = widgets.Image(format="png")
+    children = [widgets.HBox(group) for group in groups] + ([status] if status else []) + [picture]
+    if title:
+        children.insert(0, widgets.HTML(f"<b>{title}</b>"))
+    panel = LivePanel(children, description=description, picture=picture)
+    panel.connect(built, draw, train_button=button, status=status, dpi=dpi, colors=colors)
+    panel.redraw()  # the default setting: what the static page and the PDF show
+    return panel
