@@ -29,6 +29,8 @@ from ._validation import (
     check_same_length,
     check_seed,
 )
+from .gradcheck import numerical_gradient
+from .nn.activations import sigmoid
 from .train import Callback, History, Progress, minibatches, notify
 
 __all__ = [
@@ -91,20 +93,6 @@ def ols_closed_form(X, y) -> np.ndarray:
     return solution
 
 
-def sigmoid(o) -> np.ndarray:
-    """The logistic function 1 / (1 + exp(-o)), computed without overflow."""
-    try:
-        o = np.asarray(o, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"o must be an array of numbers; received {o!r:.60}.") from None
-    out = np.empty_like(o)
-    positive = o >= 0
-    out[positive] = 1.0 / (1.0 + np.exp(-o[positive]))
-    exp_o = np.exp(o[~positive])
-    out[~positive] = exp_o / (1.0 + exp_o)
-    return out
-
-
 def logistic_loss(beta, X, y) -> float:
     """Negative log-likelihood sum_i log(1 + exp(-y_i o_i)) for labels y_i in {-1, +1}."""
     beta, X = _check_beta_X(beta, X)
@@ -123,19 +111,6 @@ def logistic_gradient(beta, X, y) -> np.ndarray:
     check_same_length(X, y, "X", "y")
     weight = -y * sigmoid(-y * predict_linear(beta, X))
     return np.concatenate([[weight.sum()], X.T @ weight])
-
-
-def numerical_gradient(f: Callable[[np.ndarray], float], beta, eps: float = 1e-6) -> np.ndarray:
-    """Central finite differences (f(beta + eps e_j) - f(beta - eps e_j)) / (2 eps)."""
-    check_callable(f, "f", "the function beta -> float to differentiate")
-    beta = as_array(beta, "beta", ndim=1)
-    check_positive(eps, "eps")
-    grad = np.empty_like(beta)
-    for j in range(beta.size):
-        step = np.zeros_like(beta)
-        step[j] = eps
-        grad[j] = (f(beta + step) - f(beta - step)) / (2 * eps)
-    return grad
 
 
 def gradient_descent(gradient: Callable[[np.ndarray], np.ndarray], beta0, learning_rate: float,

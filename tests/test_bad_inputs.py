@@ -698,8 +698,8 @@ row("predict_linear-beta-nan", lambda: linear.predict_linear(with_nan(BETA, 0), 
 row("sigmoid-strings", lambda: linear.sigmoid(["a"]), TypeError, "o", "numbers")
 row("numerical_gradient-f", lambda: linear.numerical_gradient("f", [1.0]), TypeError, "f",
     "callable", "str")
-row("numerical_gradient-beta-empty", lambda: linear.numerical_gradient(lambda b: 0.0, []),
-    ValueError, "beta", "at least one")
+row("numerical_gradient-x-empty", lambda: linear.numerical_gradient(lambda b: 0.0, []),
+    ValueError, "x", "at least one")
 row("gradient_descent-gradient", lambda: linear.gradient_descent(None, [1.0], 0.1, 3), TypeError,
     "gradient", "callable", "NoneType")
 row("gradient_descent-beta0-nan", lambda: linear.gradient_descent(lambda b: b, [NAN], 0.1, 3),
