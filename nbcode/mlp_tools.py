@@ -6,6 +6,9 @@
 * :func:`activations_across_depth`: the activations of a deep stack of random
   layers, to compare weight initialisations.
 
+:func:`numerical_gradients` is :func:`nbcode.gradcheck.numerical_gradients`, under the name
+chapter 3 uses.
+
 Every function works on an :class:`nbcode.nn.Sequential` (as built by
 :func:`nbcode.nn.MLP`) and leaves its weights unchanged.
 """
@@ -14,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, check_callable, check_choice, check_interval, check_positive
+from ._validation import as_array, check_choice, check_interval, check_positive
+from .gradcheck import numerical_gradients
 from .nn import Activation, Dense, Sequential
 from .nn.layers import init_weights
 from .nn.losses import binary_cross_entropy_with_logits, softmax_cross_entropy
@@ -181,47 +185,6 @@ def activations_across_depth(n_layers: int = 10, width: int = 256, activation: s
         a = Activation(activation).forward(a @ W)
         outputs.append(a)
     return outputs
-
-
-def numerical_gradients(loss, params, eps: float = 1e-6) -> list[np.ndarray]:
-    """Central finite differences of ``loss()`` with respect to every entry of ``params``.
-
-    Parameters
-    ----------
-    loss : callable, no arguments -> float
-        Reads the current values of the arrays in ``params`` (e.g. a model's weights).
-    params : list of arrays
-        Perturbed **in place**, one entry at a time, and restored.
-    eps : float
-
-    Returns
-    -------
-    list of arrays, shaped like ``params``
-        ``(loss(w + eps) - loss(w - eps)) / (2 eps)`` for each entry ``w``: an error of
-        order ``eps**2``, at the cost of two evaluations of the loss per parameter.
-    """
-    check_callable(loss, "loss", "no arguments -> float, reading the arrays of params")
-    check_positive(eps, "eps")
-    for i, param in enumerate(params):
-        if not isinstance(param, np.ndarray):
-            raise TypeError(f"params[{i}] must be a numpy array (perturbed in place, so that loss() "
-                            f"sees the change); received {type(param).__name__}.")
-        if param.dtype.kind != "f":
-            raise TypeError(f"params[{i}] must be a float array (an integer array would round "
-                            f"w + eps back to w); received dtype {param.dtype}.")
-    grads = []
-    for param in params:
-        grad = np.zeros_like(param, dtype=float)
-        for position in np.ndindex(param.shape):
-            original = param[position]
-            param[position] = original + eps
-            up = loss()
-            param[position] = original - eps
-            down = loss()
-            param[position] = original
-            grad[position] = (up - down) / (2 * eps)
-        grads.append(grad)
-    return grads
 
 
 def train_from_initialisations(X, y, schemes: dict, seeds=(0, 1, 2, 3, 4), hidden=(64,) * 8,

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ._validation import as_array, check_callable, check_labels, check_positive
+from .gradcheck import numerical_gradients
 from .nn import Sequential
 from .nn.losses import binary_cross_entropy_with_logits
 from .plots import CLASS_COLORS
@@ -38,9 +39,7 @@ def _check_model(model) -> Sequential:
 
 def penalized_weights(model) -> list[np.ndarray]:
     """The arrays the penalties act on (``W`` of each Dense layer), live, not copies."""
-    _check_model(model)
-    return [layer.params[key] for layer in model.layers for key in layer.penalized
-            if key in layer.params]
+    return _check_model(model)._penalized()
 
 
 def flat_weights(model) -> np.ndarray:
@@ -49,11 +48,14 @@ def flat_weights(model) -> np.ndarray:
 
 
 def penalty(model, l2: float = 0.0, l1: float = 0.0) -> float:
-    """``l2/2 sum w^2 + l1 sum |w|`` over the penalised weights (biases excluded)."""
+    """``l2/2 sum w^2 + l1 sum |w|`` over the penalised weights (biases excluded).
+
+    The one home of the formula is ``Sequential._penalty``, what ``fit`` adds to the loss.
+    """
+    _check_model(model)
     check_positive(l2, "l2", allow_zero=True)
     check_positive(l1, "l1", allow_zero=True)
-    w = flat_weights(model)
-    return float(0.5 * l2 * np.dot(w, w) + l1 * np.abs(w).sum())
+    return model._penalty(l2, l1)
 
 
 def _binary_targets(model, X, y):
@@ -120,23 +122,18 @@ def numerical_gradient_entries(model, X, y, entries: Iterable[tuple[int, str, tu
     """
     _check_model(model)
     check_positive(eps, "eps")
-    values = []
-    for layer_index, key, index in entries:
+    entries = list(entries)
+    params = []
+    for layer_index, key, _ in entries:
         if not (isinstance(layer_index, int) and -len(model.layers) <= layer_index < len(model.layers)):
             raise ValueError(f"entries must hold (layer index, parameter name, index); the layer "
                              f"index must be below {len(model.layers)}; received {layer_index!r}.")
         if key not in model.layers[layer_index].params:
             raise ValueError(f"entries must name a parameter of layer {layer_index}, one of "
                              f"{sorted(model.layers[layer_index].params)}; received {key!r}.")
-        param = model.layers[layer_index].params[key]
-        old = param[index]
-        param[index] = old + eps
-        up = penalized_loss(model, X, y, l2, l1)
-        param[index] = old - eps
-        down = penalized_loss(model, X, y, l2, l1)
-        param[index] = old
-        values.append((up - down) / (2 * eps))
-    return np.array(values)
+        params.append(model.layers[layer_index].params[key])
+    return numerical_gradients(lambda: penalized_loss(model, X, y, l2, l1), params, eps,
+                               entries=[(i, index) for i, (_, _, index) in enumerate(entries)])
 
 
 def soft_threshold(w, threshold: float) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import linear
+from ..gradcheck import numerical_gradient
 from .core import CheckResult, call_student, check_array_answer, check_function, check_value
 
 __all__ = ["check_ols_gradient", "check_gradient_step", "check_logistic_gradient",
@@ -91,7 +92,7 @@ def _logistic_hints():
 def _fd_diagnosis(function, loss, exercise):
     """When the answer is wrong, say which components disagree with finite differences."""
     beta, X, y = _classification_cases()[1] if loss is linear.logistic_loss else _regression_cases()[1]
-    numeric = linear.numerical_gradient(lambda b: loss(b, X, y), beta.copy())
+    numeric = numerical_gradient(lambda b: loss(b, X, y), beta.copy())
     answer, failure = call_student(function, (beta, X, y), exercise, names=_NAMES)
     if failure is not None or check_array_answer(answer, numeric, rtol=1e-4) is None:
         return None

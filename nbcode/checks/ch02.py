@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import linear
+from ..gradcheck import numerical_gradient
 from ..neuron import neuron_gradient, squared_loss
 from ..nn.activations import get_activation, sigmoid
 from .core import CheckResult, call_student, check_array_answer, check_function, check_tuple_answer
@@ -102,8 +102,7 @@ def check_neuron_gradient(function) -> CheckResult:
     # comparison with finite differences.
     if not result and "does not match the expected values" in result.message:
         beta, X, y, activation = _gradient_cases()[1]
-        numeric = linear.numerical_gradient(lambda b: squared_loss(b, X, y, activation),
-                                            beta.copy())
+        numeric = numerical_gradient(lambda b: squared_loss(b, X, y, activation), beta.copy())
         answer, failure = call_student(function, (beta, X, y, activation), exercise, names=names)
         wrong = np.array([], dtype=int)
         if failure is None and check_array_answer(answer, numeric, rtol=1e-4) is not None:

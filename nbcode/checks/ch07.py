@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..nn.activations import sigmoid
 from .core import NOT_DONE, CheckResult, _describe, call_student
 
 __all__ = ["check_digit_cnn", "check_epoch_recorder", "EXPECTED_DIGIT_CNN"]
@@ -140,7 +141,7 @@ def _computation_problem(model, conv, dense, X) -> str | None:
                 "layer after it).")
     if close(out, variants["average"]):
         return "the pooling averages: the exercise asks for a 2x2 MaxPooling2D."
-    for name, function in (("tanh", np.tanh), ("sigmoid", lambda o: 1 / (1 + np.exp(-o)))):
+    for name, function in (("tanh", np.tanh), ("sigmoid", sigmoid)):
         if close(out, function(variants["right"])):
             return (f"a {name} follows the last Dense layer: it should output logits (no "
                     "activation).")
