@@ -29,6 +29,7 @@ from ._validation import (
 )
 from .nn import Activation, Conv2D, Dense, Flatten, MaxPool2D, Sequential, conv2d_forward, conv_output_size
 from .nn.layers import _rng
+from .nn.losses import softmax
 from .plots import CLASS_COLORS, plot_decision_boundary
 from .widgets import dropdown, live_panel, slider
 
@@ -331,10 +332,7 @@ def plot_feature_space(model: Sequential, images, y, ax=None, limits=None,
     limits = limits or feature_limits(features)
 
     def proba(points):
-        logits = head.forward(points)
-        logits = logits - logits.max(axis=1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(head.forward(points))
 
     plot_decision_boundary(proba, features, y, ax=ax, limits=limits, resolution=resolution,
                            show_data=False)

@@ -9,6 +9,8 @@
   site: one line every few epochs, rounded numbers, no timings (so nbval can compare it).
 * :func:`mlp`, :func:`cnn`, :func:`from_nbcode`: the book's architectures in Keras,
   :func:`classifier_loss` the matching loss and accuracy for logit outputs.
+* :func:`keras_counts` and :func:`numpy_initialisers`: parameter counts of a Keras model,
+  and placeholder weights drawn at once, to look at a large architecture (chapter 6).
 
 Importing this module selects the JAX backend unless ``KERAS_BACKEND`` is already set
 (the backend is fixed when Keras is first imported).
@@ -21,14 +23,20 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
 from collections.abc import Callable, Iterable, Sequence  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from functools import partial  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ._validation import check_callable, check_integer, check_positive, check_rate, check_seed  # noqa: E402
+from ._validation import check_callable, check_positive, check_rate, check_seed  # noqa: E402
+from .nn.activations import sigmoid  # noqa: E402
+from .nn.losses import softmax  # noqa: E402
+from .train import Progress, Recorder  # noqa: E402
 
 __all__ = ["KerasSnapshot", "BoundaryRecorder", "PlayerCallback", "ProgressLog", "mlp", "cnn",
-           "from_nbcode", "classifier_loss", "output_is_logits"]
+           "from_nbcode", "classifier_loss", "output_is_logits", "keras_counts",
+           "numpy_initialisers"]
 
 
 def output_is_logits(model) -> bool:
@@ -48,12 +56,9 @@ def _probabilities(out: np.ndarray, from_logits: bool) -> np.ndarray:
         out = out[:, None]
     if out.shape[1] == 1:
         o = out[:, 0]
-        p = 0.5 * (1.0 + np.tanh(0.5 * o)) if from_logits else o  # stable sigmoid
+        p = sigmoid(o) if from_logits else o
         return np.column_stack([1.0 - p, p])
-    if from_logits:
-        out = np.exp(out - out.max(axis=1, keepdims=True))
-        out /= out.sum(axis=1, keepdims=True)
-    return out
+    return softmax(out) if from_logits else out
 
 
 class KerasSnapshot:
@@ -100,8 +105,12 @@ class KerasSnapshot:
         return f"KerasSnapshot({self.model.name}, {n:,} trainable parameters)"
 
 
-class BoundaryRecorder(keras.callbacks.Callback):
+class BoundaryRecorder(Recorder, keras.callbacks.Callback):
     """Keras callback that keeps snapshots of the model for :class:`~nbcode.widgets.TrainingPlayer`.
+
+    It is :class:`nbcode.train.Recorder` (which chooses the epochs and keeps the
+    snapshots) told by Keras' ``on_train_begin`` and ``on_epoch_end`` what the
+    training loops of nbcode tell it with a :class:`~nbcode.train.Progress`.
 
     Parameters
     ----------
@@ -123,38 +132,23 @@ class BoundaryRecorder(keras.callbacks.Callback):
 
     def __init__(self, epochs: Iterable[int] | None = None, from_logits: bool | None = None,
                  snapshot: Callable | None = None):
-        super().__init__()
-        self.epochs = None if epochs is None else {check_integer(e, "epochs (each entry)")
-                                                   for e in epochs}
-        if snapshot is not None:
-            check_callable(snapshot, "snapshot", "model -> the object to keep")
+        keras.callbacks.Callback.__init__(self)
+        Recorder.__init__(self, epochs, snapshot or partial(KerasSnapshot, from_logits=from_logits))
         self.from_logits = from_logits
-        self.snapshot = snapshot
-        self.snapshots: list[tuple[int, object, float]] = []
         self._offset = 0
-
-    def _wanted(self, epoch: int) -> bool:
-        return self.epochs is None or epoch in self.epochs
-
-    def record(self, epoch: int, loss: float = float("nan")) -> None:
-        """Keep a snapshot of the model now, labelled ``epoch``."""
-        state = (self.snapshot(self.model) if self.snapshot is not None
-                 else KerasSnapshot(self.model, self.from_logits))
-        self.snapshots.append((int(epoch), state, float(loss)))
 
     def on_train_begin(self, logs=None):
         # A second fit() continues the epoch count instead of restarting at 0.
         self._offset = self.snapshots[-1][0] if self.snapshots else 0
-        if not self.snapshots and self._wanted(0):
-            self.record(0)
+        if not self.snapshots:
+            self(Progress(epoch=0, step=0, loss=float("nan"), model=self.model))
 
     def on_epoch_end(self, epoch, logs=None):
+        # Keras counts epochs from 0; nbcode's epoch 1 is the state after the first.
         done = self._offset + epoch + 1
-        if self._wanted(done):
-            self.record(done, (logs or {}).get("loss", float("nan")))
-
-    def __len__(self) -> int:
-        return len(self.snapshots)
+        loss = (logs or {}).get("loss", float("nan"))
+        self(Progress(epoch=done, step=int(self.model.optimizer.iterations), loss=loss,
+                      model=self.model))
 
     def player(self, X, y, limits=None, resolution: int = 50, title: str | None = None,
                figsize=(3.0, 2.8), **kwargs):
@@ -383,3 +377,56 @@ def from_nbcode(model, name: str = "from_nbcode"):
         # out[0] is the Input, so the layer at out[position] is twin.layers[position - 1]
         twin.layers[position - 1].set_weights([np.asarray(v, dtype="float32") for v in values])
     return twin
+
+
+# --------------------------------------------------------------------------- counting parameters
+
+
+@contextmanager
+def numpy_initialisers(seed: int = 0):
+    """Within this block, Keras (JAX backend) draws random initial weights with numpy.
+
+    JAX compiles its random-number generator once per array shape, which costs
+    seconds per shape on a busy CPU; a large architecture has dozens of shapes.
+    When the weights are only placeholders (``weights=None``, to look at an
+    architecture and count its parameters), numpy's generator gives the same kind
+    of draws at once. The Keras functions are restored on exit.
+    """
+    import jax.numpy as jnp
+    from keras.src import backend
+
+    rng = np.random.default_rng(seed)
+    module = backend.random
+    names = ("uniform", "normal", "truncated_normal")
+    saved = {name: getattr(module, name) for name in names}
+
+    def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+        return jnp.asarray(rng.uniform(minval, maxval, shape), dtype=dtype or "float32")
+
+    def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+        return jnp.asarray(rng.normal(mean, stddev, shape), dtype=dtype or "float32")
+
+    def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+        z = rng.normal(size=shape)
+        outside = np.abs(z) > 2
+        while outside.any():  # redraw beyond two standard deviations, as Keras does
+            z[outside] = rng.normal(size=int(outside.sum()))
+            outside = np.abs(z) > 2
+        return jnp.asarray(mean + stddev * z, dtype=dtype or "float32")
+
+    module.uniform, module.normal, module.truncated_normal = uniform, normal, truncated_normal
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(module, name, function)
+
+
+def keras_counts(model) -> tuple[int, int]:
+    """(trainable, non-trainable) parameter counts of a Keras model, as its summary gives them."""
+    if not hasattr(model, "trainable_weights"):
+        raise TypeError(f"model must be a Keras model (with trainable_weights); received "
+                        f"{type(model).__name__}.")
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
+    return trainable, frozen

@@ -16,7 +16,6 @@ Images use the layout of :mod:`nbcode.nn`: ``(n, 1, 8, 8)``.
 from __future__ import annotations
 
 import copy
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -33,14 +32,13 @@ from ._validation import (
 )
 from .cnn import as_image_batch, cnn_features, feature_limits, make_cnn
 from .data import load_digits
-from .nn import Activation, Adam, Dense, Flatten, Sequential
+from .nn import Activation, Adam, Dense, Flatten, Sequential, softmax
 from .plots import CLASS_COLORS
 from .widgets import live_panel, select_slider, slider
 
 __all__ = ["TransferData", "split_digits", "pretrain", "body_size", "new_head", "freeze", "n_trainable",
            "sample_labels", "train_target", "StepRecorder", "REGIMES", "learning_curve",
-           "plot_learning_curves", "plot_target_regions", "numpy_initialisers",
-           "keras_counts", "transfer_explorer"]
+           "plot_learning_curves", "plot_target_regions", "transfer_explorer"]
 
 #: The three ways of learning the target task, in the order the chapter shows them.
 REGIMES = ("frozen", "fine-tune", "scratch")
@@ -355,10 +353,7 @@ def plot_target_regions(model: Sequential, X, y, ax=None, limits=None, resolutio
     ax = ax or plt.gca()
     (x0, x1), (y0, y1) = limits or feature_limits(features)
     xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    logits = model.layers[-1].forward(np.column_stack([xx.ravel(), yy.ravel()]))
-    logits -= logits.max(axis=1, keepdims=True)
-    proba = np.exp(logits)
-    proba /= proba.sum(axis=1, keepdims=True)
+    proba = softmax(model.layers[-1].forward(np.column_stack([xx.ravel(), yy.ravel()])))
     k = proba.shape[1]
     palette = np.array([to_rgb(CLASS_COLORS[(c + offset) % 10]) for c in range(k)])
     winner = proba.argmax(axis=1)
@@ -380,54 +375,14 @@ def plot_target_regions(model: Sequential, X, y, ax=None, limits=None, resolutio
     return ax
 
 
-@contextmanager
-def numpy_initialisers(seed: int = 0):
-    """Within this block, Keras (JAX backend) draws random initial weights with numpy.
+def __getattr__(name):
+    # The Keras helpers of the chapter (parameter counts of MobileNetV2) live with the Keras
+    # bridge, nbcode.keras_tools; importing it imports Keras, so only when they are asked for.
+    if name in ("numpy_initialisers", "keras_counts"):
+        from . import keras_tools
 
-    JAX compiles its random-number generator once per array shape, which costs
-    seconds per shape on a busy CPU; a large architecture has dozens of shapes.
-    When the weights are only placeholders (``weights=None``, to look at an
-    architecture and count its parameters), numpy's generator gives the same kind
-    of draws at once. The Keras functions are restored on exit.
-    """
-    import jax.numpy as jnp
-    from keras.src import backend
-
-    rng = np.random.default_rng(seed)
-    module = backend.random
-    names = ("uniform", "normal", "truncated_normal")
-    saved = {name: getattr(module, name) for name in names}
-
-    def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-        return jnp.asarray(rng.uniform(minval, maxval, shape), dtype=dtype or "float32")
-
-    def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-        return jnp.asarray(rng.normal(mean, stddev, shape), dtype=dtype or "float32")
-
-    def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-        z = rng.normal(size=shape)
-        outside = np.abs(z) > 2
-        while outside.any():  # redraw beyond two standard deviations, as Keras does
-            z[outside] = rng.normal(size=int(outside.sum()))
-            outside = np.abs(z) > 2
-        return jnp.asarray(mean + stddev * z, dtype=dtype or "float32")
-
-    module.uniform, module.normal, module.truncated_normal = uniform, normal, truncated_normal
-    try:
-        yield
-    finally:
-        for name, function in saved.items():
-            setattr(module, name, function)
-
-
-def keras_counts(model) -> tuple[int, int]:
-    """(trainable, non-trainable) parameter counts of a Keras model, as its summary gives them."""
-    if not hasattr(model, "trainable_weights"):
-        raise TypeError(f"model must be a Keras model (with trainable_weights); received "
-                        f"{type(model).__name__}.")
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
-    return trainable, frozen
+        return getattr(keras_tools, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def transfer_explorer(pretrained: Sequential, data: TransferData, label_options=(5, 10, 20, 50, 200),

@@ -979,7 +979,6 @@ row("plot_learning_curves-chance", lambda: transfer.plot_learning_curves([10], {
     ValueError, "chance", "[0, 1]", "1.5")
 row("plot_target_regions-X-3d", lambda: transfer.plot_target_regions(cnn_model(), IMAGES[:, 0], Y5),
     ValueError, "X", "4-D")
-row("keras_counts-model", lambda: transfer.keras_counts(3), TypeError, "model", "Keras", "int")
 
 
 # --------------------------------------------------------------------------- keras_tools
@@ -1014,6 +1013,7 @@ for _id, _call, _error, _words in [
      ("model", "Keras", "Sequential")),
     ("BoundaryRecorder-epochs", lambda: keras_tools().BoundaryRecorder(epochs=[1.5]), TypeError,
      ("epochs", "integer", "1.5")),
+    ("keras_counts-model", lambda: keras_tools().keras_counts(3), TypeError, ("model", "Keras", "int")),
     ("ProgressLog-print_fn", lambda: keras_tools().ProgressLog(print_fn="print"), TypeError,
      ("print_fn", "callable", "str")),
     ("keras cnn-input_shape", lambda: keras_tools().cnn(input_shape=(8, 8)), ValueError,

@@ -8,7 +8,7 @@ import pytest
 os.environ.setdefault("KERAS_BACKEND", "jax")
 keras = pytest.importorskip("keras")
 
-from nbcode import data, keras_tools, nn  # noqa: E402
+from nbcode import data, keras_tools, nn, train  # noqa: E402
 from nbcode.keras_tools import BoundaryRecorder, KerasSnapshot, PlayerCallback, ProgressLog  # noqa: E402
 
 
@@ -62,6 +62,7 @@ def test_boundary_recorder_snapshots(moons):
     np.testing.assert_allclose(proba[:, 1], np.asarray(keras.ops.sigmoid(twin(X)))[:, 0], atol=1e-5)
     assert not np.allclose(first.predict_proba(X), proba)
     assert PlayerCallback is BoundaryRecorder
+    assert isinstance(recorder, train.Recorder)  # the one recorder of nbcode, told by Keras
 
 
 def test_boundary_recorder_continues_epoch_count(moons):
@@ -159,3 +160,22 @@ def test_classifier_loss():
     assert float(metric.result()) == 1.0
     loss, _ = keras_tools.classifier_loss(3)
     assert isinstance(loss, keras.losses.SparseCategoricalCrossentropy)
+
+
+def test_keras_counts_and_numpy_initialisers():
+    from keras.src import backend
+
+    from nbcode import transfer
+
+    saved = backend.random.normal
+    with keras_tools.numpy_initialisers(seed=0):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4),
+                                  keras.layers.BatchNormalization()])
+    assert backend.random.normal is saved  # Keras' own generator is back
+    trainable, frozen = keras_tools.keras_counts(model)
+    # Dense: 3 * 4 weights + 4 biases; BatchNormalization: gamma, beta (trained), mean, variance.
+    assert (trainable, frozen) == (3 * 4 + 4 + 2 * 4, 2 * 4)
+    assert trainable + frozen == model.count_params()
+    # Chapter 6 calls them through nbcode.transfer.
+    assert transfer.keras_counts is keras_tools.keras_counts
+    assert transfer.numpy_initialisers is keras_tools.numpy_initialisers
