@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
+from . import train
 from ._validation import (
     as_array,
     check_callable,
@@ -31,7 +32,10 @@ from ._validation import (
 )
 from .gradcheck import numerical_gradient
 from .nn.activations import sigmoid
-from .train import Callback, History, Progress, minibatches, notify
+from .nn.layers import Dense
+from .nn.models import Sequential
+from .nn.optim import SGD
+from .train import Callback
 
 __all__ = [
     "add_intercept", "predict_linear", "ols_loss", "ols_gradient", "ols_closed_form",
@@ -117,6 +121,9 @@ def gradient_descent(gradient: Callable[[np.ndarray], np.ndarray], beta0, learni
                      n_steps: int, loss: Callable[[np.ndarray], float] | None = None):
     """Batch gradient descent beta <- beta - learning_rate * gradient(beta).
 
+    The simplest client of :func:`nbcode.train.fit`: one full batch per epoch, so
+    ``n_steps`` epochs are ``n_steps`` steps.
+
     Parameters
     ----------
     gradient : callable, beta (d,) -> (d,)
@@ -140,16 +147,19 @@ def gradient_descent(gradient: Callable[[np.ndarray], np.ndarray], beta0, learni
     check_positive(n_steps, "n_steps", integer=True, allow_zero=True)
     if loss is not None:
         check_callable(loss, "loss", "beta -> float")
-    path = np.empty((n_steps + 1, beta.size))
-    path[0] = beta
+    path = [beta]
+
+    def update(_batch):
+        # one full batch per epoch: gradient() sees all the data, the indices are not needed
+        g = gradient(path[-1])
+        if len(path) == 1 and np.shape(g) != beta.shape:
+            raise ValueError(f"gradient must return an array of the shape of beta0, "
+                             f"{beta.shape}; received shape {np.shape(g)}.")
+        path.append(path[-1] - learning_rate * g)
+
     with np.errstate(over="ignore", invalid="ignore"):
-        for step in range(n_steps):
-            g = gradient(beta)
-            if step == 0 and np.shape(g) != beta.shape:
-                raise ValueError(f"gradient must return an array of the shape of beta0, "
-                                 f"{beta.shape}; received shape {np.shape(g)}.")
-            beta = beta - learning_rate * g
-            path[step + 1] = beta
+        train.fit(None, update, 1, epochs=n_steps, shuffle=False)
+        path = np.array(path)
         if loss is None:
             return path
         losses = np.array([loss(b) if np.all(np.isfinite(b)) else np.inf for b in path])
@@ -158,10 +168,16 @@ def gradient_descent(gradient: Callable[[np.ndarray], np.ndarray], beta0, learni
 
 
 class _LinearModelGD:
-    """Shared fitting loop: (mini-)batch gradient descent on the mean loss."""
+    """A one-layer network of :mod:`nbcode.nn`, ``Dense(p, 1)``, trained by plain (mini-)batch
+    gradient descent on the mean loss through :func:`nbcode.train.fit`.
+
+    ``beta_`` reads the layer's parameters: ``beta_[0]`` is its bias ``b``, ``beta_[1:]``
+    its weights ``W[:, 0]``. Subclasses name the network's loss and the loss reported
+    after each epoch (mean over all the training data).
+    """
 
     _loss = staticmethod(ols_loss)
-    _gradient = staticmethod(ols_gradient)
+    _network_loss = "squared"
 
     def __init__(self, learning_rate: float = 0.1, n_epochs: int = 100,
                  batch_size: int | None = None, seed: int | None = 0):
@@ -171,7 +187,22 @@ class _LinearModelGD:
             check_positive(batch_size, "batch_size", integer=True)
         self.batch_size = batch_size
         self.seed = check_seed(seed)
-        self.beta_ = None
+        self.network_ = None
+
+    @property
+    def beta_(self) -> np.ndarray | None:
+        """(b, W[:, 0]) of the network's Dense layer, shape (p + 1,); None before fit."""
+        if self.network_ is None:
+            return None
+        dense = self.network_[0]
+        return np.concatenate([dense.params["b"], dense.params["W"][:, 0]])
+
+    @beta_.setter
+    def beta_(self, beta) -> None:
+        beta = as_array(beta, "beta_", ndim=1)
+        self.network_ = Sequential([Dense(beta.size - 1, 1, init="zeros")])
+        self.network_[0].params["b"][:] = beta[0]
+        self.network_[0].params["W"][:, 0] = beta[1:]
 
     def _check_y(self, y):
         return as_array(y, "y", ndim=1)
@@ -186,19 +217,16 @@ class _LinearModelGD:
         y = self._check_y(y)
         check_same_length(X, y, "X", "y")
         n, p = X.shape
-        self.beta_ = np.zeros(p + 1) if beta0 is None else as_array(beta0, "beta0", shape=(p + 1,)).copy()
-        rng = np.random.default_rng(self.seed)
-        self.history_ = History()
-        callbacks = [self.history_, *(callbacks or [])]
-        step = 0
-        notify(callbacks, Progress(0, 0, self._loss(self.beta_, X, y) / n, self))
-        for epoch in range(1, self.n_epochs + 1):
-            for batch in minibatches(n, self.batch_size, rng):
-                grad = self._gradient(self.beta_, X[batch], y[batch]) / len(batch)
-                self.beta_ = self.beta_ - self.learning_rate * grad
-                step += 1
-            if notify(callbacks, Progress(epoch, step, self._loss(self.beta_, X, y) / n, self)):
-                break
+        self.beta_ = np.zeros(p + 1) if beta0 is None else as_array(beta0, "beta0", shape=(p + 1,))
+        update = self.network_.update_rule(X, y, loss=self._network_loss,
+                                           optimizer=SGD(self.learning_rate))
+
+        def report(epoch, step, batch_loss):
+            return self._loss(self.beta_, X, y) / n, {}
+
+        self.history_ = train.fit(self, update, n, epochs=self.n_epochs,
+                                  batch_size=self.batch_size, rng=np.random.default_rng(self.seed),
+                                  report=report, callbacks=callbacks)
         return self
 
     def _check_fitted(self):
@@ -253,7 +281,7 @@ class LogisticRegressionGD(_LinearModelGD):
     """
 
     _loss = staticmethod(logistic_loss)
-    _gradient = staticmethod(logistic_gradient)
+    _network_loss = "cross_entropy"
 
     def _check_y(self, y):
         return check_labels(y, "y", values={-1, 1})

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from . import train
 from ._validation import (
     as_array,
     check_labels,
@@ -27,7 +28,7 @@ from ._validation import (
     check_seed,
 )
 from .nn.activations import get_activation
-from .train import Callback, History, Progress, minibatches, notify
+from .train import Callback
 
 __all__ = ["Neuron", "Perceptron", "squared_loss", "neuron_gradient", "draw_neuron"]
 
@@ -188,7 +189,8 @@ class Neuron:
     def fit(self, X, y, callbacks: Iterable[Callback] | None = None, beta0=None) -> Neuron:
         """Run ``n_epochs`` passes of (mini-)batch gradient descent; returns ``self``.
 
-        Each update is ``beta <- beta - learning_rate * (gradient over the batch) / batch size``.
+        The loop is :func:`nbcode.train.fit`; each update is ``beta <- beta - learning_rate *
+        (gradient over the batch) / batch size``, with the gradient of :meth:`backward`.
         Every callback gets a :class:`nbcode.train.Progress` once before training (epoch 0)
         and after each epoch; training stops when one returns True.
 
@@ -209,17 +211,16 @@ class Neuron:
             self.beta_ = np.concatenate([[0.0], self.init_scale * rng.standard_normal(p)])
         else:
             self.beta_ = as_array(beta0, "beta0", shape=(p + 1,)).copy()
-        self.history_ = History()
-        callbacks = [self.history_, *(callbacks or [])]
-        step = 0
-        notify(callbacks, Progress(0, 0, self.loss(X, y), self, {"updates": 0}))
-        for epoch in range(1, self.n_epochs + 1):
-            for batch in minibatches(n, self.batch_size, rng):
-                grad = self.gradient(X[batch], y[batch]) / len(batch)
-                self.beta_ = self.beta_ - self.learning_rate * grad
-                step += 1
-            if notify(callbacks, Progress(epoch, step, self.loss(X, y), self, {"updates": step})):
-                break
+
+        def update(batch):  # beta <- beta - learning_rate * (gradient over the batch) / |batch|
+            grad = self.gradient(X[batch], y[batch]) / len(batch)
+            self.beta_ = self.beta_ - self.learning_rate * grad
+
+        def report(epoch, step, batch_loss):
+            return self.loss(X, y), {"updates": step}
+
+        self.history_ = train.fit(self, update, n, epochs=self.n_epochs, batch_size=self.batch_size,
+                                  rng=rng, report=report, callbacks=callbacks)
         self.cache_ = {}
         return self
 
@@ -311,44 +312,54 @@ class Perceptron:
         X : ndarray, shape (n, p)
         y : ndarray, shape (n,), labels in {-1, +1}
         callbacks : called with a :class:`nbcode.train.Progress` before training and after
-            each epoch (``loss`` is the training error rate).
+            each epoch (``loss`` is the training error rate, ``step`` the number of examples
+            visited; the corrections are ``len(path_) - 1``).
         beta0 : ndarray, shape (p + 1,), optional (default zeros)
         """
         X = as_array(X, "X", ndim=2)
         y = check_labels(y, "y", values={-1, 1}).astype(float)
         check_same_length(X, y, "X", "y")
         n, p = X.shape
-        rng = np.random.default_rng(self.seed)
-        beta = np.zeros(p + 1) if beta0 is None else as_array(beta0, "beta0", shape=(p + 1,)).copy()
-        self.beta_ = beta
-        self.history_ = History()
-        callbacks = [self.history_, *(callbacks or [])]
-        self.mistakes_, path, seen = [], [beta.copy()], [0]
-        self.converged_ = False
-        n_seen = 0
-        notify(callbacks, Progress(0, 0, self.error_rate(X, y), self, {"mistakes": 0}))
-        for epoch in range(1, self.n_epochs + 1):
-            order = rng.permutation(n) if self.shuffle else np.arange(n)
-            mistakes = 0
-            for i in order:
-                n_seen += 1
-                if y[i] * (beta[0] + X[i] @ beta[1:]) <= 0:
-                    beta[0] += self.learning_rate * y[i]
-                    beta[1:] += self.learning_rate * y[i] * X[i]
-                    mistakes += 1
-                    path.append(beta.copy())
-                    seen.append(n_seen)
-            self.mistakes_.append(mistakes)
-            self.beta_ = beta
-            stop = notify(callbacks, Progress(epoch, len(path) - 1, self.error_rate(X, y), self,
-                                              {"mistakes": mistakes}))
-            if mistakes == 0:
-                self.converged_ = True
-                break
-            if stop:
-                break
+        self.beta_ = np.zeros(p + 1) if beta0 is None else as_array(beta0, "beta0", shape=(p + 1,)).copy()
+        self.mistakes_, path, seen = [], [self.beta_.copy()], [0]
+        update = self._rule(X, y, path, seen)
+
+        def report(epoch, step, batch_loss):
+            mistakes = len(path) - 1 - sum(self.mistakes_)  # the updates of this epoch
+            if epoch:
+                self.mistakes_.append(mistakes)
+            return self.error_rate(X, y), {"mistakes": mistakes}
+
+        def converged(progress):  # the rule's own stopping criterion: an epoch without mistake
+            return progress.epoch > 0 and progress.metrics["mistakes"] == 0
+
+        self.history_ = train.fit(self, update, n, epochs=self.n_epochs, batch_size=1,
+                                  shuffle=self.shuffle, rng=np.random.default_rng(self.seed),
+                                  report=report, callbacks=[*(callbacks or []), converged])
+        self.converged_ = bool(self.mistakes_) and self.mistakes_[-1] == 0
         self.path_, self.seen_ = np.array(path), np.array(seen)
         return self
+
+    def _rule(self, X, y, path: list, seen: list):
+        """Rosenblatt's rule, the update that :func:`nbcode.train.fit` applies to one example.
+
+        A mistake (``y_i o_i <= 0``) moves ``beta_`` in place and appends the new beta to
+        ``path`` and the number of examples visited so far to ``seen``.
+        """
+        visited = 0
+
+        def update(batch):
+            nonlocal visited
+            (i,) = batch
+            visited += 1
+            beta = self.beta_
+            if y[i] * (beta[0] + X[i] @ beta[1:]) <= 0:
+                beta[0] += self.learning_rate * y[i]
+                beta[1:] += self.learning_rate * y[i] * X[i]
+                path.append(beta.copy())
+                seen.append(visited)
+
+        return update
 
     def _check_X(self, X) -> np.ndarray:
         if self.beta_ is None:

@@ -1,10 +1,17 @@
-"""Training loops that report after each epoch, so callers can watch training.
+"""The training loop of nbcode, and the callbacks that watch it.
 
-Every loop in nbcode (gradient descent for linear models here, ``Sequential.fit``
-in :mod:`nbcode.nn`) calls its callbacks with a :class:`Progress` after each epoch.
-A callback is any callable ``callback(progress)``; returning ``True`` stops
-training (this is how :class:`EarlyStopping` works). :class:`Recorder` keeps
-snapshots that :class:`nbcode.widgets.TrainingPlayer` turns into animation frames.
+:func:`fit` is the one training loop: epochs of (mini-)batch updates. Every model
+of the book trains through it: ``Sequential.fit`` (chapters 3-7), the chapter-1
+estimators (``LinearRegressionGD``, ``LogisticRegressionGD``), chapter 2's
+``Neuron`` and ``Perceptron``, and :func:`nbcode.linear.gradient_descent`. A model
+brings only its update rule, ``update(batch)``; the loop owns the epochs, the
+mini-batches, the shuffling and the stopping.
+
+After each epoch (and once before the first, epoch 0) the loop calls its callbacks
+with a :class:`Progress`. A callback is any callable ``callback(progress)``;
+returning ``True`` stops training (this is how :class:`EarlyStopping` works).
+:class:`Recorder` keeps snapshots that :class:`nbcode.widgets.TrainingPlayer` turns
+into animation frames.
 """
 
 from __future__ import annotations
@@ -190,7 +197,7 @@ class EarlyStopping:
 
 def minibatches(n_samples: int, batch_size: int | None, rng: np.random.Generator,
                 shuffle: bool = True) -> Iterator[np.ndarray]:
-    """Yield index arrays that split ``range(n_samples)`` into mini-batches.
+    """Yield index arrays that split ``range(n_samples)`` into mini-batches (one epoch).
 
     ``batch_size=None`` gives one batch with every example (full-batch gradient
     descent); ``batch_size=1`` gives per-example (stochastic) updates.
@@ -207,3 +214,75 @@ def minibatches(n_samples: int, batch_size: int | None, rng: np.random.Generator
     order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
     for start in range(0, n_samples, batch_size):
         yield order[start:start + batch_size]
+
+
+Update = Callable[[np.ndarray], "float | None"]
+Report = Callable[[int, int, float], "tuple[float, dict]"]
+
+
+def _mean_batch_loss(epoch: int, step: int, batch_loss: float) -> tuple[float, dict]:
+    return batch_loss, {}
+
+
+def fit(model, update: Update, n_samples: int, *, epochs: int, batch_size: int | None = None,
+        shuffle: bool = True, rng: np.random.Generator | None = None, report: Report | None = None,
+        callbacks: Iterable[Callback] | None = None) -> History:
+    """The training loop: ``epochs`` passes of ``update`` over mini-batches of the examples.
+
+    Parameters
+    ----------
+    model : object
+        What the callbacks receive as ``Progress.model`` (the loop never touches it).
+    update : callable, ``update(batch) -> float or None``
+        The model's update rule: one parameter update from the examples ``batch``
+        (an index array into ``range(n_samples)``); returns the batch's loss, or None.
+    n_samples : int
+        Number of training examples.
+    epochs : int
+        Number of passes over the examples (0: only the report of epoch 0).
+    batch_size : int or None
+        Examples per update (see :func:`minibatches`): None for full-batch gradient
+        descent, 1 for per-example updates.
+    shuffle : bool
+        A new random order of the examples every epoch (from ``rng``).
+    rng : numpy Generator
+        Randomness of the shuffling (needed when ``shuffle`` and ``batch_size`` < n).
+    report : callable, ``report(epoch, step, batch_loss) -> (loss, metrics)``, optional
+        What the callbacks are told after each epoch: ``batch_loss`` is the mean of the
+        losses ``update`` returned during the epoch (nan at epoch 0, or if it returned
+        None); ``step`` the number of updates so far. Default: ``(batch_loss, {})``.
+    callbacks : iterable of callables, optional
+        Each is called with a :class:`Progress` once before training (epoch 0) and after
+        every epoch; training stops as soon as one returns True.
+
+    Returns
+    -------
+    History
+        The loss and the metrics of every epoch, epoch 0 first.
+    """
+    check_callable(update, "update", "a batch of indices -> the batch loss (or None)")
+    check_positive(epochs, "epochs", integer=True, allow_zero=True)
+    report = report or _mean_batch_loss
+    history = History()
+    callbacks = [history, *(callbacks or ())]
+
+    def tell(epoch: int, step: int, batch_loss: float) -> bool:
+        loss, metrics = report(epoch, step, batch_loss)
+        return notify(callbacks, Progress(epoch, step, loss, model, metrics))
+
+    step = 0
+    stop = tell(0, 0, float("nan"))
+    for epoch in range(1, epochs + 1):
+        if stop:
+            break
+        loss_sum, n_losses = 0.0, 0
+        for batch in minibatches(n_samples, batch_size, rng, shuffle):
+            loss = update(batch)
+            step += 1
+            if loss is not None:
+                loss_sum += loss
+                n_losses += 1
+        batch_loss = loss_sum / n_losses if n_losses else float("nan")
+        stop = tell(epoch, step, batch_loss)
+    return history
+

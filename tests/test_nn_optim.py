@@ -100,3 +100,26 @@ def test_adam_copy_keeps_its_state():
     clone.step([w_clone], [np.array([1.0, -1.0])])
     np.testing.assert_array_equal(w, w_clone)
     np.testing.assert_array_equal(clone.state[0]["m"], opt.state[0]["m"])
+
+
+@pytest.mark.parametrize("make", [lambda: Adam(0.1), lambda: SGD(0.1, momentum=0.9)])
+def test_reset_gives_the_steps_of_a_new_optimiser_on_another_model(make):
+    used = make()
+    used.step([np.zeros(3), np.zeros(1)], [np.ones(3), np.ones(1)])
+    used.reset()
+    fresh = make()
+    w_used, w_fresh = np.array([[1.0, -2.0]]), np.array([[1.0, -2.0]])
+    for _ in range(3):
+        used.step([w_used], [w_used ** 3])
+        fresh.step([w_fresh], [w_fresh ** 3])
+    np.testing.assert_array_equal(w_used, w_fresh)
+    assert used.t == 3
+
+
+def test_each_optimiser_resets_its_own_state():
+    # Adam keeps its moments in flat vectors outside ``state``: its own reset drops them.
+    assert "reset" in vars(Adam)
+    opt = Adam()
+    opt.step([np.zeros(2)], [np.ones(2)])
+    opt.reset()
+    assert opt._m is None and opt._bounds is None and opt.state == []

@@ -81,3 +81,51 @@ def test_notify_stops_if_any_callback_asks():
     assert train.notify([lambda p: calls.append(1), lambda p: True], progress(1, 1.0))
     assert not train.notify([lambda p: None], progress(1, 1.0))
     assert calls == [1]
+
+
+def test_fit_runs_epochs_of_minibatch_updates_and_reports_each_epoch():
+    # n = 10 examples, batches of 4: 3 updates per epoch; the batch losses are the
+    # batch sizes, so the mean batch loss is (4 + 4 + 2) / 3 every epoch.
+    seen_batches, reports = [], []
+
+    def update(batch):
+        seen_batches.append(batch.copy())
+        return float(len(batch))
+
+    def report(epoch, step, batch_loss):
+        reports.append((epoch, step, batch_loss))
+        return -epoch, {"twice": 2 * epoch}
+
+    history = train.fit("the model", update, 10, epochs=3, batch_size=4,
+                        rng=np.random.default_rng(0), report=report)
+    assert len(seen_batches) == 9
+    for epoch in range(3):  # every epoch visits every example once
+        np.testing.assert_array_equal(np.sort(np.concatenate(seen_batches[3 * epoch:3 * epoch + 3])),
+                                      np.arange(10))
+    assert reports[0][:2] == (0, 0) and np.isnan(reports[0][2])
+    assert reports[1:] == [(e, 3 * e, 10 / 3) for e in (1, 2, 3)]
+    assert history.epoch == [0, 1, 2, 3]
+    assert history["loss"] == [0.0, -1.0, -2.0, -3.0] and history["twice"] == [0.0, 2.0, 4.0, 6.0]
+
+
+def test_fit_without_report_gives_the_mean_batch_loss_and_honours_stop_at_epoch_0():
+    progress_seen = []
+    history = train.fit(None, lambda batch: 2.0 * batch.size, 6, epochs=2, batch_size=3,
+                        shuffle=False, callbacks=[progress_seen.append])
+    assert history["loss"][1:] == [6.0, 6.0] and np.isnan(history["loss"][0])
+    assert [(p.epoch, p.step) for p in progress_seen] == [(0, 0), (1, 2), (2, 4)]
+    updates = []
+    train.fit(None, updates.append, 6, epochs=5, callbacks=[lambda p: True])
+    assert updates == []  # a callback that stops at epoch 0 prevents every update
+
+
+def test_fit_stops_after_the_epoch_a_callback_asks_and_checks_its_arguments():
+    updates = []
+    history = train.fit(None, updates.append, 4, epochs=10, batch_size=None, shuffle=False,
+                        callbacks=[lambda p: p.epoch == 3])
+    assert len(updates) == 3 and history.epoch == [0, 1, 2, 3]
+    with pytest.raises(TypeError, match="update"):
+        train.fit(None, "not a function", 4, epochs=1)
+    with pytest.raises(ValueError, match="epochs"):
+        train.fit(None, updates.append, 4, epochs=-1)
+

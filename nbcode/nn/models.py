@@ -21,6 +21,7 @@ import copy
 
 import numpy as np
 
+from .. import train
 from .._validation import (
     as_array,
     check_choice,
@@ -30,7 +31,6 @@ from .._validation import (
     check_same_length,
     check_seed,
 )
-from ..train import History, Progress, minibatches, notify
 from .activations import ACTIVATIONS
 from .layers import Activation, Dense, Dropout, Layer, _rng
 from .losses import _bce_logits, _softmax, _softmax_ce
@@ -410,20 +410,51 @@ class Sequential:
 
         Training continues from the current weights (call it again to train more).
         """
-        check_choice(loss, "loss", {"cross_entropy", "squared"})
+        self._check_update_options(loss, l2, l1)
         check_positive(epochs, "epochs", integer=True, allow_zero=True)
-        check_positive(l2, "l2", allow_zero=True)
-        check_positive(l1, "l1", allow_zero=True)
         if batch_size is not None:
             check_positive(batch_size, "batch_size", integer=True)
         if learning_rate is not None:
             check_positive(learning_rate, "learning_rate")
         check_seed(seed)
+        X, target, loss_fn, validation = self._prepare_data(X, y, loss, validation_data)
+        self.optimizer_ = get_optimizer(optimizer, learning_rate)
+        update = self._update_rule(X, target, loss_fn, self.optimizer_, l2, l1)
+        report = self._reporter(X, target, loss_fn, validation, l2, l1)
+        self.history_ = train.fit(self, update, X.shape[0], epochs=epochs, batch_size=batch_size,
+                                  shuffle=shuffle, rng=_rng(seed), report=report,
+                                  callbacks=callbacks)
+        return self
+
+    def update_rule(self, X, y, loss: str = "cross_entropy", optimizer=None, l2: float = 0.0,
+                    l1: float = 0.0):
+        """The update of one mini-batch of (X, y), ``update(batch) -> batch loss``, as
+        :func:`nbcode.train.fit` applies it.
+
+        It is what :meth:`fit` trains with, for models that run the loop with reports of
+        their own (``linear.LinearRegressionGD`` is a one-layer network trained this way).
+        Arguments as in :meth:`fit`; an optimiser object carries its state across updates.
+        """
+        self._check_update_options(loss, l2, l1)
+        X, target, loss_fn, _ = self._prepare_data(X, y, loss, None)
+        return self._update_rule(X, target, loss_fn, get_optimizer(optimizer), l2, l1)
+
+    def _check_update_options(self, loss, l2, l1) -> None:
+        """Refuse bad options of an update before any work, naming the argument."""
+        check_choice(loss, "loss", {"cross_entropy", "squared"})
+        check_positive(l2, "l2", allow_zero=True)
+        check_positive(l1, "l1", allow_zero=True)
         if not self.layers:
             raise ValueError("the model has no layers (received Sequential([])); add some with "
                              "add(layer) first.")
+
+    def _prepare_data(self, X, y, loss, validation_data):
+        """Check the data of :meth:`fit` and encode the targets for ``loss``.
+
+        Returns ``X``, the encoded targets, the loss function ``loss_fn(output, target) ->
+        (loss, dL/doutput)`` and ``(X_val, target_val)`` (or None).
+        """
         X = self._check_X(X)
-        n_samples = X.shape[0]
         check_same_length(X, np.asarray(y) if np.ndim(y) else [y], "X", "y")
         self.loss = loss
         self.input_shape_ = X.shape[1:]
@@ -435,20 +466,19 @@ class Sequential:
             )
         n_outputs = output.shape[1]
         target = self._targets(y, n_outputs, fitting=True)
-        loss_fn = self._loss_function(n_outputs)
-        if validation_data is not None:
-            if not (isinstance(validation_data, tuple | list) and len(validation_data) == 2):
-                raise TypeError(f"validation_data must be a tuple (X_val, y_val); received "
-                                f"{type(validation_data).__name__}.")
-            X_val = self._check_X(validation_data[0], "X_val")
-            target_val = self._targets(validation_data[1], n_outputs, fitting=False)
-            check_same_length(X_val, target_val, "X_val", "y_val")
-        opt = get_optimizer(optimizer, learning_rate)
-        self.optimizer_ = opt
-        rng = _rng(seed)
-        self.history_ = history = History()
-        callbacks = [history, *(callbacks or [])]
+        if validation_data is None:
+            return X, target, self._loss_function(n_outputs), None
+        if not (isinstance(validation_data, tuple | list) and len(validation_data) == 2):
+            raise TypeError(f"validation_data must be a tuple (X_val, y_val); received "
+                            f"{type(validation_data).__name__}.")
+        X_val = self._check_X(validation_data[0], "X_val")
+        target_val = self._targets(validation_data[1], n_outputs, fitting=False)
+        check_same_length(X_val, target_val, "X_val", "y_val")
+        return X, target, self._loss_function(n_outputs), (X_val, target_val)
 
+    def _update_rule(self, X, target, loss_fn, opt, l2, l1):
+        """One mini-batch update, for :func:`nbcode.train.fit`: the layers' forward and
+        backward passes, the L2 gradient, the optimiser's step, the L1 proximal step."""
         # Fixed lists for the hot loop: which arrays the optimiser updates, which
         # get the L2 gradient, which the L1 proximal step.
         slots = [(layer, key) for layer in self.layers if layer.trainable for key in layer.params]
@@ -459,46 +489,39 @@ class Sequential:
             raise TypeError("l1 needs an optimizer with a learning_rate attribute (for the "
                             "proximal step); use SGD or Adam.")
         l1_threshold = l1 * getattr(opt, "learning_rate", 0.0)
-        layers, reversed_layers = self.layers, self.layers[::-1]
 
-        def report(epoch, step, data_loss):
+        def update(index):
+            batch_loss, d = loss_fn(self.forward(X[index], training=True), target[index])
+            self.backward(d)
+            grads = [layer.grads[key] for layer, key in slots]
+            if l2:
+                for param, grad, pen in zip(params, grads, penalized, strict=True):
+                    if pen:
+                        grad += l2 * param  # grads are fresh arrays: safe to modify
+            opt.step(params, grads)
+            if l1:
+                for w in l1_weights:
+                    # soft-thresholding: shrink towards 0, stop exactly at 0
+                    np.copyto(w, np.sign(w) * np.maximum(np.abs(w) - l1_threshold, 0.0))
+            return batch_loss
+
+        return update
+
+    def _reporter(self, X, target, loss_fn, validation, l2, l1):
+        """What :meth:`fit` reports after each epoch: the training loss plus the penalty
+        (before training: on all of X; then the mean of the epoch's mini-batch losses)
+        and, with validation data, ``val_loss`` and ``val_accuracy``."""
+        def report(epoch, step, batch_loss):
+            data_loss = self._evaluate(X, target, loss_fn)[0] if epoch == 0 else batch_loss
             metrics = {}
-            if validation_data is not None:
-                val_loss, val_accuracy = self._evaluate(X_val, target_val, loss_fn)
+            if validation is not None:
+                val_loss, val_accuracy = self._evaluate(*validation, loss_fn)
                 metrics["val_loss"] = val_loss
                 if val_accuracy is not None:
                     metrics["val_accuracy"] = val_accuracy
-            total = data_loss + self._penalty(l2, l1)
-            return notify(callbacks, Progress(epoch, step, total, self, metrics))
+            return data_loss + self._penalty(l2, l1), metrics
 
-        step = 0
-        stop = report(0, 0, self._evaluate(X, target, loss_fn)[0])
-        for epoch in range(1, epochs + 1):
-            if stop:
-                break
-            loss_sum, n_batches = 0.0, 0
-            for index in minibatches(n_samples, batch_size, rng, shuffle):
-                out = X[index]
-                for layer in layers:
-                    out = layer.forward(out, True)
-                batch_loss, d = loss_fn(out, target[index])
-                for layer in reversed_layers:
-                    d = layer.backward(d)
-                grads = [layer.grads[key] for layer, key in slots]
-                if l2:
-                    for param, grad, pen in zip(params, grads, penalized, strict=True):
-                        if pen:
-                            grad += l2 * param  # grads are fresh arrays: safe to modify
-                opt.step(params, grads)
-                if l1:
-                    for w in l1_weights:
-                        # soft-thresholding: shrink towards 0, stop exactly at 0
-                        np.copyto(w, np.sign(w) * np.maximum(np.abs(w) - l1_threshold, 0.0))
-                loss_sum += batch_loss
-                n_batches += 1
-                step += 1
-            stop = report(epoch, step, loss_sum / n_batches)
-        return self
+        return report
 
 
 def MLP(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation="relu",

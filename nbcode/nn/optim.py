@@ -23,11 +23,13 @@ class Optimizer:
         self.reset()
 
     def reset(self) -> None:
-        """Forget all state (step count, momentum, moments)."""
+        """Forget all state (step count, momentum, moments).
+
+        An optimiser that keeps state outside ``state`` extends this method (as
+        :class:`Adam` does), so each class resets what it owns.
+        """
         self.t = 0
         self.state: list[dict[str, np.ndarray]] = []
-        for name in ("_m", "_v", "_buffer", "_bounds", "_shapes"):
-            self.__dict__.pop(name, None)
 
     def _check(self, params, grads):
         if len(params) != len(grads):
@@ -121,6 +123,12 @@ class Adam(Optimizer):
         self.eps = check_positive(eps, "eps")
         super().__init__(learning_rate)
 
+    def reset(self) -> None:
+        """Forget the step count and both moments (the flat vectors and their views)."""
+        super().reset()
+        self._m = self._v = self._buffer = None
+        self._bounds, self._shapes = None, None
+
     def _check(self, params, grads):
         if not self.state and len(params) == len(grads):
             Optimizer._check(self, params, grads)  # shapes, before the flat moments are made
@@ -150,7 +158,7 @@ class Adam(Optimizer):
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        if "_m" in state and self.t:
+        if state.get("_m") is not None and self.t:
             self.state = self._views()
 
     def step(self, params, grads):
