@@ -267,18 +267,16 @@ def make_controls(spec: dict, **common) -> dict[str, widgets.ValueWidget]:
     return built
 
 
-def _groups(controls: dict, groups, what: str) -> list[list[widgets.Widget]]:
-    """Resolve ``rows``/``columns`` (an int per group, or lists of names) to lists of widgets."""
+def _rows(controls: dict, rows) -> list[list[widgets.Widget]]:
+    """Resolve ``rows`` (controls per row, or lists of names) to rows of widgets."""
     names = list(controls)
-    if isinstance(groups, int) and not isinstance(groups, bool):
-        check_positive(groups, what, integer=True)
-        groups = [names[i:i + groups] for i in range(0, len(names), groups)]
-    placed = [name for group in groups for name in group]
-    unknown = [name for name in placed if name not in controls]
-    if unknown or sorted(placed) != sorted(names):
-        raise ValueError(f"{what} must place each control once, e.g. {[names[:2], names[2:]]}; "
-                         f"received {groups!r} for controls {names}.")
-    return [[controls[name] for name in group] for group in groups]
+    if isinstance(rows, int) and not isinstance(rows, bool):
+        check_positive(rows, "rows", integer=True)
+        rows = [names[i:i + rows] for i in range(0, len(names), rows)]
+    if sorted(name for row in rows for name in row) != sorted(names):
+        raise ValueError(f"rows must place each control once, e.g. {[names[:2], names[2:]]}; "
+                         f"received {rows!r} for controls {names}.")
+    return [[controls[name] for name in row] for row in rows]
 
 
 class LivePanel(StaticPicture, widgets.VBox):
@@ -453,13 +451,13 @@ def live_panel(controls: dict, draw: Callable, *, description: str, rows=None, t
         raise TypeError(f"draw must be a function of the controls' values that returns a "
                         f"matplotlib Figure; received {type(draw).__name__}.")
     built = make_controls(controls)
-    groups = _groups(built, len(built) if rows is None else rows, "rows")
+    rows = _rows(built, len(built) if rows is None else rows)
     button = make_train_button() if train else None
     if button is not None:
-        groups[-1].append(button)
+        rows[-1].append(button)
     status = widgets.HTML(value="") if train else None
     picture = widgets.Image(format="png")
-    children = [widgets.HBox(group) for group in groups] + ([status] if status else []) + [picture]
+    children = [widgets.HBox(row) for row in rows] + ([status] if status else []) + [picture]
     if title:
         children.insert(0, widgets.HTML(f"<b>{title}</b>"))
     panel = LivePanel(children, description=description, picture=picture)

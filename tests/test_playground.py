@@ -79,3 +79,10 @@ def test_static_representations(playground):
     bundle = playground._repr_mimebundle_()
     assert bundle["image/png"][:4] == b"\x89PNG"  # what a PDF shows
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_live_runs_keep_the_fixed_settings():
+    pg = Playground(n_frames=3, epochs=5, hidden=(4,), noise=0.3, n_samples=120, seed=2)
+    config = pg.current_config()
+    assert (config["noise"], config["n_samples"], config["seed"]) == (0.3, 120, 2)
+    assert pg.values()["hidden"] == "4" and pg.controls["epochs"] is pg.epochs

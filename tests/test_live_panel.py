@@ -1,0 +1,200 @@
+"""nbcode.widgets.live_panel: the one builder of the book's live controls, driven without a browser.
+
+A control's value is changed from Python, as the widget's front end would: the panel must
+call ``draw`` with the new values, show a new picture, and print that picture (image/png)
+where no widget manager runs (the PDF).
+"""
+
+import io
+
+import ipywidgets
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from nbcode.widgets import (  # noqa: E402
+    LivePanel,
+    dropdown,
+    live_panel,
+    log_slider,
+    make_controls,
+    select_slider,
+    slider,
+    text,
+    toggle,
+)
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class Recording:
+    """A draw function that remembers its calls and plots a line of the given slope."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, slope, colour, **others):
+        self.calls.append({"slope": slope, "colour": colour, **others})
+        fig, ax = plt.subplots(figsize=(2, 2))
+        ax.plot([0, 1], [0, slope], color=colour, lw=4)
+        ax.set_ylim(-2, 2)
+        return fig
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+@pytest.fixture
+def panel_and_draw():
+    draw = Recording()
+    panel = live_panel({"slope": slider(1.0, -2.0, 2.0, step=0.5),
+                        "colour": dropdown(["red", "blue"], label="line colour")},
+                       draw, description="slope and colour")
+    return panel, draw
+
+
+def test_default_setting_is_drawn_at_once(panel_and_draw):
+    panel, draw = panel_and_draw
+    assert draw.calls == [{"slope": 1.0, "colour": "red"}]
+    picture = panel.picture()
+    assert picture is panel.children[-1] and picture.value[:4] == b"\x89PNG"
+    red = pixels(picture.value)
+    assert (red[..., 0] > 200).any() and not ((red[..., 2] > 200) & (red[..., 0] < 80)).any()
+
+
+def test_changing_a_control_redraws_with_its_value(panel_and_draw):
+    panel, draw = panel_and_draw
+    before = panel.picture().value
+    panel.controls["slope"].value = -2.0
+    assert draw.calls[-1] == {"slope": -2.0, "colour": "red"}
+    after_slope = panel.picture().value
+    assert after_slope != before
+    panel.controls["colour"].value = "blue"
+    assert draw.calls[-1] == {"slope": -2.0, "colour": "blue"}
+    assert len(draw.calls) == 3  # one draw per change, no more
+    blue = pixels(panel.picture().value)
+    # matplotlib's "blue" is (0, 0, 255): some pixels are now blue, none is pure red any more
+    assert ((blue[..., 2] > 200) & (blue[..., 0] < 80)).any()
+    assert not ((blue[..., 0] > 200) & (blue[..., 1] < 80) & (blue[..., 2] < 80)).any()
+    assert panel.values() == {"slope": -2.0, "colour": "blue"}
+
+
+def test_print_bundle_holds_the_current_picture(panel_and_draw):
+    panel, _ = panel_and_draw
+    panel.controls["slope"].value = 0.5
+    bundle = panel._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle  # the site and Jupyter show the widget
+    assert bundle["image/png"] == panel.picture().value  # a PDF shows the last drawn picture
+    assert Image.open(io.BytesIO(bundle["image/png"])).format == "PNG"
+    assert bundle["text/plain"] == "LivePanel(slope and colour: run the notebook to use it)"
+
+
+def test_controls_get_labels_defaults_and_kinds():
+    controls = make_controls({
+        "learning_rate": log_slider(0.5, 1e-3, 10, step=0.25, label="η"),
+        "batch_size": dropdown([("1", 1), ("full", None)], index=1),
+        "penalty": toggle(["L2", "L1"]),
+        "labels": select_slider([5, 10, 20], value=10),
+        "n_hidden": slider(3, 1, 8),
+        "rate": slider(0.0, 0.0, 0.8, step=0.1),
+        "hidden": text("16, 16"),
+    })
+    lr = controls["learning_rate"]
+    assert isinstance(lr, ipywidgets.FloatLogSlider) and lr.description == "η"
+    assert (lr.min, lr.max, lr.base, lr.step, lr.value) == (-3.0, 1.0, 10, 0.25, 0.5)
+    assert controls["batch_size"].value is None and controls["batch_size"].label == "full"
+    assert isinstance(controls["penalty"], ipywidgets.ToggleButtons)
+    assert controls["penalty"].value == "L2"  # the first option by default
+    assert controls["labels"].value == 10
+    assert type(controls["n_hidden"]) is ipywidgets.IntSlider
+    assert controls["n_hidden"].description == "n hidden"  # the name, with spaces
+    assert type(controls["rate"]) is ipywidgets.FloatSlider
+    assert controls["hidden"].value == "16, 16"
+
+
+def test_rows_lay_the_controls_out():
+    draw = Recording()
+    panel = live_panel({"slope": slider(1, -2, 2), "colour": dropdown(["red"]),
+                        "a": slider(0, 0, 1), "b": slider(0, 0, 1)},
+                       draw, rows=2, description="four")
+    rows = panel.children[:-1]
+    assert [len(row.children) for row in rows] == [2, 2]
+    assert rows[0].children[0] is panel.controls["slope"]
+    panel = live_panel({"slope": slider(1, -2, 2), "colour": dropdown(["red"])}, draw,
+                       rows=[["colour"], ["slope"]], description="two rows")
+    assert panel.children[0].children[0] is panel.controls["colour"]
+    with pytest.raises(ValueError, match="each control once"):
+        live_panel({"slope": slider(1, -2, 2), "colour": dropdown(["red"])}, draw,
+                   rows=[["slope"]], description="colour missing")
+
+
+def test_train_button_redraws_only_when_pressed_and_reports_bad_entries():
+    calls = []
+
+    def draw(n_units):
+        units = int(n_units)  # a ValueError for "ten": shown in the status line
+        calls.append(units)
+        fig, ax = plt.subplots(figsize=(2, 2))
+        ax.bar([0], [units])
+        ax.set_ylim(0, 20)
+        return fig
+
+    panel = live_panel({"n_units": text("4")}, draw, train=True, description="units")
+    assert calls == [4]
+    first = panel.picture().value
+    panel.controls["n_units"].value = "16"
+    assert calls == [4]  # no retraining until Train is pressed
+    panel.train_button.click()
+    assert calls == [4, 16] and panel.picture().value != first
+    assert panel.status.value == "" and not panel.train_button.disabled
+    drawn = panel.picture().value
+    panel.controls["n_units"].value = "ten"
+    panel.train_button.click()
+    assert "invalid literal" in panel.status.value
+    assert panel.picture().value == drawn  # the last picture stays
+    assert not panel.train_button.disabled
+
+
+def test_errors_teach():
+    draw = Recording()
+    with pytest.raises(TypeError, match="controls must be a non-empty dict"):
+        live_panel({}, draw, description="none")
+    with pytest.raises(TypeError, match=r"controls\['slope'\] must be a control"):
+        live_panel({"slope": 1.0}, draw, description="bad")
+    with pytest.raises(ValueError, match="Python name"):
+        live_panel({"the slope": slider(1, 0, 2)}, draw, description="bad name")
+    with pytest.raises(TypeError, match="draw must be a function"):
+        live_panel({"slope": slider(1, 0, 2)}, "draw", description="bad draw")
+    with pytest.raises(TypeError, match="draw must return a matplotlib Figure"):
+        live_panel({"slope": slider(1, 0, 2)}, lambda slope: slope, description="no figure")
+    with pytest.raises(ValueError, match="log_slider's min"):
+        log_slider(0.5, 0.0, 1.0)
+
+
+def test_a_ready_made_widget_is_used_as_it_is():
+    own = ipywidgets.IntSlider(value=2, min=0, max=4, description="mine")
+    seen = []
+
+    def draw(level):
+        seen.append(level)
+        fig, _ = plt.subplots(figsize=(1, 1))
+        return fig
+
+    panel = live_panel({"level": own}, draw, description="own widget")
+    assert panel.controls["level"] is own and own.description == "mine"
+    own.value = 3
+    assert seen == [2, 3]
+    assert isinstance(panel, LivePanel)
+
+
+def test_one_print_representation_for_every_widget():
+    from nbcode.playground import Playground
+    from nbcode.widgets import StaticPicture, TrainingPlayer
+
+    for widget in (TrainingPlayer, LivePanel, Playground):
+        assert widget._repr_mimebundle_ is StaticPicture._repr_mimebundle_, widget
