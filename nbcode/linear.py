@@ -251,6 +251,9 @@ class _LinearModelGD:
 class LinearRegressionGD(_LinearModelGD):
     """Least-squares linear regression fitted by (mini-)batch gradient descent.
 
+    It is a one-layer network of :mod:`nbcode.nn`, ``Dense(p, 1)`` with the squared loss,
+    trained by plain gradient descent (``nn.SGD``) in the loop :func:`nbcode.train.fit`.
+
     Parameters
     ----------
     learning_rate : float
@@ -265,6 +268,9 @@ class LinearRegressionGD(_LinearModelGD):
     Attributes
     ----------
     beta_ : ndarray, shape (p + 1,)
+        The network's bias and weights (setting it sets them).
+    network_ : nbcode.nn.Sequential
+        ``Sequential([Dense(p, 1)])``.
     history_ : nbcode.train.History
     """
 
@@ -277,7 +283,8 @@ class LogisticRegressionGD(_LinearModelGD):
     """Logistic regression with labels in {-1, +1}, fitted by gradient descent.
 
     Same parameters as :class:`LinearRegressionGD`; the loss is the mean negative
-    log-likelihood.
+    log-likelihood. The network is the same ``Dense(p, 1)``, whose output is the logit
+    ``o``, trained with nbcode.nn's binary cross-entropy (the same loss, for labels 0/1).
     """
 
     _loss = staticmethod(logistic_loss)

@@ -282,7 +282,7 @@ class Sequential:
 
     # ------------------------------------------------------------------ training
     def _targets(self, y, n_outputs: int, fitting: bool):
-        """Encode labels/targets as the loss functions want them."""
+        """Encode labels/targets as the loss functions want them (fitting: learn ``classes_``)."""
         if self.loss == "squared":
             y = as_array(y, "y", ndim=(1, 2))
             if y.ndim == 1:
@@ -295,33 +295,7 @@ class Sequential:
             return y
         y = check_labels(y, "y")
         if fitting:
-            labels = np.unique(y)
-            if n_outputs == 1:
-                if len(labels) != 2:
-                    raise ValueError(
-                        f"y has {len(labels)} classes but the network has 1 output unit (binary "
-                        f"classification): y must contain two classes; received "
-                        f"{labels[:10].tolist()}."
-                        + (f" Use one output unit per class, e.g. Dense(..., {len(labels)})."
-                           if len(labels) > 2 else "")
-                    )
-                is_01 = np.isin(labels, [0, 1]).all()
-                self.classes_ = np.array([0, 1]) if is_01 else labels
-            else:
-                numeric = labels.dtype.kind in "iufb"
-                integer = labels.dtype.kind in "iub" or (numeric and np.all(np.mod(labels, 1) == 0))
-                if integer and labels.min() >= 0 and labels.max() < n_outputs:
-                    self.classes_ = np.arange(n_outputs)
-                elif len(labels) == n_outputs and not (numeric and not integer):
-                    self.classes_ = labels
-                else:
-                    fraction = labels[np.mod(labels, 1) != 0] if numeric and not integer else []
-                    raise ValueError(
-                        f"y must hold integer class indices 0, ..., {n_outputs - 1} (one per "
-                        f"output unit of the network) or exactly {n_outputs} distinct labels; "
-                        f"received {len(labels)} labels {labels[:10].tolist()}"
-                        + (f" ({fraction[0]:g} is not an integer)." if len(fraction) else ".")
-                    )
+            self.classes_ = _classes(np.unique(y), n_outputs)
         unknown = ~np.isin(y, self.classes_)
         if unknown.any():
             raise ValueError(
@@ -368,6 +342,9 @@ class Sequential:
             validation_data=None, callbacks=None, seed=0, shuffle: bool = True,
             learning_rate: float | None = None) -> Sequential:
         """Train the network by mini-batch gradient descent; returns ``self``.
+
+        The loop is :func:`nbcode.train.fit`; each mini-batch gets one update of
+        :meth:`update_rule` (the layers' forward and backward passes, then the step).
 
         Parameters
         ----------
@@ -522,6 +499,37 @@ class Sequential:
             return data_loss + self._penalty(l2, l1), metrics
 
         return report
+
+
+def _classes(labels: np.ndarray, n_outputs: int) -> np.ndarray:
+    """The classes a classifier with ``n_outputs`` output units learns from the sorted ``labels``.
+
+    One unit: two classes (0/1 when the labels are 0 and/or 1). Several: the indices
+    0..n_outputs-1 when the labels are such integers, else exactly n_outputs labels.
+    """
+    if n_outputs == 1:
+        if len(labels) != 2:
+            raise ValueError(
+                f"y has {len(labels)} classes but the network has 1 output unit (binary "
+                f"classification): y must contain two classes; received "
+                f"{labels[:10].tolist()}."
+                + (f" Use one output unit per class, e.g. Dense(..., {len(labels)})."
+                   if len(labels) > 2 else "")
+            )
+        return np.array([0, 1]) if np.isin(labels, [0, 1]).all() else labels
+    numeric = labels.dtype.kind in "iufb"
+    integer = labels.dtype.kind in "iub" or (numeric and np.all(np.mod(labels, 1) == 0))
+    if integer and labels.min() >= 0 and labels.max() < n_outputs:
+        return np.arange(n_outputs)
+    if len(labels) == n_outputs and not (numeric and not integer):
+        return labels
+    fraction = labels[np.mod(labels, 1) != 0] if numeric and not integer else []
+    raise ValueError(
+        f"y must hold integer class indices 0, ..., {n_outputs - 1} (one per "
+        f"output unit of the network) or exactly {n_outputs} distinct labels; "
+        f"received {len(labels)} labels {labels[:10].tolist()}"
+        + (f" ({fraction[0]:g} is not an integer)." if len(fraction) else ".")
+    )
 
 
 def MLP(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation="relu",
