@@ -322,6 +322,7 @@ class Perceptron:
         n, p = X.shape
         self.beta_ = np.zeros(p + 1) if beta0 is None else as_array(beta0, "beta0", shape=(p + 1,)).copy()
         self.mistakes_, path, seen = [], [self.beta_.copy()], [0]
+        self.converged_ = False
         update = self._rule(X, y, path, seen)
 
         def report(epoch, step, batch_loss):

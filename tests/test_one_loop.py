@@ -91,8 +91,10 @@ def test_perceptron_keeps_only_its_rule_and_the_loop_counts_visits():
                 mistakes[-1] += 1
         if mistakes[-1] == 0:
             break
-    steps = []
-    model = Perceptron(n_epochs=50, seed=3).fit(X, y, callbacks=[lambda p: steps.append(p.step)])
+    steps, recorder = [], train.Recorder(epochs=[0])
+    model = Perceptron(n_epochs=50, seed=3).fit(X, y, callbacks=[lambda p: steps.append(p.step),
+                                                                 recorder])
+    assert "epochs=0, converged=False" in repr(recorder.snapshots[0][1])  # a snapshot mid-fit
     np.testing.assert_array_equal(model.beta_, beta)
     assert model.mistakes_ == mistakes and model.converged_ == (mistakes[-1] == 0)
     assert len(model.path_) - 1 == sum(mistakes)
