@@ -18,19 +18,19 @@ help:  ## List the commands
 system-deps:  ## Install Debian packages the build and the tests need (python3-venv, npm, TeX, chromium)
 	bash scripts/install_system_deps.sh
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml bookbuild/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-setup: $(STAMP)  ## Create .venv with the pinned requirements and nbcode
+setup: $(STAMP)  ## Create .venv with the pinned requirements, nbcode and the build tooling (bookbuild)
 
 assets: setup  ## Copy the widget manager and MathJax (from npm) into book_static/vendor
 	$(BIN)/python scripts/build_assets.py
 
 student: setup  ## Write the student editions (solutions removed) into student/
-	$(BIN)/python -m nbcode.editions chapters student
+	$(BIN)/python -m bookbuild.editions chapters student
 
 publish-student: setup  ## Commit the student editions to the branch a course's JupyterHub pulls (REPOSITORY=, BRANCH=)
 	$(BIN)/python scripts/publish_student.py $(if $(REPOSITORY),--repository $(REPOSITORY)) $(if $(BRANCH),--branch $(BRANCH))
@@ -53,11 +53,11 @@ execute: setup  ## Re-execute chapters in place and store outputs (CHAPTER=chapt
 test: book  ## Run every test: nbcode, the chapters (nbval), student editions, the site in Chromium
 	bash scripts/run_tests.sh $(PYTEST_ARGS)
 
-test-fast: setup  ## Only the fast unit tests of nbcode (no notebooks, no site)
+test-fast: setup  ## Only the fast unit tests of nbcode and bookbuild (no notebooks, no site; jax optional)
 	$(BIN)/pytest -q -m "not notebooks and not site and not browser and not slow" tests
 
-lint:  setup ## ruff on nbcode, the tests, the scripts and (through nbqa) the chapters
-	$(BIN)/ruff check nbcode tests scripts
+lint:  setup ## ruff on nbcode, bookbuild, the tests, the scripts and (through nbqa) the chapters
+	$(BIN)/ruff check nbcode bookbuild tests scripts
 	$(BIN)/nbqa ruff chapters --ignore E402,E501,B018,F401
 
 bench: setup  ## Measure speed, page weight and memory; writes benchmarks/RESULTS.md

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from nbcode.editions import BEGIN, END, stub_code, student_notebook
+from bookbuild.editions import BEGIN, END, stub_code, student_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -110,7 +110,7 @@ def _texts(output):
 
 
 def test_myst_roles_become_plain_markdown(tmp_path):
-    from nbcode.editions import MystContext, bibliography_names
+    from bookbuild.editions import MystContext, bibliography_names
 
     bib = tmp_path / "refs.bib"
     bib.write_text("@article{smith2020,\n  author = {Smith, Ann and Jones, Bob and Lee, Cy},\n"

@@ -55,7 +55,7 @@ from test_live import (
     wait_for_notebook,
 )
 
-from nbcode.sphinxext import jupyterhub_url, repository_folder
+from bookbuild.sphinxext import jupyterhub_url, repository_folder
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from publish_student import publish  # noqa: E402

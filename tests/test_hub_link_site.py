@@ -3,7 +3,7 @@
 Two sources of pages:
 
 * a one-chapter book built here in a temporary folder with the book's own extension
-  (nbcode.sphinxext) and theme, in English and in French, with and without a hub set:
+  (bookbuild.sphinxext) and theme, in English and in French, with and without a hub set:
   no notebook is executed, so it takes seconds. With the hub, the practise box holds
   exactly one hub link, built by ``jupyterhub_url`` from the settings, in the page's
   language, and the theme's own JupyterHub button (which would pull the full chapters)
@@ -27,7 +27,7 @@ import pytest
 import yaml
 from browser import ROOT
 
-from nbcode.sphinxext import TEXT, jupyterhub_url
+from bookbuild.sphinxext import TEXT, jupyterhub_url
 
 pytestmark = pytest.mark.site
 
@@ -35,7 +35,7 @@ HUB = "https://hub.example.edu/course"
 REPOSITORY = "https://github.com/org/book"
 
 CONF = """\
-extensions = ["myst_nb", "nbcode.sphinxext"]
+extensions = ["myst_nb", "bookbuild.sphinxext"]
 html_theme = "sphinx_book_theme"
 html_theme_options = {{
     "repository_url": "{repository}", "repository_branch": "main",

@@ -3,18 +3,25 @@ Rosenblatt's perceptron (converges on separable data, never on XOR) and input va
 
 import copy
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 
 from nbcode import data, linear, train
 from nbcode.neuron import Neuron, Perceptron, draw_neuron, neuron_gradient, squared_loss
 
-jax.config.update("jax_enable_x64", True)
+# JAX is optional here: `make test-fast` runs without it (a venv from requirements.txt minus
+# jax), and then only the comparisons with JAX skip. requirements.txt installs it.
+try:
+    import jax
+    import jax.numpy as jnp
+except ImportError:
+    jax = jnp = None
+else:
+    jax.config.update("jax_enable_x64", True)
+needs_jax = pytest.mark.skipif(jax is None, reason="jax is not installed")
 
-JAX_ACTIVATIONS = {"sigmoid": jax.nn.sigmoid, "tanh": jnp.tanh, "relu": jax.nn.relu,
-                   "identity": lambda o: o}
+JAX_ACTIVATIONS = {} if jax is None else {"sigmoid": jax.nn.sigmoid, "tanh": jnp.tanh,
+                                          "relu": jax.nn.relu, "identity": lambda o: o}
 
 
 @pytest.fixture
@@ -38,6 +45,7 @@ def test_gradient_matches_finite_differences(problem, activation):
     np.testing.assert_allclose(neuron_gradient(beta, X, y, activation), numeric, rtol=1e-5, atol=1e-7)
 
 
+@needs_jax
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "identity"])
 def test_gradient_matches_jax_grad(problem, activation):
     beta, X, y = problem

@@ -5,7 +5,6 @@ statements and (by default) their solutions, and show each training widget as a 
 frames rather than as a blank box or raw widget text.
 """
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -103,10 +102,9 @@ def test_the_site_links_the_pdf():
 
 
 def test_solutions_setting_reaches_the_build_config():
-    spec = importlib.util.spec_from_file_location("build_pdf", ROOT / "scripts" / "build_pdf.py")
-    build_pdf = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build_pdf)
     import yaml
+
+    from bookbuild import pdf as build_pdf
 
     config = yaml.safe_load(build_pdf.pdf_config("omit").read_text())
     assert config["sphinx"]["config"]["book_solutions"] == "omit"
@@ -117,7 +115,7 @@ def test_omit_removes_gated_and_plain_solutions():
     from docutils import nodes
     from sphinx_exercise.nodes import solution_end_node, solution_node
 
-    from nbcode.sphinxext import omit_solutions
+    from bookbuild.sphinxext import omit_solutions
 
     class App:
         class config:

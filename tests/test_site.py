@@ -48,7 +48,7 @@ CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]([^'"]+)['"]""")
 
 # No page may throw or log an error. (Sphinx 7.4 + sphinx-thebe duplicated an inline
-# script that threw on every page; nbcode.sphinxext drops thebe's scripts, since thebe is off.)
+# script that threw on every page; bookbuild.sphinxext drops thebe's scripts, since thebe is off.)
 KNOWN_PAGE_ERRORS: set[str] = set()
 KNOWN_CONSOLE_ERRORS: set[str] = set()
 

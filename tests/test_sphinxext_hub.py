@@ -1,4 +1,4 @@
-"""The nbgitpuller link of the practise box (nbcode.sphinxext.jupyterhub_url).
+"""The nbgitpuller link of the practise box (bookbuild.sphinxext.jupyterhub_url).
 
 The link must be what nbgitpuller's own handler reads: the repository to clone, the
 branch, the folder it clones into (``targetpath``) and the page to open afterwards
@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from nbcode.sphinxext import STUDENT_BRANCH, jupyterhub_url, repository_folder
+from bookbuild.sphinxext import STUDENT_BRANCH, jupyterhub_url, repository_folder
 
 
 def _query(url: str) -> dict[str, str]:

@@ -15,8 +15,10 @@ Markers, in the full (teacher's) notebooks:
 Everything else is kept, outputs are cleared, and the exercise directives are
 rewritten as plain Markdown so that they read well in JupyterLab.
 
-Command line: ``python -m nbcode.editions chapters student`` writes
-``student/<chapter>.ipynb`` for every ``chapters/*.ipynb``.
+Command line, from the repository's root: ``python -m bookbuild.editions chapters student``
+writes ``student/<chapter>.ipynb`` for every ``chapters/*.ipynb``. Binder's ``postBuild``
+runs it with only ``requirements.txt`` installed: this module needs nbformat and the
+standard library, nothing from nbcode.
 """
 
 from __future__ import annotations

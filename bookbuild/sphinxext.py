@@ -1,7 +1,7 @@
 """A Sphinx extension for the book: a "practise" box at the top of every chapter.
 
 The box links to the chapter's student edition (solutions removed, see
-:mod:`nbcode.editions`) in two ways: opened in Binder in one click, and as a
+:mod:`bookbuild.editions`) in two ways: opened in Binder in one click, and as a
 download. The Binder address is built from the repository set once in
 ``_config.yml`` (``repository.url`` and ``branch``, ``launch_buttons.binderhub_url``);
 the student editions are copied into the site under ``student/``.
@@ -16,7 +16,7 @@ It also drops the worked solutions when ``book_solutions`` is ``"omit"`` (the
 setting of the PDF build, ``scripts/build_pdf.py --solutions omit``) and the scripts
 of sphinx-thebe, which this book does not use.
 
-Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [nbcode.sphinxext]``.
+Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [bookbuild.sphinxext]``.
 """
 
 from __future__ import annotations
@@ -294,7 +294,7 @@ def _glue_in_translations() -> None:
     from myst_nb.ext.glue import roles as glue_roles
     from myst_nb.ext.glue.utils import glue_warning
 
-    if getattr(glue_roles.PasteRoleAny.run, "nbcode_patched", False):
+    if getattr(glue_roles.PasteRoleAny.run, "bookbuild_patched", False):
         return
     run = glue_roles.PasteRoleAny.run
 
@@ -303,16 +303,16 @@ def _glue_in_translations() -> None:
         if "<translated>" not in str(self.document.get("source", "")):
             if env is not None and "nb_renderer" in self.document:
                 client = self.document["nb_renderer"].renderer.nb_client
-                env.temp_data["nbcode_glue"] = client.glue_data
+                env.temp_data["bookbuild_glue"] = client.glue_data
             return run(self)
-        glue_data = env.temp_data.get("nbcode_glue", {}) if env is not None else {}
+        glue_data = env.temp_data.get("bookbuild_glue", {}) if env is not None else {}
         text = glue_data.get(self.text, {}).get("data", {}).get("text/plain")
         if text is None:
             message = f"No key {self.text!r} found in glue data for this document."
             return [], [glue_warning(message, self.document, self.line)]
         return [docutils_nodes.inline(text, text, classes=["output", "text_plain"])], []
 
-    run_in_translations.nbcode_patched = True
+    run_in_translations.bookbuild_patched = True
     glue_roles.PasteRoleAny.run = run_in_translations
 
 

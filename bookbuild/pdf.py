@@ -1,0 +1,66 @@
+"""Build the book as one PDF (Jupyter Book's LaTeX builder, run by xelatex).
+
+    python scripts/build_pdf.py                    # solutions included, after each chapter's exercises
+    python scripts/build_pdf.py --solutions omit   # a student's copy: exercise statements only
+
+(or ``python -m bookbuild.pdf``, from the repository's root; `make pdf` runs the script).
+
+Writes _build/latex/book.pdf and copies it to _build/pdf/book.pdf, which the HTML build
+publishes at the site's root (bookbuild.sphinxext), so that the preface can link to it.
+Widgets cannot move on paper: each training player prints as a strip of three of its
+frames (start, middle, end), which nbcode.widgets stores with the widget as image/png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+# The book this package builds: bookbuild/ sits at the root of the repository.
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pdf_config(solutions: str) -> Path:
+    """Write the PDF build's configuration: _config.yml plus the solutions setting."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    # bookbuild.sphinxext removes the worked solutions when book_solutions is "omit".
+    sphinx_config["book_solutions"] = solutions
+    target = ROOT / "_build" / "pdf-config" / "_config.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--solutions", choices=["include", "omit"], default="include",
+                        help="print the solutions after each chapter's exercises, or leave them out")
+    args = parser.parse_args(argv)
+    if shutil.which("xelatex") is None or shutil.which("latexmk") is None:
+        print("error: xelatex and latexmk are needed: run `make system-deps` "
+              "(Debian packages texlive-xetex, latexmk, ...)", file=sys.stderr)
+        return 1
+    config = pdf_config(args.solutions)
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", str(ROOT), "--builder", "pdflatex",
+               "--config", str(config), "--warningiserror", "--keep-going"]
+    result = subprocess.run(command, cwd=ROOT)
+    pdf = ROOT / "_build" / "latex" / "book.pdf"
+    if result.returncode != 0 or not pdf.is_file():
+        print(f"error: the PDF build failed (see {pdf.with_suffix('.log')})", file=sys.stderr)
+        return 1
+    published = ROOT / "_build" / "pdf" / "book.pdf"
+    published.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(pdf, published)
+    print(f"Built: {pdf} ({pdf.stat().st_size / 1e6:.1f} MB, solutions: {args.solutions})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
