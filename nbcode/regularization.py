@@ -39,7 +39,7 @@ def _check_model(model) -> Sequential:
 
 def penalized_weights(model) -> list[np.ndarray]:
     """The arrays the penalties act on (``W`` of each Dense layer), live, not copies."""
-    return _check_model(model)._penalized()
+    return _check_model(model).penalized_weights()
 
 
 def flat_weights(model) -> np.ndarray:
@@ -50,12 +50,12 @@ def flat_weights(model) -> np.ndarray:
 def penalty(model, l2: float = 0.0, l1: float = 0.0) -> float:
     """``l2/2 sum w^2 + l1 sum |w|`` over the penalised weights (biases excluded).
 
-    The one home of the formula is ``Sequential._penalty``, what ``fit`` adds to the loss.
+    The one home of the formula is ``Sequential.penalty``, what ``fit`` adds to the loss.
     """
     _check_model(model)
     check_positive(l2, "l2", allow_zero=True)
     check_positive(l1, "l1", allow_zero=True)
-    return model._penalty(l2, l1)
+    return model.penalty(l2, l1)
 
 
 def _binary_targets(model, X, y):

@@ -91,7 +91,7 @@ class History:
 
 
 class Recorder:
-    """Callback that keeps a snapshot of the model every few epochs.
+    """Callback that keeps snapshots of the model at chosen epochs, or at chosen numbers of updates.
 
     Parameters
     ----------
@@ -100,32 +100,56 @@ class Recorder:
         which the caller records with :meth:`record`). Default: every epoch.
     snapshot : callable, optional
         ``snapshot(model) -> object``, what to keep. Default: a deep copy.
+    steps : iterable of int, optional
+        Instead of ``epochs``: numbers of parameter updates. A snapshot is kept the
+        first time the count of updates reaches each of them, and the count goes on
+        across successive calls to ``fit`` with the same recorder (fine-tuning in two
+        stages is one run of updates).
 
     Attributes
     ----------
-    snapshots : list of (epoch, object, loss)
+    snapshots : list of (epoch or step, object, loss)
     """
 
-    def __init__(self, epochs: Iterable[int] | None = None, snapshot: Callable | None = None):
+    def __init__(self, epochs: Iterable[int] | None = None, snapshot: Callable | None = None, *,
+                 steps: Iterable[int] | None = None):
+        if epochs is not None and steps is not None:
+            raise ValueError("give a Recorder epochs or steps, not both; received both.")
         self.epochs = None if epochs is None else {check_integer(e, "epochs (each entry)")
                                                    for e in epochs}
+        self.steps = None if steps is None else sorted(
+            {check_positive(s, "steps (each number of updates)", integer=True, allow_zero=True)
+             for s in steps})
         if snapshot is not None:
             check_callable(snapshot, "snapshot", "model -> the object to keep")
         self.snapshot = snapshot or copy.deepcopy
         self.snapshots: list[tuple[int, object, float]] = []
+        self._updates_before = 0  # updates made by earlier fits (steps mode)
+        self._last_step = 0
 
     def record(self, model, epoch: int = 0, loss: float = float("nan")) -> None:
         """Keep a snapshot of ``model`` now (e.g. before training starts)."""
         self.snapshots.append((epoch, self.snapshot(model), float(loss)))
 
     def __call__(self, progress: Progress) -> None:
-        if self.epochs is None or progress.epoch in self.epochs:
-            self.record(progress.model, progress.epoch, progress.loss)
+        if self.steps is None:
+            if self.epochs is None or progress.epoch in self.epochs:
+                self.record(progress.model, progress.epoch, progress.loss)
+            return
+        if progress.epoch == 0:  # a new fit: its updates follow those already made
+            self._updates_before += self._last_step
+        self._last_step = progress.step
+        step = self._updates_before + progress.step
+        taken = len(self.snapshots)
+        if taken < len(self.steps) and step >= self.steps[taken]:
+            self.record(progress.model, step, progress.loss)
 
     def __len__(self) -> int:
         return len(self.snapshots)
 
     def __repr__(self) -> str:
+        if self.steps is not None:
+            return f"Recorder({len(self.snapshots)} of {len(self.steps)} snapshots, by updates)"
         return f"Recorder({len(self.snapshots)} snapshots)"
 
 

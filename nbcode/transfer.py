@@ -37,7 +37,7 @@ from .plots import CLASS_COLORS
 from .widgets import live_panel, select_slider, slider
 
 __all__ = ["TransferData", "split_digits", "pretrain", "body_size", "new_head", "freeze", "n_trainable",
-           "sample_labels", "train_target", "StepRecorder", "REGIMES", "learning_curve",
+           "sample_labels", "train_target", "REGIMES", "learning_curve",
            "plot_learning_curves", "plot_target_regions", "transfer_explorer"]
 
 #: The three ways of learning the target task, in the order the chapter shows them.
@@ -243,42 +243,10 @@ def train_target(regime: str, pretrained: Sequential, X, y, n_steps: int = 120,
                   seed=seed, callbacks=callbacks)
         freeze(model, 0)
         n_steps -= n_steps // 2
-        for callback in callbacks or []:
-            if isinstance(callback, StepRecorder):
-                callback.offset += epochs * -(-len(X) // batch_size)
     epochs = _epochs_for(len(X), n_steps, batch_size)
     model.fit(X, y, epochs=epochs, batch_size=batch_size, optimizer=_adam(rate), seed=seed,
               callbacks=callbacks)
     return model
-
-
-class StepRecorder:
-    """Training callback that keeps a copy of the model at given numbers of updates.
-
-    Works across several calls to ``fit`` (as in fine-tuning, head first): the
-    caller adds the updates already made to ``offset``. A snapshot is taken the
-    first time the update count reaches each of ``steps``.
-
-    Attributes
-    ----------
-    snapshots : list of (step, model copy)
-    """
-
-    def __init__(self, steps):
-        for s in steps:
-            check_positive(s, "steps (each number of updates)", integer=True, allow_zero=True)
-        self.steps = sorted({int(s) for s in steps})
-        self.offset = 0
-        self.snapshots: list[tuple[int, Sequential]] = []
-
-    def __call__(self, progress) -> None:
-        step = self.offset + progress.step
-        taken = len(self.snapshots)
-        if taken < len(self.steps) and step >= self.steps[taken]:
-            self.snapshots.append((step, copy.deepcopy(progress.model)))
-
-    def __repr__(self) -> str:
-        return f"StepRecorder({len(self.snapshots)} of {len(self.steps)} snapshots)"
 
 
 def learning_curve(pretrained: Sequential, data: TransferData, label_counts=(10, 20, 50, 100, 300),
@@ -374,15 +342,6 @@ def plot_target_regions(model: Sequential, X, y, ax=None, limits=None, resolutio
         ax.set_title(title, fontsize=9)
     return ax
 
-
-def __getattr__(name):
-    # The Keras helpers of the chapter (parameter counts of MobileNetV2) live with the Keras
-    # bridge, nbcode.keras_tools; importing it imports Keras, so only when they are asked for.
-    if name in ("numpy_initialisers", "keras_counts"):
-        from . import keras_tools
-
-        return getattr(keras_tools, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def transfer_explorer(pretrained: Sequential, data: TransferData, label_options=(5, 10, 20, 50, 200),

@@ -22,13 +22,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from nbcode import (  # noqa: E402  # noqa: E402
+from nbcode import (  # noqa: E402
+    analysis,
     cnn,
     data,
+    gradcheck,
     linear,
-    mlp_tools,
     neuron,
-    nn,  # noqa: E402
+    nn,
     playground,
     plots,
     regularization,
@@ -252,18 +253,18 @@ SCALARS = [
     ("SubgradientL1", "learning_rate", "positive", lambda v: regularization.SubgradientL1(0.1, v)),
     ("plot_weight_histograms", "zero_tol", "positive",
      lambda v: regularization.plot_weight_histograms({"a": mlp()}, zero_tol=v)),
-    # nbcode.mlp_tools
-    ("fgsm", "epsilon", "nonneg", lambda v: mlp_tools.fgsm(mlp(), X, Y01, v)),
+    # nbcode.analysis
+    ("fgsm", "epsilon", "nonneg", lambda v: analysis.fgsm(mlp(), X, Y01, v)),
     ("activations_across_depth", "n_layers", "count",
-     lambda v: mlp_tools.activations_across_depth(v, 4, n_samples=5)),
+     lambda v: analysis.activations_across_depth(v, 4, n_samples=5)),
     ("activations_across_depth", "width", "count",
-     lambda v: mlp_tools.activations_across_depth(2, v, n_samples=5)),
+     lambda v: analysis.activations_across_depth(2, v, n_samples=5)),
     ("activations_across_depth", "n_samples", "count",
-     lambda v: mlp_tools.activations_across_depth(2, 4, n_samples=v)),
+     lambda v: analysis.activations_across_depth(2, 4, n_samples=v)),
     ("activations_across_depth", "scale", "nonneg",
-     lambda v: mlp_tools.activations_across_depth(2, 4, scale=v, n_samples=5)),
+     lambda v: analysis.activations_across_depth(2, 4, scale=v, n_samples=5)),
     ("numerical_gradients", "eps", "positive",
-     lambda v: mlp_tools.numerical_gradients(lambda: 0.0, [np.zeros(2)], v)),
+     lambda v: gradcheck.numerical_gradients(lambda: 0.0, [np.zeros(2)], v)),
     # nbcode.cnn
     ("make_cnn", "n_classes", "count", lambda v: cnn.make_cnn(n_classes=v)),
     ("make_cnn", "n_features", "count", lambda v: cnn.make_cnn(n_features=v)),
@@ -355,8 +356,8 @@ XY_FUNCTIONS = [
     ("Sequential.score", lambda X_, y_: fitted().score(X_, y_), Y01),
     ("penalized_loss", lambda X_, y_: regularization.penalized_loss(mlp(), X_, y_), Y01),
     ("penalized_gradient", lambda X_, y_: regularization.penalized_gradient(mlp(), X_, y_), Y01),
-    ("input_gradient", lambda X_, y_: mlp_tools.input_gradient(mlp(), X_, y_), Y01),
-    ("fgsm", lambda X_, y_: mlp_tools.fgsm(mlp(), X_, y_, 0.1), Y01),
+    ("input_gradient", lambda X_, y_: analysis.input_gradient(mlp(), X_, y_), Y01),
+    ("fgsm", lambda X_, y_: analysis.fgsm(mlp(), X_, y_, 0.1), Y01),
     ("plot_data", plots.plot_data, Y01),
     ("plot_decision_boundary", lambda X_, y_: plots.plot_decision_boundary(fitted(), X_, y_), Y01),
     ("Neuron.score", lambda X_, y_: fitted_neuron().score(X_, y_), Y01),
@@ -398,7 +399,7 @@ for _name, _call in [
      lambda y_: nn.binary_cross_entropy_gradient(np.full(8, 0.5), y_)),
     ("binary_cross_entropy_with_logits",
      lambda y_: nn.binary_cross_entropy_with_logits(np.zeros(8), y_)),
-    ("input_gradient-binary", lambda y_: mlp_tools.input_gradient(mlp(), X, y_)),
+    ("input_gradient-binary", lambda y_: analysis.input_gradient(mlp(), X, y_)),
 ]:
     row(f"{_name}-y-pm-for-01", (lambda c=_call: c(YPM)), ValueError, "y", "[0, 1]",
         "(y + 1) // 2")
@@ -408,8 +409,8 @@ O3 = _rng.normal(size=(8, 3))
 for _name, _call in [
     ("softmax_cross_entropy", lambda y_: nn.softmax_cross_entropy(O3, y_)),
     ("one_hot", lambda y_: nn.one_hot(y_, 3)),
-    ("input_gradient-softmax", lambda y_: mlp_tools.input_gradient(mlp(3), X, y_)),
-    ("fgsm-softmax", lambda y_: mlp_tools.fgsm(mlp(3), X, y_, 0.1)),
+    ("input_gradient-softmax", lambda y_: analysis.input_gradient(mlp(3), X, y_)),
+    ("fgsm-softmax", lambda y_: analysis.fgsm(mlp(3), X, y_, 0.1)),
 ]:
     row(f"{_name}-y-negative", (lambda c=_call: c(np.array([0, 1, 2, -1, 0, 1, 2, 0]))),
         ValueError, "y", "0, ..., 2", "-1")
@@ -751,16 +752,16 @@ row("Recorder-epochs", lambda: train.Recorder(epochs=[0, 1.5]), TypeError, "epoc
 row("minibatches-rng", lambda: list(train.minibatches(8, 2, 0)), TypeError, "rng", "Generator",
     "int")
 
-# --------------------------------------------------------------------------- regularization, mlp_tools
+# --------------------------------------------------------------------------- regularization, analysis
 for _name, _call in [
     ("penalized_weights", regularization.penalized_weights),
     ("flat_weights", regularization.flat_weights),
     ("penalty", regularization.penalty),
     ("penalized_loss", lambda m: regularization.penalized_loss(m, X, Y01)),
-    ("hidden_representation", lambda m: mlp_tools.hidden_representation(m, X)),
-    ("output_logits_from_hidden", lambda m: mlp_tools.output_logits_from_hidden(m, X)),
-    ("input_gradient", lambda m: mlp_tools.input_gradient(m, X, Y01)),
-    ("fgsm", lambda m: mlp_tools.fgsm(m, X, Y01, 0.1)),
+    ("hidden_representation", lambda m: analysis.hidden_representation(m, X)),
+    ("output_logits_from_hidden", lambda m: analysis.output_logits_from_hidden(m, X)),
+    ("input_gradient", lambda m: analysis.input_gradient(m, X, Y01)),
+    ("fgsm", lambda m: analysis.fgsm(m, X, Y01, 0.1)),
     ("cnn_features", lambda m: cnn.cnn_features(m, IMAGES)),
     ("split_cnn", cnn.split_cnn),
     ("body_size", transfer.body_size),
@@ -800,29 +801,29 @@ row("accuracy_table-empty", lambda: regularization.accuracy_table({}), ValueErro
     "at least one")
 row("accuracy_table-nan", lambda: regularization.accuracy_table({"a": [0.5, NAN, 0.5]}),
     ValueError, "rows['a']", "finite")
-row("hidden_representation-layer", lambda: mlp_tools.hidden_representation(mlp(), X, 9),
+row("hidden_representation-layer", lambda: analysis.hidden_representation(mlp(), X, 9),
     ValueError, "layer", "0 and 3", "9")
-row("hidden_representation-no-hidden", lambda: mlp_tools.hidden_representation(
+row("hidden_representation-no-hidden", lambda: analysis.hidden_representation(
     nn.MLP(2, ()), X), ValueError, "model", "hidden layer")
 row("hidden_representation-X-features",
-    lambda: mlp_tools.hidden_representation(mlp(), np.zeros((3, 5))), ValueError, "X", "(n, 2)",
+    lambda: analysis.hidden_representation(mlp(), np.zeros((3, 5))), ValueError, "X", "(n, 2)",
     "(3, 5)")
 row("output_logits_from_hidden-H-width",
-    lambda: mlp_tools.output_logits_from_hidden(mlp(), np.zeros((3, 5))), ValueError, "H",
+    lambda: analysis.output_logits_from_hidden(mlp(), np.zeros((3, 5))), ValueError, "H",
     "(n, 3)", "(3, 5)")
-row("input_gradient-y-column-shape", lambda: mlp_tools.input_gradient(mlp(), X, Y01[:, None]),
+row("input_gradient-y-column-shape", lambda: analysis.input_gradient(mlp(), X, Y01[:, None]),
     ValueError, "y", "(8,)", "(8, 1)")
-row("fgsm-clip", lambda: mlp_tools.fgsm(mlp(), X, Y01, 0.1, clip=(1.0, 0.0)), ValueError, "clip",
+row("fgsm-clip", lambda: analysis.fgsm(mlp(), X, Y01, 0.1, clip=(1.0, 0.0)), ValueError, "clip",
     "low < high", "(1.0, 0.0)")
 row("activations_across_depth-activation",
-    lambda: mlp_tools.activations_across_depth(2, 4, activation="elu", n_samples=5), ValueError,
+    lambda: analysis.activations_across_depth(2, 4, activation="elu", n_samples=5), ValueError,
     "activation", "'elu'")
-row("numerical_gradients-loss", lambda: mlp_tools.numerical_gradients(3, [np.zeros(2)]),
+row("numerical_gradients-loss", lambda: gradcheck.numerical_gradients(3, [np.zeros(2)]),
     TypeError, "loss", "callable", "int")
-row("numerical_gradients-params", lambda: mlp_tools.numerical_gradients(lambda: 0.0, [[0.0]]),
+row("numerical_gradients-params", lambda: gradcheck.numerical_gradients(lambda: 0.0, [[0.0]]),
     TypeError, "params[0]", "numpy array", "list")
 row("numerical_gradients-int-params",
-    lambda: mlp_tools.numerical_gradients(lambda: 0.0, [np.zeros(2, int)]), TypeError,
+    lambda: gradcheck.numerical_gradients(lambda: 0.0, [np.zeros(2, int)]), TypeError,
     "params[0]", "float", "int")
 
 # --------------------------------------------------------------------------- cnn
@@ -965,7 +966,7 @@ row("train_target-pretrained", lambda: transfer.train_target("frozen", None, IMA
     TypeError, "pretrained", "Sequential", "NoneType")
 row("train_target-y-length", lambda: transfer.train_target("scratch", cnn_model(), IMAGES, Y5[:3]),
     ValueError, "y", "8", "3")
-row("StepRecorder-steps", lambda: transfer.StepRecorder([1, -2]), ValueError, "steps", "≥ 0",
+row("Recorder-steps", lambda: train.Recorder(steps=[1, -2]), ValueError, "steps", "≥ 0",
     "-2")
 row("learning_curve-pretrained", lambda: transfer.learning_curve(None, None), TypeError,
     "pretrained", "Sequential", "NoneType")
@@ -981,42 +982,42 @@ row("plot_target_regions-X-3d", lambda: transfer.plot_target_regions(cnn_model()
     ValueError, "X", "4-D")
 
 
-# --------------------------------------------------------------------------- keras_tools
+# --------------------------------------------------------------------------- keras_bridge
 # Imported only by these rows: Keras takes seconds to load and the rest needs none of it.
-def keras_tools():
-    # nbcode.keras_tools chooses the JAX backend before it imports Keras.
-    return pytest.importorskip("nbcode.keras_tools")
+def keras_bridge():
+    # nbcode.keras_bridge chooses the JAX backend before it imports Keras.
+    return pytest.importorskip("nbcode.keras_bridge")
 
 
 KERAS_ROWS: list = []
 KERAS_SCALARS = [
-    ("ProgressLog", "every", "count", lambda v: keras_tools().ProgressLog(every=v)),
-    ("classifier_loss", "n_outputs", "count", lambda v: keras_tools().classifier_loss(v)),
-    ("keras mlp", "n_inputs", "count", lambda v: keras_tools().mlp(v)),
-    ("keras mlp", "n_outputs", "count", lambda v: keras_tools().mlp(2, n_outputs=v)),
-    ("keras mlp", "n_hidden", "count", lambda v: keras_tools().mlp(2, hidden=(v,))),
-    ("keras mlp", "dropout", "rate", lambda v: keras_tools().mlp(2, dropout=v)),
-    ("keras mlp", "l2", "nonneg", lambda v: keras_tools().mlp(2, l2=v)),
-    ("keras cnn", "filters", "count", lambda v: keras_tools().cnn(filters=v)),
-    ("keras cnn", "n_classes", "count", lambda v: keras_tools().cnn(n_classes=v)),
-    ("keras cnn", "dropout", "rate", lambda v: keras_tools().cnn(dropout=v)),
+    ("ProgressLog", "every", "count", lambda v: keras_bridge().ProgressLog(every=v)),
+    ("classifier_loss", "n_outputs", "count", lambda v: keras_bridge().classifier_loss(v)),
+    ("keras mlp", "n_inputs", "count", lambda v: keras_bridge().build_mlp(v)),
+    ("keras mlp", "n_outputs", "count", lambda v: keras_bridge().build_mlp(2, n_outputs=v)),
+    ("keras mlp", "n_hidden", "count", lambda v: keras_bridge().build_mlp(2, hidden=(v,))),
+    ("keras mlp", "dropout", "rate", lambda v: keras_bridge().build_mlp(2, dropout=v)),
+    ("keras mlp", "l2", "nonneg", lambda v: keras_bridge().build_mlp(2, l2=v)),
+    ("keras cnn", "filters", "count", lambda v: keras_bridge().build_cnn(filters=v)),
+    ("keras cnn", "n_classes", "count", lambda v: keras_bridge().build_cnn(n_classes=v)),
+    ("keras cnn", "dropout", "rate", lambda v: keras_bridge().build_cnn(dropout=v)),
 ]
 for _owner, _name, _kind, _call in KERAS_SCALARS:
     for _value, _error, _word in BAD[_kind]:
         KERAS_ROWS.append(pytest.param((lambda c=_call, v=_value: c(v)), _error, (_name, _word),
                                        id=f"{_owner}-{_name}={_value!r}"))
 for _id, _call, _error, _words in [
-    ("from_nbcode-conv", lambda: keras_tools().from_nbcode(cnn_model()), ValueError,
+    ("from_nbcode-conv", lambda: keras_bridge().from_nbcode(cnn_model()), ValueError,
      ("model", "Dense", "Conv2D")),
-    ("from_nbcode-type", lambda: keras_tools().from_nbcode(3), ValueError, ("model", "int")),
-    ("KerasSnapshot-model", lambda: keras_tools().KerasSnapshot(mlp()), TypeError,
+    ("from_nbcode-type", lambda: keras_bridge().from_nbcode(3), ValueError, ("model", "int")),
+    ("KerasSnapshot-model", lambda: keras_bridge().KerasSnapshot(mlp()), TypeError,
      ("model", "Keras", "Sequential")),
-    ("BoundaryRecorder-epochs", lambda: keras_tools().BoundaryRecorder(epochs=[1.5]), TypeError,
+    ("BoundaryRecorder-epochs", lambda: keras_bridge().BoundaryRecorder(epochs=[1.5]), TypeError,
      ("epochs", "integer", "1.5")),
-    ("keras_counts-model", lambda: keras_tools().keras_counts(3), TypeError, ("model", "Keras", "int")),
-    ("ProgressLog-print_fn", lambda: keras_tools().ProgressLog(print_fn="print"), TypeError,
+    ("keras_counts-model", lambda: keras_bridge().keras_counts(3), TypeError, ("model", "Keras", "int")),
+    ("ProgressLog-print_fn", lambda: keras_bridge().ProgressLog(print_fn="print"), TypeError,
      ("print_fn", "callable", "str")),
-    ("keras cnn-input_shape", lambda: keras_tools().cnn(input_shape=(8, 8)), ValueError,
+    ("keras cnn-input_shape", lambda: keras_bridge().build_cnn(input_shape=(8, 8)), ValueError,
      ("input_shape", "(height, width, channels)", "(8, 8)")),
 ]:
     KERAS_ROWS.append(pytest.param(_call, _error, _words, id=_id))
@@ -1077,8 +1078,8 @@ GOOD = [
     ("to_plus_minus-bool", lambda: data.to_plus_minus(np.array([True, False]))),
     ("soft_threshold-scalar", lambda: regularization.soft_threshold(2.0, 0.5)),
     ("penalized_loss-float-labels", lambda: regularization.penalized_loss(mlp(), X, Y01 * 1.0)),
-    ("input_gradient-images", lambda: mlp_tools.input_gradient(cnn_model(), IMAGES, Y5)),
-    ("fgsm-epsilon-0", lambda: mlp_tools.fgsm(mlp(), X, Y01, 0)),
+    ("input_gradient-images", lambda: analysis.input_gradient(cnn_model(), IMAGES, Y5)),
+    ("fgsm-epsilon-0", lambda: analysis.fgsm(mlp(), X, Y01, 0)),
     ("decision_grid-one-point", lambda: plots.decision_grid(X[:1])),
     ("plot_descent_path-diverging", lambda: plots.plot_descent_path(np.array([[0, 0], [INF, 1.0]]))),
     ("gradient_descent-diverging", lambda: linear.gradient_descent(lambda b: -10 * b, [1.0], 1, 400,

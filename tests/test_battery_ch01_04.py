@@ -11,8 +11,8 @@ import pytest
 from battery import assert_answer, params, right, wrong, wrong_values
 
 from nbcode import linear
+from nbcode.analysis import input_gradient
 from nbcode.checks import ch01, ch02, ch03, ch04
-from nbcode.mlp_tools import input_gradient
 from nbcode.nn import get_activation
 
 

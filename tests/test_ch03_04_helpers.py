@@ -3,21 +3,21 @@
 import numpy as np
 import pytest
 
-from nbcode import data, mlp_tools, nn
+from nbcode import analysis, data, nn
 
 X3, Y3 = data.make_spirals(30, n_classes=3, noise=0.2, seed=0)   # 30 points, 3 classes
 
 
 def test_tiny_weights_start_at_the_uniform_guess():
     # Weights of size 1e-12 and zero biases make every logit ~0: the loss is log k exactly.
-    runs = mlp_tools.train_from_initialisations(X3, Y3, {"tiny": ("normal", 1e-12)}, seeds=(0, 1),
+    runs = analysis.train_from_initialisations(X3, Y3, {"tiny": ("normal", 1e-12)}, seeds=(0, 1),
                                                 hidden=(4, 4), epochs=2)
     np.testing.assert_allclose(runs["tiny"]["start_loss"], np.log(3), rtol=1e-9)
 
 
 def test_one_run_is_the_documented_recipe():
     seed, hidden = 3, (5, 5)
-    runs = mlp_tools.train_from_initialisations(X3, Y3, {"Glorot": ("glorot", None)}, seeds=[seed],
+    runs = analysis.train_from_initialisations(X3, Y3, {"Glorot": ("glorot", None)}, seeds=[seed],
                                                 hidden=hidden, epochs=4, batch_size=8, learning_rate=0.2)
     model = nn.MLP(2, hidden=hidden, n_outputs=3, activation="tanh", seed=seed)
     rng = np.random.default_rng(seed)
@@ -34,7 +34,7 @@ def test_one_run_is_the_documented_recipe():
 
 
 def test_seeds_give_different_runs_and_every_rule_gets_every_seed():
-    runs = mlp_tools.train_from_initialisations(
+    runs = analysis.train_from_initialisations(
         X3, Y3, {"a": ("glorot", None), "b": ("normal", 1.0)}, seeds=range(3), hidden=(4,), epochs=1)
     assert list(runs) == ["a", "b"]
     for run in runs.values():
@@ -52,9 +52,9 @@ def test_seeds_give_different_runs_and_every_rule_gets_every_seed():
 def test_errors_name_the_argument(kwargs, message):
     arguments = {"schemes": {"Glorot": ("glorot", None)}, "hidden": (3,), "epochs": 1, **kwargs}
     with pytest.raises((TypeError, ValueError), match=message.replace("[", r"\[").replace("]", r"\]")):
-        mlp_tools.train_from_initialisations(X3, Y3, **arguments)
+        analysis.train_from_initialisations(X3, Y3, **arguments)
 
 
 def test_two_classes_are_refused():
     with pytest.raises(ValueError, match="3 classes"):
-        mlp_tools.train_from_initialisations(X3, Y3 % 2, {"Glorot": ("glorot", None)}, epochs=1)
+        analysis.train_from_initialisations(X3, Y3 % 2, {"Glorot": ("glorot", None)}, epochs=1)

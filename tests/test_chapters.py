@@ -66,7 +66,7 @@ def test_no_errors_in_outputs(chapter):
 def test_setup_comes_first(chapter):
     path, nb = chapter
     first = code_cells(nb)[0].source
-    assert "setup(" in first, f"{path.name}: the first code cell must call nbcode.book.setup()"
+    assert "setup(" in first, f"{path.name}: the first code cell must call nbcode.notebook.setup()"
 
 
 def test_no_trailing_semicolons(chapter):

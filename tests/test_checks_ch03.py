@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from nbcode.analysis import input_gradient
 from nbcode.checks import ch03
-from nbcode.mlp_tools import input_gradient
 from nbcode.nn import softmax
 from nbcode.nn.losses import one_hot
 

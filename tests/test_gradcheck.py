@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nbcode import linear, mlp_tools
+from nbcode import linear
 from nbcode.gradcheck import numerical_gradient, numerical_gradients
 
 
@@ -84,9 +84,8 @@ def test_f_may_change_its_argument_and_x_is_left_alone():
     assert np.array_equal(x, [1.0, 2.0, 3.0])
 
 
-def test_old_names_are_the_one_helper():
+def test_chapter_one_name_is_the_one_helper():
     assert linear.numerical_gradient is numerical_gradient
-    assert mlp_tools.numerical_gradients is numerical_gradients
 
 
 @pytest.mark.parametrize("call, error, words", [

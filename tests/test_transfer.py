@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from nbcode import nn  # noqa: E402
+from nbcode import nn, train  # noqa: E402
 from nbcode import transfer as tr  # noqa: E402
 from nbcode.cnn import make_cnn  # noqa: E402
 
@@ -85,10 +85,10 @@ def test_train_target_regimes(data, pretrained, regime):
 
 def test_step_recorder_spans_both_stages_of_fine_tuning(data, pretrained):
     index = tr.sample_labels(data.y_pool, 20, seed=0)
-    recorder = tr.StepRecorder([0, 4, 8, 12, 16, 20])
+    recorder = train.Recorder(steps=[0, 4, 8, 12, 16, 20])
     tr.train_target("fine-tune", pretrained, data.X_pool[index], data.y_pool[index], n_steps=20,
                     batch_size=10, seed=0, callbacks=[recorder])
-    assert [step for step, _ in recorder.snapshots] == [0, 4, 8, 12, 16, 20]
+    assert [step for step, _, _ in recorder.snapshots] == [0, 4, 8, 12, 16, 20]
     assert "6 of 6" in repr(recorder)
 
 

@@ -155,7 +155,7 @@ def _fgsm_model():
 
 def check_fgsm_step(function) -> CheckResult:
     """Check ``function(model, X, y, epsilon)`` returns the FGSM images, clipped to [0, 1]."""
-    from ..mlp_tools import fgsm, input_gradient
+    from ..analysis import fgsm, input_gradient
 
     exercise = "one FGSM step"
     model, X, y = _fgsm_model()

@@ -19,9 +19,9 @@ EXPECTED_DIGIT_CNN = [
 
 
 def _keras():
-    from .. import keras_tools  # selects the JAX backend before keras is first imported
+    from .. import keras_bridge  # selects the JAX backend before keras is first imported
 
-    return keras_tools.keras
+    return keras_bridge.keras
 
 
 def _all_layers(model) -> list:

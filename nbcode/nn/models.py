@@ -315,12 +315,14 @@ class Sequential:
             return squared
         return _bce_logits if n_outputs == 1 else _softmax_ce
 
-    def _penalized(self):
+    def penalized_weights(self) -> list[np.ndarray]:
+        """The arrays a weight penalty applies to (every layer's weights, not its biases)."""
         return [layer.params[k] for layer in self.layers for k in layer.penalized
                 if k in layer.params]
 
-    def _penalty(self, l2, l1) -> float:
-        weights = self._penalized()
+    def penalty(self, l2, l1) -> float:
+        """The penalty ``fit`` adds to the loss: l2/2 sum w^2 + l1 sum |w| over the weights."""
+        weights = self.penalized_weights()
         value = 0.0
         if l2:
             value += 0.5 * l2 * sum(float(np.vdot(w, w)) for w in weights)
@@ -496,7 +498,7 @@ class Sequential:
                 metrics["val_loss"] = val_loss
                 if val_accuracy is not None:
                     metrics["val_accuracy"] = val_accuracy
-            return data_loss + self._penalty(l2, l1), metrics
+            return data_loss + self.penalty(l2, l1), metrics
 
         return report
 

@@ -1,4 +1,4 @@
-"""Tests of nbcode.keras_tools: the Keras callbacks and the book's architectures in Keras."""
+"""Tests of nbcode.keras_bridge: the Keras callbacks and the book's architectures in Keras."""
 
 import os
 
@@ -8,8 +8,8 @@ import pytest
 os.environ.setdefault("KERAS_BACKEND", "jax")
 keras = pytest.importorskip("keras")
 
-from nbcode import data, keras_tools, nn, train  # noqa: E402
-from nbcode.keras_tools import BoundaryRecorder, KerasSnapshot, PlayerCallback, ProgressLog  # noqa: E402
+from nbcode import data, keras_bridge, nn, train  # noqa: E402
+from nbcode.keras_bridge import BoundaryRecorder, KerasSnapshot, PlayerCallback, ProgressLog  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +19,8 @@ def moons():
 
 def _compiled_twin(n_outputs=2, seed=0, learning_rate=0.5):
     numpy_model = nn.MLP(2, (8,), n_outputs=n_outputs, seed=seed)
-    twin = keras_tools.from_nbcode(numpy_model)
-    loss, metric = keras_tools.classifier_loss(1 if n_outputs <= 2 else n_outputs)
+    twin = keras_bridge.from_nbcode(numpy_model)
+    loss, metric = keras_bridge.classifier_loss(1 if n_outputs <= 2 else n_outputs)
     twin.compile(optimizer=keras.optimizers.SGD(learning_rate), loss=loss, metrics=[metric])
     return numpy_model, twin
 
@@ -43,7 +43,7 @@ def test_from_nbcode_same_training_path(moons):
 def test_from_nbcode_rejects_conv():
     model = nn.Sequential([nn.Conv2D(1, 2, 3), nn.Flatten()])
     with pytest.raises(ValueError, match="first layer is Dense"):
-        keras_tools.from_nbcode(model)
+        keras_bridge.from_nbcode(model)
 
 
 def test_boundary_recorder_snapshots(moons):
@@ -97,8 +97,8 @@ def test_snapshot_multiclass_probabilities():
 def test_output_is_logits():
     with_sigmoid = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
     plain = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
-    assert not keras_tools.output_is_logits(with_sigmoid)
-    assert keras_tools.output_is_logits(plain)
+    assert not keras_bridge.output_is_logits(with_sigmoid)
+    assert keras_bridge.output_is_logits(plain)
 
 
 def test_progress_log_lines_are_deterministic(moons):
@@ -130,23 +130,23 @@ def test_progress_log_validates_every():
 
 
 def test_mlp_matches_nbcode_parameter_count():
-    keras_model = keras_tools.mlp(2, (64, 64), n_outputs=3)
+    keras_model = keras_bridge.build_mlp(2, (64, 64), n_outputs=3)
     assert keras_model.count_params() == nn.MLP(2, (64, 64), n_outputs=3).n_params
-    assert keras_tools.mlp(2, (16,), n_outputs=2).output_shape == (None, 1)
-    with_dropout = keras_tools.mlp(2, (16, 16), n_outputs=2, dropout=0.5)
+    assert keras_bridge.build_mlp(2, (16,), n_outputs=2).output_shape == (None, 1)
+    with_dropout = keras_bridge.build_mlp(2, (16, 16), n_outputs=2, dropout=0.5)
     assert sum(isinstance(layer, keras.layers.Dropout) for layer in with_dropout.layers) == 2
 
 
 def test_mlp_l2_is_half_lambda():
     lam = 0.02
-    model = keras_tools.mlp(2, (8,), n_outputs=3, l2=lam, seed=0)
+    model = keras_bridge.build_mlp(2, (8,), n_outputs=3, l2=lam, seed=0)
     kernels = [layer.kernel.numpy() for layer in model.layers]
     expected = lam / 2 * sum(float(np.sum(w ** 2)) for w in kernels)
     assert float(sum(model.losses)) == pytest.approx(expected, rel=1e-5)
 
 
 def test_cnn_shapes_and_features():
-    model = keras_tools.cnn(input_shape=(8, 8, 1), filters=8, n_hidden=32, n_classes=10)
+    model = keras_bridge.build_cnn(input_shape=(8, 8, 1), filters=8, n_hidden=32, n_classes=10)
     assert model.output_shape == (None, 10)
     assert model.features.output_shape == (None, 128)
     expected = (9 + 1) * 8 + (128 + 1) * 32 + (32 + 1) * 10
@@ -154,28 +154,23 @@ def test_cnn_shapes_and_features():
 
 
 def test_classifier_loss():
-    loss, metric = keras_tools.classifier_loss(1)
+    loss, metric = keras_bridge.classifier_loss(1)
     assert isinstance(loss, keras.losses.BinaryCrossentropy)
     metric.update_state(np.array([[1.0], [0.0]]), np.array([[0.2], [-0.1]]))  # logits
     assert float(metric.result()) == 1.0
-    loss, _ = keras_tools.classifier_loss(3)
+    loss, _ = keras_bridge.classifier_loss(3)
     assert isinstance(loss, keras.losses.SparseCategoricalCrossentropy)
 
 
 def test_keras_counts_and_numpy_initialisers():
     from keras.src import backend
 
-    from nbcode import transfer
-
     saved = backend.random.normal
-    with keras_tools.numpy_initialisers(seed=0):
+    with keras_bridge.numpy_initialisers(seed=0):
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4),
                                   keras.layers.BatchNormalization()])
     assert backend.random.normal is saved  # Keras' own generator is back
-    trainable, frozen = keras_tools.keras_counts(model)
+    trainable, frozen = keras_bridge.keras_counts(model)
     # Dense: 3 * 4 weights + 4 biases; BatchNormalization: gamma, beta (trained), mean, variance.
     assert (trainable, frozen) == (3 * 4 + 4 + 2 * 4, 2 * 4)
     assert trainable + frozen == model.count_params()
-    # Chapter 6 calls them through nbcode.transfer.
-    assert transfer.keras_counts is keras_tools.keras_counts
-    assert transfer.numpy_initialisers is keras_tools.numpy_initialisers

@@ -1,9 +1,9 @@
-"""nbcode.book.agreement: a verdict against a bound instead of a rounding-noise figure."""
+"""nbcode.notebook.agreement: a verdict against a bound instead of a rounding-noise figure."""
 
 import numpy as np
 import pytest
 
-from nbcode.book import agreement
+from nbcode.notebook import agreement
 
 
 def test_sentence_names_both_sides_and_the_bound():

@@ -1,13 +1,10 @@
-"""Chapter 3 helpers: inside a trained multi-layer perceptron.
+"""Analyses of a network's insides: what its layers compute, its input gradients, its scale at initialisation.
 
 * :func:`hidden_representation`: what a network's hidden layers compute for a batch;
 * :func:`input_gradient` and :func:`fgsm`: the gradient of the loss with respect to
   the *input*, and the fast gradient sign method built on it;
 * :func:`activations_across_depth`: the activations of a deep stack of random
   layers, to compare weight initialisations.
-
-:func:`numerical_gradients` is :func:`nbcode.gradcheck.numerical_gradients`, under the name
-chapter 3 uses.
 
 Every function works on an :class:`nbcode.nn.Sequential` (as built by
 :func:`nbcode.nn.MLP`) and leaves its weights unchanged.
@@ -18,13 +15,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_array, check_choice, check_interval, check_positive
-from .gradcheck import numerical_gradients
 from .nn import Activation, Dense, Sequential
 from .nn.layers import init_weights
 from .nn.losses import binary_cross_entropy_with_logits, softmax_cross_entropy
 
 __all__ = ["hidden_representation", "input_gradient", "fgsm", "activations_across_depth",
-           "output_logits_from_hidden", "numerical_gradients"]
+           "output_logits_from_hidden", "train_from_initialisations"]
 
 
 def _check_model(model) -> Sequential:
@@ -258,6 +254,3 @@ def train_from_initialisations(X, y, schemes: dict, seeds=(0, 1, 2, 3, 4), hidde
         results[name] = {"loss_curves": curves, "start_loss": curves[:, 0],
                          "final_loss": curves[:, -1], "train_accuracy": np.asarray(accuracies)}
     return results
-
-
-__all__ += ["train_from_initialisations"]

@@ -34,7 +34,7 @@ from .nn.activations import sigmoid  # noqa: E402
 from .nn.losses import softmax  # noqa: E402
 from .train import Progress, Recorder  # noqa: E402
 
-__all__ = ["KerasSnapshot", "BoundaryRecorder", "PlayerCallback", "ProgressLog", "mlp", "cnn",
+__all__ = ["KerasSnapshot", "BoundaryRecorder", "PlayerCallback", "ProgressLog", "build_mlp", "build_cnn",
            "from_nbcode", "classifier_loss", "output_is_logits", "keras_counts",
            "numpy_initialisers"]
 
@@ -274,7 +274,7 @@ def classifier_loss(n_outputs: int):
             keras.metrics.SparseCategoricalAccuracy(name="accuracy"))
 
 
-def mlp(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation: str = "relu",
+def build_mlp(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation: str = "relu",
         dropout: float = 0.0, l2: float = 0.0, seed: int = 0, name: str = "mlp"):
     """The Keras twin of :func:`nbcode.nn.MLP`: ``Dense -> activation [-> Dropout]`` per layer.
 
@@ -309,7 +309,7 @@ def mlp(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation: str = "r
     return keras.Sequential(layers, name=name)
 
 
-def cnn(input_shape=(8, 8, 1), filters: int = 8, n_hidden: int = 32, n_classes: int = 10,
+def build_cnn(input_shape=(8, 8, 1), filters: int = 8, n_hidden: int = 32, n_classes: int = 10,
         dropout: float = 0.0, seed: int = 0, name: str = "cnn"):
     """The book's small CNN for 8x8 digits, with the functional API.
 
