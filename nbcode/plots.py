@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -18,7 +19,7 @@ from ._validation import as_array, check_callable, check_limits, check_positive,
 __all__ = [
     "CLASS_COLORS", "CLASS_MARKERS", "class_colormap", "probability_colormap", "decision_grid",
     "class_probabilities", "plot_data", "plot_decision_boundary", "plot_loss_curves",
-    "plot_image_grid", "figure_to_png", "draw_frames", "plot_loss_contours",
+    "plot_image_grid", "figure_to_png", "draw_frames", "loss_grid", "LossGrid", "plot_loss_contours",
     "plot_descent_path",
 ]
 
@@ -259,28 +260,51 @@ def draw_frames(items: Sequence, draw: Callable, figsize=(3.2, 3.0), dpi: int = 
     return frames
 
 
-def plot_loss_contours(loss: Callable, limits, ax=None, resolution: int = 80, levels: int = 20,
-                       labels=("$\\beta_0$", "$\\beta_1$"), log: bool = True):
-    """Contours of a loss of two parameters, ``loss(beta) -> float`` with beta of shape (2,).
+@dataclass(frozen=True)
+class LossGrid:
+    """A loss of two parameters evaluated once on a grid, to be drawn many times.
 
-    ``limits`` is ((b0_min, b0_max), (b1_min, b1_max)); levels are spaced
-    logarithmically by default, so that the valley floor shows.
+    ``B0`` and ``B1`` (shape (resolution, resolution)) are the grid's beta_0 and beta_1,
+    ``Z`` the loss there; ``limits`` is ((b0_min, b0_max), (b1_min, b1_max)).
+    """
+
+    B0: np.ndarray
+    B1: np.ndarray
+    Z: np.ndarray
+    limits: tuple
+
+
+def loss_grid(loss: Callable, limits, resolution: int = 80) -> LossGrid:
+    """Evaluate ``loss(beta) -> float`` (beta of shape (2,)) on a resolution x resolution grid.
+
+    A player's frames all show the same loss surface: compute it once with this function and
+    pass the grid to :func:`plot_loss_contours` in every frame.
     """
     check_callable(loss, "loss", "beta of shape (2,) -> float")
     limits = check_limits(limits)
     check_positive(resolution, "resolution", integer=True)
+    B0, B1 = np.meshgrid(np.linspace(*limits[0], resolution), np.linspace(*limits[1], resolution))
+    Z = np.array([loss(np.array([u, v])) for u, v in zip(B0.ravel(), B1.ravel(), strict=True)])
+    return LossGrid(B0, B1, Z.reshape(B0.shape), limits)
+
+
+def plot_loss_contours(loss, limits=None, ax=None, resolution: int = 80, levels: int = 20,
+                       labels=("$\\beta_0$", "$\\beta_1$"), log: bool = True):
+    """Contours of a loss of two parameters: ``loss(beta) -> float`` with beta of shape (2,),
+    or a :class:`LossGrid` from :func:`loss_grid` (then ``limits`` and ``resolution`` are the grid's).
+
+    ``limits`` is ((b0_min, b0_max), (b1_min, b1_max)); levels are spaced
+    logarithmically by default, so that the valley floor shows.
+    """
+    grid = loss if isinstance(loss, LossGrid) else loss_grid(loss, limits, resolution)
     check_positive(levels, "levels", integer=True)
     ax = ax or plt.gca()
-    b0 = np.linspace(*limits[0], resolution)
-    b1 = np.linspace(*limits[1], resolution)
-    B0, B1 = np.meshgrid(b0, b1)
-    Z = np.array([loss(np.array([u, v])) for u, v in zip(B0.ravel(), B1.ravel(), strict=True)])
-    Z = Z.reshape(B0.shape)
+    Z = grid.Z
     if log:
         levels = np.geomspace(Z.min() * 1.01 + 1e-12, Z.max(), levels)
-    ax.contour(B0, B1, Z, levels=levels, cmap="viridis", linewidths=0.8)
-    ax.set_xlim(limits[0])
-    ax.set_ylim(limits[1])
+    ax.contour(grid.B0, grid.B1, Z, levels=levels, cmap="viridis", linewidths=0.8)
+    ax.set_xlim(grid.limits[0])
+    ax.set_ylim(grid.limits[1])
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     return ax

@@ -134,3 +134,23 @@ def test_live_panel_prints_its_picture():
     assert bundle["image/png"] == png("blue")
     assert bundle["text/plain"] == "LivePanel(demo controls: run the notebook to use it)"
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_loss_grid_is_computed_once_and_drawn_like_the_function():
+    calls = []
+
+    def loss(beta):
+        calls.append(1)
+        return float((beta[0] - 1) ** 2 + 3 * beta[1] ** 2)
+
+    grid = plots.loss_grid(loss, ((-1, 3), (-2, 2)), resolution=5)
+    assert len(calls) == 25 and grid.Z.shape == (5, 5)
+    np.testing.assert_allclose(grid.Z, (grid.B0 - 1) ** 2 + 3 * grid.B1 ** 2)
+    assert grid.Z.min() == 0.0  # (1, 0) is on the grid
+    fig, (left, right) = plt.subplots(1, 2)
+    plots.plot_loss_contours(grid, ax=left, levels=6)
+    plots.plot_loss_contours(loss, ((-1, 3), (-2, 2)), ax=right, resolution=5, levels=6)
+    assert len(calls) == 50  # the grid was not evaluated again; the function was
+    assert left.get_xlim() == right.get_xlim() == (-1, 3)
+    np.testing.assert_allclose(left.collections[0].levels, right.collections[0].levels)
+    plt.close(fig)
