@@ -33,7 +33,7 @@ from .._validation import (
 )
 from .activations import ACTIVATIONS
 from .layers import Activation, Dense, Dropout, Layer, _rng
-from .losses import _bce_logits, _softmax, _softmax_ce
+from .losses import _bce_logits, _softmax, _softmax_ce, _squared_mean
 from .optim import get_optimizer
 
 __all__ = ["Sequential", "MLP", "ModelSummary"]
@@ -307,12 +307,7 @@ class Sequential:
 
     def _loss_function(self, n_outputs):
         if self.loss == "squared":
-            def squared(a, y):
-                # Mean over examples of 1/2 sum_k (y_k - a_k)^2; gradient (a - y) / n.
-                diff = a - y
-                n = a.shape[0]
-                return 0.5 * float(np.vdot(diff, diff)) / n, diff / n
-            return squared
+            return _squared_mean
         return _bce_logits if n_outputs == 1 else _softmax_ce
 
     def penalized_weights(self) -> list[np.ndarray]:
