@@ -5,20 +5,10 @@ import copy
 
 import numpy as np
 import pytest
+from optional_jax import jax, jnp, needs_jax
 
 from nbcode import data, linear, train
 from nbcode.neuron import Neuron, Perceptron, draw_neuron, neuron_gradient, squared_loss
-
-# JAX is optional here: `make test-fast` runs without it (a venv from requirements.txt minus
-# jax), and then only the comparisons with JAX skip. requirements.txt installs it.
-try:
-    import jax
-    import jax.numpy as jnp
-except ImportError:
-    jax = jnp = None
-else:
-    jax.config.update("jax_enable_x64", True)
-needs_jax = pytest.mark.skipif(jax is None, reason="jax is not installed")
 
 JAX_ACTIVATIONS = {} if jax is None else {"sigmoid": jax.nn.sigmoid, "tanh": jnp.tanh,
                                           "relu": jax.nn.relu, "identity": lambda o: o}

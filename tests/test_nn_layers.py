@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from optional_jax import jax, jnp, needs_jax
 from scipy.signal import correlate
 
 from nbcode.nn import (
@@ -23,16 +24,6 @@ from nbcode.nn import (
     maxpool2d_forward,
 )
 
-# JAX is optional here: `make test-fast` runs without it (a venv from requirements.txt minus
-# jax), and then only the comparisons with JAX skip. requirements.txt installs it.
-try:
-    import jax
-    import jax.numpy as jnp
-except ImportError:
-    jax = jnp = None
-else:
-    jax.config.update("jax_enable_x64", True)
-needs_jax = pytest.mark.skipif(jax is None, reason="jax is not installed")
 rng = np.random.default_rng(0)
 
 
