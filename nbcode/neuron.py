@@ -7,8 +7,10 @@ In the notes' notation a neuron computes, for example ``i`` with features
     a_i = yhat_i = f(o_i)                     (activation)
 
 :class:`Neuron` trains ``beta`` by (mini-)batch gradient descent on the squared loss
-``L_i = 1/2 (y_i - a_i)^2``, with a forward pass that keeps a cache and a backward
-pass that returns the gradient, exactly as the chapter derives them.
+``L_i = 1/2 (y_i - a_i)^2`` or, for a sigmoid output read as P(y_i = 1), on the binary
+cross-entropy ``L_i = -(y_i log a_i + (1 - y_i) log(1 - a_i))`` (the Bernoulli negative
+log-likelihood), with a forward pass that keeps a cache and a backward pass that returns
+the gradient, exactly as the chapter derives them.
 :class:`Perceptron` is Rosenblatt's neuron with a step activation, trained by his
 mistake-driven rule on labels in {-1, +1}. Chapter 3 reuses both.
 """
@@ -22,15 +24,23 @@ import numpy as np
 from . import train
 from ._validation import (
     as_array,
+    check_choice,
     check_labels,
     check_positive,
     check_same_length,
     check_seed,
+    check_unit_interval_labels,
 )
 from .nn.activations import get_activation
+from .nn.losses import binary_cross_entropy_with_logits
 from .train import Callback
 
-__all__ = ["Neuron", "Perceptron", "squared_loss", "neuron_gradient", "draw_neuron"]
+__all__ = ["Neuron", "Perceptron", "squared_loss", "cross_entropy_loss", "neuron_gradient",
+           "draw_neuron", "LOSSES"]
+
+# The losses a Neuron can descend. The cross-entropy needs outputs in (0, 1) read as
+# probabilities, hence the sigmoid.
+LOSSES = ("squared", "cross_entropy")
 
 
 def _check_fitted_features(X, beta) -> np.ndarray:
@@ -58,6 +68,23 @@ def _check_targets(y, X) -> np.ndarray:
     return y
 
 
+def _check_loss(loss, activation) -> str:
+    """``loss`` as one of :data:`LOSSES`; the cross-entropy only with the sigmoid activation."""
+    check_choice(loss, "loss", set(LOSSES))
+    name = get_activation(activation).name
+    if loss == "cross_entropy" and name != "sigmoid":
+        raise ValueError(
+            f"loss='cross_entropy' needs activation 'sigmoid', whose output in (0, 1) is read "
+            f"as P(y = 1); received activation {name!r}. Use loss='squared' for that activation.")
+    return loss
+
+
+def _check_01_targets(y, X) -> np.ndarray:
+    y = _check_targets(y, X)
+    check_unit_interval_labels(y, "y")
+    return y
+
+
 def squared_loss(beta, X, y, activation="sigmoid") -> float:
     """Summed squared loss ``L = sum_i 1/2 (y_i - f(o_i))^2`` of one neuron.
 
@@ -76,22 +103,52 @@ def squared_loss(beta, X, y, activation="sigmoid") -> float:
     return float(0.5 * np.sum((y - a) ** 2))
 
 
-def neuron_gradient(beta, X, y, activation="sigmoid") -> np.ndarray:
-    """Gradient of :func:`squared_loss` with respect to beta, shape (p + 1,).
+def cross_entropy_loss(beta, X, y) -> float:
+    """Summed binary cross-entropy ``L = -sum_i (y_i log a_i + (1 - y_i) log(1 - a_i))``
+    of a sigmoid neuron, ``a_i = sigmoid(o_i)``: the Bernoulli negative log-likelihood.
 
-    Per example, ``delta_i = dL_i/do_i = -(y_i - a_i) f'(o_i)``; then
-    ``dL/dbeta_0 = sum_i delta_i`` and ``dL/dbeta_j = sum_i delta_i x_ij``.
+    Computed from the logits ``o_i`` (never ``log(0)``).
+
+    Parameters
+    ----------
+    beta : ndarray, shape (p + 1,)
+    X : ndarray, shape (n, p)
+    y : ndarray, shape (n,), labels in {0, 1} (or probabilities of class 1)
     """
     X, beta = _check_X_beta(X, beta)
-    y = _check_targets(y, X)
+    y = _check_01_targets(y, X)
+    mean, _ = binary_cross_entropy_with_logits(beta[0] + X @ beta[1:], y)
+    return float(mean * len(y))
+
+
+def neuron_gradient(beta, X, y, activation="sigmoid", loss: str = "squared") -> np.ndarray:
+    """Gradient of :func:`squared_loss` (or :func:`cross_entropy_loss`) with respect to beta.
+
+    Per example, ``delta_i = dL_i/do_i = -(y_i - a_i) f'(o_i)`` for the squared loss and
+    ``delta_i = a_i - y_i`` for the cross-entropy of a sigmoid neuron (its
+    ``dL_i/da_i = (a_i - y_i) / (a_i (1 - a_i))`` cancels ``sigmoid' = a_i (1 - a_i)``); then
+    ``dL/dbeta_0 = sum_i delta_i`` and ``dL/dbeta_j = sum_i delta_i x_ij``. Shape (p + 1,).
+
+    ``loss`` is ``"squared"`` or ``"cross_entropy"`` (the latter with ``activation="sigmoid"``).
+    """
+    _check_loss(loss, activation)
+    X, beta = _check_X_beta(X, beta)
+    y = _check_01_targets(y, X) if loss == "cross_entropy" else _check_targets(y, X)
     f = get_activation(activation)
     o = beta[0] + X @ beta[1:]
-    delta = -(y - f.value(o)) * f.derivative(o)
+    delta = _delta(o, y, f, loss)
     return np.concatenate([[delta.sum()], X.T @ delta])
 
 
+def _delta(o: np.ndarray, y: np.ndarray, f, loss: str) -> np.ndarray:
+    """The error signal dL_i/do_i, shape (n,), of validated arrays."""
+    if loss == "cross_entropy":
+        return f.value(o) - y
+    return -(y - f.value(o)) * f.derivative(o)
+
+
 class Neuron:
-    """A single neuron ``a = f(beta_0 + X beta)`` fitted by gradient descent on the squared loss.
+    """A single neuron ``a = f(beta_0 + X beta)`` fitted by gradient descent.
 
     Parameters
     ----------
@@ -109,14 +166,20 @@ class Neuron:
         Seeds the initial weights and the shuffling of mini-batches.
     init_scale : float
         Initial beta_1..beta_p are drawn from N(0, init_scale^2); beta_0 starts at 0.
+    loss : {"squared", "cross_entropy"}
+        ``"squared"``: ``L_i = 1/2 (y_i - a_i)^2``, any activation. ``"cross_entropy"``:
+        ``L_i = -(y_i log a_i + (1 - y_i) log(1 - a_i))``, the Bernoulli negative
+        log-likelihood, for the sigmoid activation and targets in [0, 1] only.
 
     Attributes
     ----------
     beta_ : ndarray, shape (p + 1,)
         beta_0 first, then beta_1..beta_p.
     history_ : nbcode.train.History
-        Mean loss after every epoch (epoch 0 = before training) and the metric
+        Mean loss (of ``loss``) after every epoch (epoch 0 = before training) and the metric
         ``"updates"``, the number of parameter updates made so far.
+    loss_name : str
+        The ``loss`` argument (the method :meth:`loss` computes it).
     cache_ : dict
         What the last :meth:`forward` computed: ``"X"`` (n, p), ``"o"`` (n,), ``"a"`` (n,).
 
@@ -124,8 +187,10 @@ class Neuron:
     """
 
     def __init__(self, activation="sigmoid", learning_rate: float = 0.5, n_epochs: int = 100,
-                 batch_size: int | None = None, seed: int | None = 0, init_scale: float = 0.1):
+                 batch_size: int | None = None, seed: int | None = 0, init_scale: float = 0.1,
+                 loss: str = "squared"):
         self.activation = get_activation(activation)
+        self.loss_name = _check_loss(loss, self.activation)
         self.learning_rate = check_positive(learning_rate, "learning_rate")
         self.n_epochs = check_positive(n_epochs, "n_epochs", integer=True, allow_zero=True)
         if batch_size is not None:
@@ -159,18 +224,18 @@ class Neuron:
         return a
 
     def backward(self, y) -> dict:
-        """Backpropagation for the summed loss ``sum_i 1/2 (y_i - a_i)^2`` of the last forward pass.
+        """Backpropagation for the summed loss ``L = sum_i L_i`` of the last forward pass.
 
-        Returns a dict with ``"delta"`` (n,), the per-example ``dL_i/do_i =
-        -(y_i - a_i) f'(o_i)``; ``"beta_0"`` (float), ``dL/dbeta_0 = sum_i delta_i``;
-        and ``"beta"`` (p,), ``dL/dbeta_j = sum_i delta_i x_ij``.
+        Returns a dict with ``"delta"`` (n,), the per-example ``dL_i/do_i``: ``-(y_i - a_i)
+        f'(o_i)`` for the squared loss, ``a_i - y_i`` for the cross-entropy; ``"beta_0"``
+        (float), ``dL/dbeta_0 = sum_i delta_i``; and ``"beta"`` (p,), ``dL/dbeta_j = sum_i
+        delta_i x_ij``.
         """
         if not self.cache_:
             raise RuntimeError("backward needs the cache of a forward pass: call forward(X) first.")
-        X, o, a = self.cache_["X"], self.cache_["o"], self.cache_["a"]
+        X, o = self.cache_["X"], self.cache_["o"]
         y = as_array(y, "y", shape=(len(X),))
-        error = y - a
-        delta = -error * self.activation.derivative(o)
+        delta = _delta(o, y, self.activation, self.loss_name)
         return {"delta": delta, "beta_0": float(delta.sum()), "beta": X.T @ delta}
 
     def gradient(self, X, y) -> np.ndarray:
@@ -180,9 +245,11 @@ class Neuron:
         return np.concatenate([[grads["beta_0"]], grads["beta"]])
 
     def loss(self, X, y) -> float:
-        """Mean squared loss ``1/n sum_i 1/2 (y_i - a_i)^2``."""
+        """Mean loss: ``1/n sum_i 1/2 (y_i - a_i)^2``, or the mean binary cross-entropy."""
         a = self.forward(X)
         y = as_array(y, "y", shape=a.shape)
+        if self.loss_name == "cross_entropy":
+            return binary_cross_entropy_with_logits(self.cache_["o"], y)[0]
         return float(0.5 * np.mean((y - a) ** 2))
 
     # -- training --------------------------------------------------------------------
@@ -198,13 +265,15 @@ class Neuron:
         ----------
         X : ndarray, shape (n, p)
         y : ndarray, shape (n,)
-            Targets (0/1 for classification).
+            Targets (0/1 for classification; in [0, 1] for the cross-entropy).
         beta0 : ndarray, shape (p + 1,), optional
             Starting weights; default beta_0 = 0 and beta_j ~ N(0, init_scale^2).
         """
         X = as_array(X, "X", ndim=2)
         y = as_array(y, "y", ndim=1)
         check_same_length(X, y, "X", "y")
+        if self.loss_name == "cross_entropy":
+            check_unit_interval_labels(y, "y")
         n, p = X.shape
         rng = np.random.default_rng(self.seed)
         if beta0 is None:
@@ -255,8 +324,9 @@ class Neuron:
 
     def __repr__(self) -> str:
         fitted = "" if self.beta_ is None else f", beta={np.round(self.beta_, 3).tolist()}"
+        loss = "" if self.loss_name == "squared" else f", loss={self.loss_name!r}"
         return (f"Neuron(activation={self.activation.name!r}, learning_rate={self.learning_rate}, "
-                f"n_epochs={self.n_epochs}, batch_size={self.batch_size}{fitted})")
+                f"n_epochs={self.n_epochs}, batch_size={self.batch_size}{loss}{fitted})")
 
 
 class Perceptron:

@@ -182,3 +182,80 @@ def test_draw_neuron_makes_a_figure():
     draw_neuron(ax, n_inputs=4)
     assert len(ax.texts) > 8
     plt.close(fig)
+
+
+# -- the cross-entropy loss ---------------------------------------------------------------
+def test_cross_entropy_gradient_matches_finite_differences_and_the_closed_form(problem):
+    from nbcode.gradcheck import numerical_gradient
+    from nbcode.neuron import cross_entropy_loss
+
+    beta, X, y = problem
+    ours = neuron_gradient(beta, X, y, "sigmoid", loss="cross_entropy")
+    numeric = numerical_gradient(lambda b: cross_entropy_loss(b, X, y), beta.copy())
+    np.testing.assert_allclose(ours, numeric, rtol=1e-6, atol=1e-8)
+    # delta_i = a_i - y_i: the squared loss's delta divided by the saturation factor a (1 - a)
+    a = 1 / (1 + np.exp(-(beta[0] + X @ beta[1:])))
+    np.testing.assert_allclose(ours, linear.add_intercept(X).T @ (a - y), rtol=1e-12)
+    neuron = Neuron("sigmoid", loss="cross_entropy")
+    neuron.beta_ = beta
+    np.testing.assert_allclose(neuron.gradient(X, y), ours, rtol=1e-12)
+
+
+@needs_jax
+def test_cross_entropy_gradient_matches_jax_grad(problem):
+    beta, X, y = problem
+
+    def loss(b):
+        a = jax.nn.sigmoid(b[0] + X @ b[1:])
+        return -jnp.sum(y * jnp.log(a) + (1 - y) * jnp.log(1 - a))
+
+    np.testing.assert_allclose(neuron_gradient(beta, X, y, loss="cross_entropy"),
+                               np.asarray(jax.grad(loss)(beta)), rtol=1e-10, atol=1e-12)
+
+
+def test_cross_entropy_is_the_bernoulli_negative_log_likelihood(problem):
+    from scipy.stats import bernoulli
+    from sklearn.metrics import log_loss
+
+    from nbcode.neuron import cross_entropy_loss
+
+    beta, X, y = problem
+    neuron = Neuron("sigmoid", loss="cross_entropy")
+    neuron.beta_ = beta
+    a = neuron.forward(X)
+    mean = neuron.loss(X, y)
+    np.testing.assert_allclose(mean, -np.mean(bernoulli.logpmf(y, a)), rtol=1e-12)
+    np.testing.assert_allclose(mean, log_loss(y, a), rtol=1e-12)
+    # chapter 1's logistic loss with labels t = 2 y - 1 is the same sum
+    np.testing.assert_allclose(cross_entropy_loss(beta, X, y),
+                               linear.logistic_loss(beta, X, 2 * y - 1), rtol=1e-12)
+    assert np.isfinite(cross_entropy_loss(np.array([800.0, 0, 0, 0]), X, np.zeros(30)))
+
+
+def test_cross_entropy_trains_a_confidently_wrong_neuron_faster_than_the_squared_loss():
+    X, y = separable()
+    start = -Neuron("sigmoid", n_epochs=40, batch_size=1).fit(X, y).beta_   # every point wrong
+    assert np.all((linear.add_intercept(X) @ start >= 0) != y)
+    runs = {loss: Neuron("sigmoid", learning_rate=0.5, n_epochs=400, loss=loss).fit(X, y, beta0=start)
+            for loss in ("squared", "cross_entropy")}
+    assert runs["cross_entropy"].score(X, y) >= 0.95
+    assert runs["squared"].score(X, y) <= 0.5          # stuck on the plateau of saturated points
+    g_squared = np.linalg.norm(neuron_gradient(start, X, y, loss="squared"))
+    g_cross_entropy = np.linalg.norm(neuron_gradient(start, X, y, loss="cross_entropy"))
+    assert g_cross_entropy > 50 * g_squared
+
+
+def test_loss_is_validated_and_the_squared_default_is_unchanged(problem):
+    beta, X, y = problem
+    with pytest.raises(ValueError, match="loss must be one of"):
+        Neuron(loss="hinge")
+    with pytest.raises(ValueError, match="needs activation 'sigmoid'"):
+        Neuron("tanh", loss="cross_entropy")
+    with pytest.raises(ValueError, match="needs activation 'sigmoid'"):
+        neuron_gradient(beta, X, y, "relu", loss="cross_entropy")
+    with pytest.raises(ValueError, match="labels in \\[0, 1\\]"):
+        Neuron(loss="cross_entropy").fit(X, 2 * y - 1)
+    np.testing.assert_array_equal(neuron_gradient(beta, X, y, "tanh"),
+                                  neuron_gradient(beta, X, y, "tanh", loss="squared"))
+    assert "loss='cross_entropy'" in repr(Neuron(loss="cross_entropy"))
+    assert "loss=" not in repr(Neuron())
