@@ -13,7 +13,7 @@ from sklearn import datasets as _sk
 from ._validation import as_array, check_choice, check_interval, check_positive, check_rate, check_seed
 
 __all__ = [
-    "make_regression", "make_moons", "make_circles", "make_xor", "make_spirals",
+    "make_regression", "curve", "make_curve", "make_moons", "make_circles", "make_xor", "make_spirals",
     "make_blobs", "load_digits", "make_classification_2d", "to_plus_minus", "DATASETS_2D",
 ]
 
@@ -56,6 +56,40 @@ def make_regression(n_samples: int = 100, beta=(1.0, 2.0), noise: float = 1.0,
     rng = np.random.default_rng(seed)
     X = rng.uniform(*x_range, size=(n_samples, beta.size - 1))
     y = beta[0] + X @ beta[1:] + noise * rng.standard_normal(n_samples)
+    return X, y
+
+
+def curve(x):
+    """The noiseless regression function of :func:`make_curve`, ``f(x) = sin(2 pi x)``.
+
+    ``x`` is any array (or an ``X`` of shape (n, 1)); the result has its shape.
+    """
+    return np.sin(2 * np.pi * as_array(x, "x", allow_empty=True))
+
+
+def make_curve(n_samples: int = 30, noise: float = 0.3, seed: int | None = 0,
+               x_range=(-1.0, 1.0)):
+    """A noisy 1-D curve, y = sin(2 pi x) + noise: the regression data set of bias-variance.
+
+    Parameters
+    ----------
+    n_samples : int
+    noise : float
+        Standard deviation of the Gaussian noise (its variance is the irreducible error).
+    seed : int or None
+    x_range : (low, high)
+        The inputs are drawn uniformly in this interval.
+
+    Returns
+    -------
+    X : ndarray, shape (n_samples, 1)
+    y : ndarray, shape (n_samples,), ``curve(X[:, 0]) + noise * N(0, 1)``
+    """
+    _check_common(n_samples, noise, seed)
+    x_range = check_interval(x_range, "x_range")
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(*x_range, size=(n_samples, 1))
+    y = curve(X[:, 0]) + noise * rng.standard_normal(n_samples)
     return X, y
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._validation import as_array, check_callable, check_labels, check_positive
+from ._validation import as_array, check_callable, check_labels, check_positive, check_same_length
 from .gradcheck import numerical_gradients
 from .nn import Sequential
 from .nn.losses import binary_cross_entropy_with_logits
@@ -27,7 +27,8 @@ from .plots import CLASS_COLORS
 __all__ = ["penalized_weights", "flat_weights", "penalty", "penalized_loss",
            "penalized_gradient", "numerical_gradient_entries", "soft_threshold",
            "SubgradientL1", "regularization_path", "plot_weight_histograms",
-           "accuracy_table"]
+           "accuracy_table", "rbf_features", "ridge_path", "bias_variance",
+           "plot_bias_variance"]
 
 
 def _check_model(model) -> Sequential:
@@ -252,3 +253,118 @@ def accuracy_table(rows: dict, columns: Sequence[str] = ("train", "validation", 
             raise ValueError(f"row {name!r} has {len(values)} values; expected {len(columns)}.")
         lines.append(str(name).ljust(width) + "".join(f"{100 * v:11.1f}%" for v in values))
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ bias and variance
+def rbf_features(X, centres, width: float) -> np.ndarray:
+    """Gaussian bumps ``exp(-(x - c_k)^2 / (2 width^2))`` of a 1-D input, one per centre.
+
+    ``X`` has shape (n, 1) (or (n,)), ``centres`` shape (k,); returns shape (n, k).
+    """
+    X = as_array(X, "X", ndim=(1, 2), allow_empty=True)
+    if X.ndim == 2 and X.shape[1] != 1:
+        raise ValueError(f"X must have one feature (shape (n, 1)); received shape {X.shape}.")
+    centres = as_array(centres, "centres", ndim=1)
+    check_positive(width, "width")
+    return np.exp(-0.5 * ((X.reshape(-1, 1) - centres) / width) ** 2)
+
+
+def ridge_path(Phi, y, lambdas) -> tuple[np.ndarray, np.ndarray]:
+    """Closed-form ridge fits for several strengths, with an unpenalised intercept.
+
+    Each fit minimises ``1/(2n) ||y - b - Phi w||^2 + lambda/2 ||w||^2``, the chapter's
+    mean loss and penalty; scikit-learn's ``Ridge(alpha=n * lambda)`` minimises the same
+    objective multiplied by ``2n``. Centring ``Phi`` and ``y`` removes the intercept; one
+    eigendecomposition of the centred ``Phi^T Phi`` then serves every ``lambda``.
+
+    Parameters
+    ----------
+    Phi : array, shape (n, k), the features
+    y : array, shape (n,)
+    lambdas : array, shape (m,), strengths >= 0 (0 needs a full-rank centred Phi)
+
+    Returns
+    -------
+    W : ndarray, shape (m, k), one weight vector per strength
+    b : ndarray, shape (m,), the intercepts
+    """
+    Phi = as_array(Phi, "Phi", ndim=2)
+    y = as_array(y, "y", ndim=1)
+    check_same_length(Phi, y, "Phi", "y")
+    lambdas = as_array(lambdas, "lambdas", ndim=1)
+    if np.any(lambdas < 0):
+        raise ValueError(f"lambdas must be >= 0; received {lambdas.min():g}.")
+    n, mean = len(y), Phi.mean(axis=0)
+    centred = Phi - mean
+    d, V = np.linalg.eigh(centred.T @ centred)
+    projection = V.T @ (centred.T @ (y - y.mean()))                 # (k,)
+    W = (projection / (d + n * lambdas[:, None])) @ V.T              # (m, k)
+    return W, y.mean() - W @ mean
+
+
+def bias_variance(draw: Callable[[int], tuple], truth: Callable, features: Callable, lambdas,
+                  X_test, noise: float, n_draws: int = 300, seed: int = 0) -> dict:
+    """Monte-Carlo bias-variance decomposition of ridge's test error at fixed test inputs.
+
+    For ``r = 0 .. n_draws - 1``, ``draw(seed + r)`` gives a training set ``(X, y)``;
+    ridge (:func:`ridge_path` on ``features(X)``) is fitted for every strength and
+    predicts ``f_hat_r(x)`` at the test inputs. With ``f = truth(X_test)`` and fresh test
+    responses ``y0 = f + noise * N(0, 1)``, averaged over the test inputs:
+
+    * ``bias2``: ``(mean_r f_hat_r - f)^2``;
+    * ``variance``: ``mean_r (f_hat_r - mean_r f_hat_r)^2`` (divided by ``n_draws``);
+    * ``noise2``: ``noise^2``, the irreducible error;
+    * ``error``: the measured ``mean_r (y0_r - f_hat_r)^2``, and ``error_se`` its
+      Monte-Carlo standard error relative to it (the squared errors treated as independent);
+    * ``error_about_truth``: ``mean_r (f - f_hat_r)^2``, equal to ``bias2 + variance``
+      to rounding (an identity of the averages).
+
+    Returns a dict of those arrays, shape (m,) (``noise2`` a float), and ``lambdas``.
+    """
+    check_callable(draw, "draw", "seed -> a training set (X, y)")
+    check_callable(truth, "truth", "X -> the noiseless regression function at X")
+    check_callable(features, "features", "X -> the feature matrix, shape (n, k)")
+    lambdas = as_array(lambdas, "lambdas", ndim=1)
+    check_positive(noise, "noise", allow_zero=True)
+    check_positive(n_draws, "n_draws", integer=True)
+    f = np.ravel(truth(X_test))
+    Phi_test = features(X_test)
+    predictions = np.empty((len(lambdas), n_draws, len(f)))
+    for r in range(n_draws):
+        X, y = draw(seed + r)
+        W, b = ridge_path(features(X), y, lambdas)
+        predictions[:, r] = W @ Phi_test.T + b[:, None]
+    y0 = f + noise * np.random.default_rng([seed, n_draws]).standard_normal((n_draws, len(f)))
+    mean_prediction = predictions.mean(axis=1)
+    squared = ((y0 - predictions) ** 2).reshape(len(lambdas), -1)
+    return {"lambdas": lambdas,
+            "bias2": ((mean_prediction - f) ** 2).mean(axis=1),
+            "variance": predictions.var(axis=1).mean(axis=1),
+            "noise2": float(noise) ** 2,
+            "error": squared.mean(axis=1),
+            "error_se": squared.std(axis=1) / np.sqrt(squared.shape[1]) / squared.mean(axis=1),
+            "error_about_truth": ((f - predictions) ** 2).mean(axis=(1, 2))}
+
+
+def plot_bias_variance(result: dict, ax=None):
+    """Bias², variance, noise and their sum against lambda (flexibility grows to the right).
+
+    ``result`` is what :func:`bias_variance` returns; the measured test error is drawn as
+    points on the sum's curve, and the strength with the smallest sum is marked.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 3.4))
+    lam = result["lambdas"]
+    total = result["bias2"] + result["variance"] + result["noise2"]
+    ax.semilogx(lam, result["bias2"], "o-", color=CLASS_COLORS[0], label="bias²")
+    ax.semilogx(lam, result["variance"], "s-", color=CLASS_COLORS[1], label="variance")
+    ax.semilogx(lam, np.full_like(lam, result["noise2"]), ":", color="grey", label="noise σ²")
+    ax.semilogx(lam, total, "-", color="black", lw=2, label="bias² + variance + σ²")
+    ax.semilogx(lam, result["error"], "x", color=CLASS_COLORS[2], ms=8, label="measured test error")
+    ax.axvline(lam[np.argmin(total)], color="black", ls="--", lw=0.8)
+    ax.invert_xaxis()
+    ax.set_xlabel("ridge strength lambda (log scale; more flexible to the right)")
+    ax.set_ylabel("squared error")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax

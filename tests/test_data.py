@@ -68,3 +68,19 @@ def test_errors_name_the_argument():
         data.make_classification_2d("donut")
     with pytest.raises(ValueError, match="n_classes must be at least 2"):
         data.make_spirals(n_classes=1)
+
+
+def test_curve_is_its_mean_and_noise_has_its_standard_deviation():
+    X, y = data.make_curve(20_000, noise=0.3, seed=0)
+    assert X.shape == (20_000, 1) and y.shape == (20_000,) and X.dtype == np.float64
+    assert X.min() >= -1.0 and X.max() <= 1.0
+    residual = y - data.curve(X[:, 0])
+    assert abs(residual.mean()) < 0.01 and abs(residual.std() - 0.3) < 0.01
+    np.testing.assert_allclose(data.curve(np.array([0.0, 0.25, -0.25, 0.5])), [0.0, 1.0, -1.0, 0.0],
+                               atol=1e-15)
+    X0, y0 = data.make_curve(10, noise=0.0, seed=1, x_range=(2.0, 3.0))
+    np.testing.assert_array_equal(y0, np.sin(2 * np.pi * X0[:, 0]))
+    assert X0.min() >= 2.0 and X0.max() <= 3.0
+    np.testing.assert_array_equal(data.make_curve(5, seed=4)[1], data.make_curve(5, seed=4)[1])
+    with pytest.raises(ValueError, match="noise"):
+        data.make_curve(10, noise=-1.0)

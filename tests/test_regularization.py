@@ -80,3 +80,44 @@ def test_regularization_path_and_table(moons):
     assert "100.0%" in table and "25.0%" in table
     with pytest.raises(ValueError):
         reg.accuracy_table({"bad": (1.0,)})
+
+
+def test_rbf_features_shape_and_values():
+    Phi = reg.rbf_features(np.array([[0.0], [0.5]]), np.array([0.0, 0.5, 1.0]), 0.5)
+    assert Phi.shape == (2, 3)
+    np.testing.assert_allclose(Phi[0], np.exp(-0.5 * np.array([0.0, 1.0, 4.0])))
+    with pytest.raises(ValueError, match="one feature"):
+        reg.rbf_features(np.zeros((3, 2)), np.zeros(2), 1.0)
+
+
+def test_ridge_path_is_sklearn_ridge_with_alpha_n_lambda():
+    from sklearn.linear_model import Ridge
+    X, y = data.make_curve(40, seed=2)
+    Phi = reg.rbf_features(X, np.linspace(-1, 1, 8), 0.3)
+    lambdas = np.array([1e-4, 1e-2, 1.0])
+    W, b = reg.ridge_path(Phi, y, lambdas)
+    for lam, w, intercept in zip(lambdas, W, b, strict=True):
+        ridge = Ridge(alpha=len(y) * lam, solver="cholesky").fit(Phi, y)
+        np.testing.assert_allclose(w, ridge.coef_, rtol=1e-9, atol=1e-12)
+        assert np.isclose(intercept, ridge.intercept_, rtol=1e-9)
+    # the gradient of the chapter's objective vanishes (intercept unpenalised)
+    residual = y - b[1] - Phi @ W[1]
+    np.testing.assert_allclose(-Phi.T @ residual / len(y) + 1e-2 * W[1], 0.0, atol=1e-12)
+    assert abs(residual.mean()) < 1e-12
+    with pytest.raises(ValueError, match="lambdas must be >= 0"):
+        reg.ridge_path(Phi, y, [-1.0])
+
+
+def test_bias_variance_decomposes_the_error():
+    centres = np.linspace(-1, 1, 10)
+    X_test = np.linspace(-1, 1, 21)[:, None]
+    result = reg.bias_variance(lambda s: data.make_curve(25, 0.3, seed=s), data.curve,
+                               lambda X: reg.rbf_features(X, centres, 0.2), [1e-4, 1e-1, 10.0],
+                               X_test, noise=0.3, n_draws=200, seed=7)
+    np.testing.assert_allclose(result["bias2"] + result["variance"], result["error_about_truth"],
+                               rtol=1e-12)
+    total = result["bias2"] + result["variance"] + result["noise2"]
+    assert np.all(np.abs(result["error"] / total - 1) < 4 * result["error_se"] + 0.01)
+    assert result["bias2"][2] > result["bias2"][0] and result["variance"][0] > result["variance"][2]
+    # a huge penalty predicts the training mean: the bias is that of a constant
+    assert result["bias2"][2] > 0.3
