@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import log_ndtr
 
 from ..gradcheck import numerical_gradient
 from ..neuron import neuron_gradient, squared_loss
@@ -10,7 +11,7 @@ from ..nn.activations import get_activation, sigmoid
 from .core import CheckResult, call_student, check_array_answer, check_function, check_tuple_answer
 
 __all__ = ["check_sigmoid_derivative", "check_neuron_gradient", "check_perceptron_epoch",
-           "reference_perceptron_epoch"]
+           "reference_perceptron_epoch", "check_probit_gradient", "reference_probit_gradient"]
 
 
 def check_sigmoid_derivative(function) -> CheckResult:
@@ -214,3 +215,94 @@ def check_perceptron_epoch(function) -> CheckResult:
                 f"mistake per update (test case {number}).")
     return CheckResult(exercise, True,
                        "correct: your epoch makes the same updates as Rosenblatt's rule.")
+
+
+# ------------------------------------------------------------------ the probit neuron
+def _probit_delta(o, y, *, mistake: str | None = None):
+    """dl_i/do_i of the binary cross-entropy of a = Phi(o), shape (n,); or a usual mistake.
+
+    Right: ``(a - y) / (a (1 - a)) phi(o)``, computed as ``-phi(o)/Phi(o)`` for y = 1 and
+    ``phi(o)/Phi(-o)`` for y = 0 (with log_ndtr, stable for large |o|), and mixed linearly
+    for targets strictly between 0 and 1.
+    """
+    log_phi = -0.5 * o ** 2 - 0.5 * np.log(2 * np.pi)
+    a = np.exp(log_ndtr(o))
+    phi = np.exp(log_phi)
+    if mistake == "sigmoid shortcut":
+        return a - y
+    if mistake == "no phi":
+        return (a - y) / (a * (1 - a))
+    if mistake == "squared loss":
+        return (a - y) * phi
+    if mistake == "sigmoid output":
+        return 1 / (1 + np.exp(-o)) - y
+    return y * -np.exp(log_phi - log_ndtr(o)) + (1 - y) * np.exp(log_phi - log_ndtr(-o))
+
+
+def reference_probit_gradient(beta, X, y, *, mistake: str | None = None, mean: bool = True):
+    """Gradient of the mean binary cross-entropy of a probit neuron a_i = Phi(o_i), shape (p + 1,).
+
+    ``dL/dbeta_0 = 1/n sum_i delta_i`` and ``dL/dbeta_j = 1/n sum_i delta_i x_ij`` with
+    ``delta_i = (a_i - y_i) phi(o_i) / (a_i (1 - a_i))``. ``mistake`` and ``mean=False``
+    reproduce the usual mistakes that :func:`check_probit_gradient` names.
+    """
+    beta = np.asarray(beta, dtype=float)
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    delta = _probit_delta(beta[0] + X @ beta[1:], y, mistake=mistake)
+    gradient = np.concatenate([[delta.sum()], X.T @ delta])
+    return gradient / len(y) if mean else gradient
+
+
+def _probit_cases():
+    rng = np.random.default_rng(23)
+    cases = []
+    for n, p in [(7, 1), (16, 2), (25, 3)]:
+        X = rng.normal(size=(n, p))
+        y = rng.choice([0.0, 1.0], size=n)
+        y[:2] = [0.0, 1.0]                   # both classes in every case
+        beta = rng.normal(0, 0.8, size=p + 1)
+        beta[0] = 0.7                        # an intercept that matters beyond the tolerance
+        cases.append((beta, X, y))
+    return cases
+
+
+def _no_intercept(beta, X, y):
+    gradient = reference_probit_gradient(beta, X, y)
+    gradient[0] = 0.0
+    return gradient
+
+
+_PROBIT_HINTS = [
+    (lambda beta, X, y: reference_probit_gradient(beta, X, y, mistake="sigmoid shortcut"),
+     "you used delta_i = a_i - y_i: that shortcut holds for the sigmoid only, whose derivative "
+     "a (1 - a) cancels the 1 / (a (1 - a)) of dl/da. For a = Phi(o), da/do = phi(o): "
+     "delta_i = (a_i - y_i) phi(o_i) / (a_i (1 - a_i))."),
+    (lambda beta, X, y: reference_probit_gradient(beta, X, y, mistake="no phi"),
+     "you stopped at dl/da = (a - y) / (a (1 - a)): the chain rule also needs da/do = phi(o), "
+     "the standard normal density at o (norm.pdf(o))."),
+    (lambda beta, X, y: reference_probit_gradient(beta, X, y, mistake="squared loss"),
+     "you used delta_i = (a_i - y_i) phi(o_i): that is the gradient of the squared loss "
+     "1/2 (y - a)^2. The cross-entropy's dl/da is (a - y) / (a (1 - a))."),
+    (lambda beta, X, y: reference_probit_gradient(beta, X, y, mistake="sigmoid output"),
+     "you computed a with the sigmoid: the probit neuron's output is a = Phi(o), the standard "
+     "normal distribution function (norm.cdf(o))."),
+    (lambda beta, X, y: reference_probit_gradient(beta, X, y, mean=False),
+     "this is the gradient of the summed loss: the exercise's loss is the mean over the n "
+     "examples, so divide by n."),
+    (_no_intercept,
+     "your dL/dbeta_0 is 0: the intercept gets 1/n sum_i delta_i (its input is x_i0 = 1)."),
+]
+
+
+def check_probit_gradient(function) -> CheckResult:
+    """Check ``function(beta, X, y)`` returns the gradient of the mean cross-entropy of a = Phi(o).
+
+    Expected shape (p + 1,), dL/dbeta_0 first; y holds 0/1 labels.
+    """
+    return check_function(
+        function, reference_probit_gradient, _probit_cases(),
+        exercise="cross-entropy of a probit neuron", what="the gradient", factors=(2.0, 0.5),
+        names=("beta", "X", "y"), hints=_PROBIT_HINTS,
+        success="correct: delta_i = (a_i - y_i) phi(o_i) / (a_i (1 - a_i)); for the probit, "
+                "unlike the sigmoid, the factor of the output's derivative does not cancel.")
