@@ -6,7 +6,8 @@ import numpy as np
 
 from .core import CheckResult, check_function
 
-__all__ = ["check_weight_decay_step", "check_soft_threshold", "check_dropout_forward"]
+__all__ = ["check_weight_decay_step", "check_soft_threshold", "check_dropout_forward",
+           "check_lasso_orthonormal", "orthonormal_design"]
 
 
 def _decay_cases():
@@ -124,3 +125,82 @@ def check_dropout_forward(function) -> CheckResult:
         exercise=exercise, what="the layer's output", hints=hints,
         success="correct: dropped units are 0 and kept units are scaled by 1 / (1 - rate).",
         names=("x", "keep", "rate"))
+
+
+def orthonormal_design(n: int, least_squares, seed: int = 0):
+    """A design ``X`` with ``X^T X / n = I`` and a response ``y`` whose least-squares fit is
+    ``least_squares``: ``X = sqrt(n) Q`` (``Q`` orthonormal columns), ``y = X a + r`` with
+    ``X^T r = 0``. Shapes: ``X`` (n, p), ``y`` (n,) for ``least_squares`` of length p < n."""
+    a = np.asarray(least_squares, dtype=float)
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.normal(size=(n, a.size + 1)))
+    X = np.sqrt(n) * Q[:, :-1]
+    return X, X @ a + 0.7 * np.sqrt(n) * Q[:, -1]
+
+
+def _lasso_cases():
+    # Least-squares estimates placed between the thresholds lam/2, lam, 2 lam and n lam,
+    # so that each usual slip gives its own, different answer.
+    return [orthonormal_design(20, [1.5, -0.8, 0.2, -0.1, 0.45, -0.25], seed=44) + (0.3,),
+            orthonormal_design(50, [-2.0, 0.07, 0.5, -0.03], seed=45) + (0.05,),
+            orthonormal_design(10, [-0.9], seed=46) + (0.4,)]
+
+
+def _lasso_sklearn(X, y, lam):
+    from sklearn.linear_model import Lasso  # imported here: the other checkers do not need it
+    return Lasso(alpha=lam, fit_intercept=False, tol=1e-14, max_iter=10_000).fit(X, y).coef_
+
+
+def _least_squares(X, y):
+    return X.T @ y / len(y)        # X^T X / n = I: the least-squares estimate
+
+
+def _soft(w, t):
+    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+
+
+def check_lasso_orthonormal(function) -> CheckResult:
+    """Check ``function(X, y, lam)``: the lasso (L1-MAP) weights for an orthonormal design.
+
+    ``X`` (n, p) has ``X^T X / n = I``; the answer minimises
+    ``1/(2n) ||y - X w||^2 + lam ||w||_1`` (no intercept), i.e. it is
+    ``soft_threshold(X^T y / n, lam)``. The reference is scikit-learn's ``Lasso(alpha=lam,
+    fit_intercept=False)``, computed on private copies.
+    """
+    exercise = "the lasso for an orthonormal design"
+    hints = [
+        (lambda X, y, lam: _least_squares(X, y),
+         "you returned the least-squares estimate X^T y / n: the L1 penalty must still "
+         "soft-threshold it by lam."),
+        (lambda X, y, lam: _soft(_least_squares(X, y), len(y) * lam),
+         "your threshold is n * lam: that is the threshold for the summed loss 1/2 ||y - Xw||^2 + "
+         "n lam ||w||_1 written with X^T X = I; with the mean loss and X^T X / n = I the "
+         "threshold is lam."),
+        (lambda X, y, lam: _soft(X.T @ y, lam),
+         "you thresholded X^T y, not X^T y / n: with X^T X / n = I the least-squares estimate "
+         "is X^T y / n."),
+        (lambda X, y, lam: _soft(_least_squares(X, y), lam / 2),
+         "your threshold is lam / 2: the derivative of lam |w| is lam sign(w), and the loss "
+         "1/(2n) ||y - Xw||^2 becomes 1/2 ||w - w_ls||^2 + constant, so the threshold is lam."),
+        (lambda X, y, lam: _soft(_least_squares(X, y), 2 * lam),
+         "your threshold is 2 lam: the 1/2 in 1/2 ||w - w_ls||^2 gives the gradient w - w_ls, "
+         "so the threshold is lam."),
+        (lambda X, y, lam: _least_squares(X, y) / (1 + lam),
+         "you shrank every coefficient by 1 / (1 + lam): that is ridge (an L2 penalty), which "
+         "never gives exact zeros; the L1 penalty soft-thresholds."),
+        (lambda X, y, lam: np.where(np.abs(_least_squares(X, y)) > lam, _least_squares(X, y), 0.0),
+         "you set the small coefficients to 0 (hard thresholding) but did not shrink the large "
+         "ones by lam."),
+        (lambda X, y, lam: np.maximum(_least_squares(X, y) - lam, 0.0),
+         "your negative coefficients all became 0: shrink |w_ls| and keep its sign, "
+         "sign(w_ls) * max(|w_ls| - lam, 0)."),
+        (lambda X, y, lam: _least_squares(X, y) - lam * np.sign(_least_squares(X, y)),
+         "you moved every coefficient by lam towards 0 but let the small ones cross it: "
+         "coefficients with |w_ls| <= lam must be exactly 0."),
+    ]
+    return check_function(
+        function, _lasso_sklearn, _lasso_cases(), exercise=exercise, what="the weights w",
+        hints=hints,
+        success="correct: the lasso soft-thresholds the least-squares estimate X^T y / n at lam, "
+                "as scikit-learn's Lasso does.",
+        names=("X", "y", "lam"))
