@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from ..autodiff import Value
 from ..gradcheck import numerical_gradients
 from ..nn import MLP, log_softmax, softmax
 from ..nn.losses import one_hot
 from .core import CheckResult, call_student, check_array_answer, check_function, check_tuple_answer
 
 __all__ = ["check_softmax_ce_gradient", "check_hidden_layer_gradients", "check_fgsm_step",
-           "reference_hidden_layer_gradients"]
+           "reference_hidden_layer_gradients", "check_sigmoid_node"]
 
 
 # ------------------------------------------------------------------ softmax cross-entropy
@@ -182,3 +185,153 @@ def check_fgsm_step(function) -> CheckResult:
                             success="correct: every pixel moved by epsilon in the direction "
                                     "that increases the loss, and stays in [0, 1].")
     return result
+
+
+# ------------------------------------------------------------------ a new autodiff node
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _sigmoid_graphs():
+    """(name, build, value, gradient, mistake) for four graphs; build(f) -> (output, leaf).
+
+    Each graph separates one mistake, whose gradient is ``mistake``: the node alone (a wrong
+    local derivative), the node scaled by 3 (a rule that forgets the factor out.grad), x used
+    twice (a rule that assigns x.grad instead of adding to it) and x an intermediate node (a
+    node that does not list x among its parents, so that the sweep may pass x on before the
+    rule has added to x.grad). The expected numbers are closed forms.
+    """
+    def alone(f):
+        x = Value(0.4, label="x")
+        return f(x), x
+
+    def scaled(f):
+        x = Value(-1.3, label="x")
+        return f(x) * 3.0 + 0.5, x
+
+    def used_twice(f):
+        x = Value(0.9, label="x")
+        return f(x) * x, x
+
+    def intermediate(f):
+        a = Value(0.6, label="a")
+        x = a * 2.0 - 0.7
+        return (f(x) + x.tanh()) * a, a
+
+    s = _sigmoid
+    d = {v: s(v) * (1 - s(v)) for v in (0.4, -1.3, 0.9, 0.5)}
+    inner = s(0.5) + math.tanh(0.5)            # x = 2a - 0.7 = 0.5 at a = 0.6
+    through_tanh = inner + 0.6 * 2.0 * (1 - math.tanh(0.5) ** 2)
+    return [("sigmoid(x) alone, x = 0.4", alone, s(0.4), d[0.4], None),
+            ("3 sigmoid(x) + 0.5, x = -1.3", scaled, 3 * s(-1.3) + 0.5, 3 * d[-1.3], d[-1.3]),
+            ("sigmoid(x) * x, x = 0.9: x used twice", used_twice, s(0.9) * 0.9,
+             d[0.9] * 0.9 + s(0.9), d[0.9] * 0.9),
+            ("(sigmoid(x) + tanh(x)) * a with x = 2a - 0.7, a = 0.6", intermediate, inner * 0.6,
+             through_tanh + 0.6 * 2.0 * d[0.5], through_tanh)]
+
+
+_SIGMOID_MISTAKES = {
+    2: "the chain factor is missing: the rule must multiply the local derivative by out.grad, "
+       "the gradient that reached the node (3 here, from 3 sigmoid(x)): "
+       "x.grad += s * (1 - s) * out.grad.",
+    3: "x.grad is assigned instead of accumulated: x is used twice (by the sigmoid and by the "
+       "product), and each use adds its share; write x.grad += ..., not x.grad = ....",
+    4: "x is missing from the node's parents: when x is itself computed (x = 2a - 0.7), the "
+       "sweep passed x's gradient on to a before your rule added to it. Give parents=(x,).",
+}
+
+
+def _close(a: float, b: float) -> bool:
+    # 1e-6: a right rule computed in float32 passes, the mistakes are far outside.
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+class _Failure(Exception):
+    """Carries a CheckResult out of a graph built with the student's node."""
+
+    def __init__(self, result: CheckResult):
+        super().__init__(result.message)
+        self.result = result
+
+
+def _student_node(function, exercise: str, made: list):
+    """The node maker handed to a graph: the student's function, its failures as _Failure."""
+    def node(x):
+        before = x.data
+        answer, failure = call_student(function, (x,), exercise, names=("x",))
+        if failure is not None:
+            raise _Failure(failure)
+        if x.data != before:
+            raise _Failure(CheckResult(exercise, False, f"your function changed x.data in place "
+                                       f"({before:g} -> {x.data:g}); a node reads its input and "
+                                       f"makes a new Value."))
+        if not isinstance(answer, Value):
+            kind = "None" if answer is None else f"a {type(answer).__name__}"
+            raise _Failure(CheckResult(exercise, False, f"your function returned {kind}; it must "
+                                       f"return the new node, a Value: Value(s, parents=(x,), "
+                                       f"op='sigmoid', backward=backward)."))
+        made.append(answer)
+        return answer
+    return node
+
+
+def _wrong_local(got: float, x: float, s: float) -> str:
+    if got == 0:
+        return ("x.grad stayed 0: the gradient never reached x. Give the node its rule "
+                "(backward=...), which adds to x.grad, and list x among its parents.")
+    usual = {"s": s, "1 - s": 1 - s, "s ** 2": s * s, "-s (1 - s)": -s * (1 - s),
+             "exp(-x)": math.exp(-x), "s (1 - s) x": s * (1 - s) * x}
+    for formula, value in usual.items():
+        if _close(got, value):
+            return (f"wrong local derivative: your rule adds {formula} to x.grad; the derivative "
+                    f"of sigmoid is s (1 - s), with s = sigmoid(x).")
+    return (f"wrong local derivative: at x = {x:g}, x.grad = {got:.6g}, but d sigmoid/dx = "
+            f"s (1 - s) = {s * (1 - s):.6g}.")
+
+
+def check_sigmoid_node(function) -> CheckResult:
+    """Check ``function(x)``: a new autodiff node for sigmoid, with its local backward rule.
+
+    ``x`` is an :class:`nbcode.autodiff.Value`; the answer is a Value whose data is
+    sigmoid(x.data) and whose rule adds s (1 - s) out.grad to x.grad. It is judged by what it
+    computes: the forward value and the gradient of four graphs after ``backward()``.
+    """
+    exercise = "a sigmoid node for the autodiff"
+    graphs = _sigmoid_graphs()
+    single = False
+    for number, (name, build, value, gradient, mistake) in enumerate(graphs, start=1):
+        made = []
+        try:
+            output, leaf = build(_student_node(function, exercise, made))
+            output.backward()
+        except _Failure as failure:
+            return failure.result
+        except Exception as error:  # noqa: BLE001 - the student's rule raised in the sweep
+            return CheckResult(exercise, False,
+                               f"the backward sweep raised {type(error).__name__}: {error} "
+                               f"(graph {name}). The rule is called as backward(out), out being "
+                               f"the node itself.")
+        where = f" (graph {number} of {len(graphs)}: {name})"
+        if number == 1:
+            single = made[0].parents == (leaf,)
+            if not _close(made[0].data, value):
+                return CheckResult(exercise, False,
+                                   f"the node's data is {made[0].data:.6g}; sigmoid(0.4) = "
+                                   f"1 / (1 + exp(-0.4)) = {value:.6g}.")
+        if not _close(output.data, value):
+            return CheckResult(exercise, False, f"the forward value is wrong{where}.")
+        if _close(leaf.grad, gradient):
+            continue
+        if number == 1:
+            message = _wrong_local(leaf.grad, leaf.data, made[0].data)
+        elif _close(leaf.grad, mistake):
+            message = _SIGMOID_MISTAKES[number]
+        else:
+            message = f"the gradient is {leaf.grad:.6g}, expected {gradient:.6g}."
+        return CheckResult(exercise, False, message + where)
+    how = ("one node with its own local rule" if single else
+           "built from the autodiff's own operations (right too; one node with the rule "
+           "s (1 - s) out.grad is shorter)")
+    return CheckResult(exercise, True, f"correct: the gradients agree with the closed forms in "
+                                       f"all {len(graphs)} graphs, x used twice included; your "
+                                       f"sigmoid is {how}.")
