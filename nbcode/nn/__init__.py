@@ -6,7 +6,8 @@ Modules, one job each:
 * :mod:`~nbcode.nn.losses`: squared error, (binary) cross-entropy, softmax, with gradients
 * :mod:`~nbcode.nn.layers`: Dense, Activation, Dropout, Conv2D, MaxPool2D, Flatten, and
   cs231n-style ``*_forward`` / ``*_backward`` functions
-* :mod:`~nbcode.nn.optim`: SGD (with momentum) and Adam
+* :mod:`~nbcode.nn.optim`: SGD (with heavy-ball momentum), RMSProp and Adam, and learning-rate
+  schedules (step decay, cosine decay, linear warm-up)
 * :mod:`~nbcode.nn.models`: :class:`Sequential` (fit / predict / predict_proba) and :func:`MLP`
 """
 
@@ -58,7 +59,18 @@ from .losses import (
     squared_error_gradient,
 )
 from .models import MLP, ModelSummary, Sequential
-from .optim import SGD, Adam, Optimizer, get_optimizer
+from .optim import (
+    SGD,
+    Adam,
+    CosineDecay,
+    LinearWarmup,
+    Optimizer,
+    RMSProp,
+    Schedule,
+    StepDecay,
+    check_learning_rate,
+    get_optimizer,
+)
 
 __all__ = [
     "ACTIVATIONS", "ActivationFunction", "Identity", "LeakyReLU", "ReLU", "Sigmoid", "Step",
@@ -70,5 +82,6 @@ __all__ = [
     "log_softmax", "one_hot", "softmax", "softmax_cross_entropy", "squared_error",
     "squared_error_gradient",
     "MLP", "ModelSummary", "Sequential",
-    "SGD", "Adam", "Optimizer", "get_optimizer",
+    "SGD", "Adam", "RMSProp", "Optimizer", "get_optimizer", "Schedule", "StepDecay", "CosineDecay",
+    "LinearWarmup", "check_learning_rate",
 ]
