@@ -169,7 +169,7 @@ def check_learning_rate(learning_rate, name: str = "learning_rate"):
         _evaluate(learning_rate, 0, name)
         return learning_rate
     if isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool) \
-            and learning_rate < 0:
+            and -math.inf < learning_rate < 0:
         raise ValueError(f"{name} must be > 0; received {learning_rate!r} (a negative rate "
                          f"climbs the loss instead of descending it).")
     try:
