@@ -34,10 +34,11 @@ from .gradcheck import numerical_gradient
 from .nn.activations import sigmoid
 from .nn.layers import Dense
 from .nn.models import Sequential
-from .nn.optim import SGD
+from .nn.optim import SGD, check_learning_rate
 from .train import Callback
 
 __all__ = [
+    "descent_path",
     "add_intercept", "predict_linear", "ols_loss", "ols_gradient", "ols_closed_form",
     "sigmoid", "logistic_loss", "logistic_gradient", "gradient_descent",
     "numerical_gradient", "LinearRegressionGD", "LogisticRegressionGD",
@@ -167,6 +168,45 @@ def gradient_descent(gradient: Callable[[np.ndarray], np.ndarray], beta0, learni
     return path, losses
 
 
+def descent_path(gradient: Callable[[np.ndarray], np.ndarray], beta0, optimizer,
+                 n_steps: int) -> np.ndarray:
+    """The iterates of an optimiser of :mod:`nbcode.nn` (``nn.SGD``, ``nn.Adam``...) on a
+    gradient, through :func:`nbcode.train.fit` like :func:`gradient_descent`.
+
+    Parameters
+    ----------
+    gradient : callable, beta (d,) -> (d,)
+    beta0 : array-like, shape (d,)
+    optimizer : an optimiser with ``step(params, grads)`` (its state is reset first)
+    n_steps : int
+
+    Returns
+    -------
+    path : ndarray, shape (n_steps + 1, d)
+        Every iterate, beta0 first.
+    """
+    check_callable(gradient, "gradient", "beta -> the gradient at beta")
+    beta = as_array(beta0, "beta0", ndim=1).copy()
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must be an optimiser of nbcode.nn, e.g. nn.Adam(0.1); "
+                        f"received {type(optimizer).__name__}.")
+    check_positive(n_steps, "n_steps", integer=True, allow_zero=True)
+    optimizer.reset()
+    path = [beta.copy()]
+
+    def update(_batch):
+        g = np.asarray(gradient(beta), dtype=float)
+        if len(path) == 1 and g.shape != beta.shape:
+            raise ValueError(f"gradient must return an array of the shape of beta0, "
+                             f"{beta.shape}; received shape {g.shape}.")
+        optimizer.step([beta], [g])   # in place
+        path.append(beta.copy())
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        train.fit(None, update, 1, epochs=n_steps, shuffle=False)
+    return np.array(path)
+
+
 class _LinearModelGD:
     """A one-layer network of :mod:`nbcode.nn`, ``Dense(p, 1)``, trained by plain (mini-)batch
     gradient descent on the mean loss through :func:`nbcode.train.fit`.
@@ -181,7 +221,8 @@ class _LinearModelGD:
 
     def __init__(self, learning_rate: float = 0.1, n_epochs: int = 100,
                  batch_size: int | None = None, seed: int | None = 0):
-        self.learning_rate = check_positive(learning_rate, "learning_rate")
+        # a number > 0 or a schedule step -> rate (step: the updates made so far)
+        self.learning_rate = check_learning_rate(learning_rate, "learning_rate")
         self.n_epochs = check_positive(n_epochs, "n_epochs", integer=True)
         if batch_size is not None:
             check_positive(batch_size, "batch_size", integer=True)
@@ -218,8 +259,13 @@ class _LinearModelGD:
         check_same_length(X, y, "X", "y")
         n, p = X.shape
         self.beta_ = np.zeros(p + 1) if beta0 is None else as_array(beta0, "beta0", shape=(p + 1,))
-        update = self.network_.update_rule(X, y, loss=self._network_loss,
-                                           optimizer=SGD(self.learning_rate))
+        schedule = callable(self.learning_rate)
+        optimizer = SGD(1.0 if schedule else self.learning_rate)
+        update = self.network_.update_rule(X, y, loss=self._network_loss, optimizer=optimizer)
+        # Sequential's update rule multiplies the rate by its L1 weight (0 here) once, when it is
+        # built, which a schedule does not support: build it with a number, then give the schedule.
+        if schedule:
+            optimizer.learning_rate = self.learning_rate
 
         def report(epoch, step, batch_loss):
             return self._loss(self.beta_, X, y) / n, {}
@@ -256,8 +302,9 @@ class LinearRegressionGD(_LinearModelGD):
 
     Parameters
     ----------
-    learning_rate : float
-        Step size applied to the gradient of the *mean* loss L(beta) / n.
+    learning_rate : float or schedule
+        Step size applied to the gradient of the *mean* loss L(beta) / n, or a schedule
+        ``step -> rate`` (``nn.CosineDecay``, ...) over the updates of all the epochs.
     n_epochs : int
         Number of passes over the data.
     batch_size : int or None
