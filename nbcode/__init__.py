@@ -8,6 +8,7 @@ Modules
 -------
 nn            the one model engine: activations, layers, losses, optimisers, Sequential/MLP
 train         the one training loop (train.fit), mini-batches, callbacks, recorders
+autodiff      a scalar reverse-mode automatic differentiation and its graph figure
 gradcheck     numerical gradients (central differences)
 linear        linear and logistic regression (one-layer networks of the engine)
 neuron        one neuron and Rosenblatt's perceptron
