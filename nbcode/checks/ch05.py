@@ -7,10 +7,11 @@ import numbers
 
 import numpy as np
 
-from ..nn import conv2d_forward
-from .core import CheckResult, _describe, call_student, check_array_answer
+from ..gradcheck import numerical_gradient
+from ..nn import conv2d_backward, conv2d_forward
+from .core import CheckResult, _describe, call_student, check_array_answer, check_tuple_answer
 
-__all__ = ["check_output_size", "check_correlate2d", "check_conv_params"]
+__all__ = ["check_output_size", "check_correlate2d", "check_conv_params", "check_conv_param_grads"]
 
 
 def _agrees(answer, value, rtol, atol) -> bool:
@@ -243,3 +244,207 @@ def check_conv_params(function) -> CheckResult:
         names=("in_channels", "out_channels", "kernel_h", "kernel_w"), rtol=0.0, atol=0.0,
         success="correct: (in_channels × kernel_h × kernel_w + 1) × out_channels, as Keras "
                 "counts them.")
+
+
+# ------------------------------------------------------------------ weight gradient
+def _param_grads_reference(x, G, kernel_shape, stride=1, padding=0):
+    """(dW, db) of nbcode's layer: conv2d_backward on a cache built for these shapes."""
+    x, G = np.asarray(x, float), np.asarray(G, float)
+    k_h, k_w = kernel_shape
+    W = np.zeros((G.shape[1], x.shape[1], k_h, k_w))      # dW does not depend on W
+    _, cache = conv2d_forward(x, W, np.zeros(G.shape[1]), stride=stride, padding=padding)
+    _, dW, db = conv2d_backward(G, cache)
+    return dW, db
+
+
+def _dW_by_offsets(x, G, kernel_shape, stride, padding, *, step=None, flip_G=False):
+    """Equation (eq-conv-grad-params), one kernel offset (u, v) at a time, for the mistakes.
+
+    ``step`` is the stride the patches are read with (the mistake of ignoring the
+    stride reads them contiguously); ``flip_G`` convolves with G instead of correlating.
+    """
+    x, G = np.asarray(x, float), np.asarray(G, float)
+    step = stride if step is None else step
+    if flip_G:
+        G = G[:, :, ::-1, ::-1]
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    (k_h, k_w), (out_h, out_w) = kernel_shape, G.shape[2:]
+    dW = np.zeros((G.shape[1], x.shape[1], k_h, k_w))
+    for u in range(k_h):
+        for v in range(k_w):
+            patch = x[:, :, u:u + step * out_h:step, v:v + step * out_w:step]
+            dW[:, :, u, v] = np.einsum("ijpq,icpq->jc", G, patch)
+    return dW
+
+
+def _param_grads_cases():
+    """(x, G, kernel_shape, stride, padding): one channel; several with padding; stride 2.
+
+    Batch sizes, channels and filters differ within each case (n != c != f), so that a
+    transposed or wrongly summed array has a shape of its own; kernels of 3 x 2 tell a
+    transposed kernel apart.
+    """
+    rng = np.random.default_rng(18)
+    shapes = [((2, 1, 5, 5), (3, 3), 1, 0, 1),     # (x shape, kernel, stride, padding, f)
+              ((3, 2, 6, 7), (3, 2), 1, 1, 4),
+              ((2, 3, 7, 7), (3, 3), 2, 1, 4),
+              ((4, 2, 8, 8), (2, 2), 2, 0, 3)]
+    cases = []
+    for x_shape, kernel, stride, padding, f in shapes:
+        n, _, h, w = x_shape
+        out_h = (h + 2 * padding - kernel[0]) // stride + 1
+        out_w = (w + 2 * padding - kernel[1]) // stride + 1
+        cases.append((rng.normal(size=x_shape), rng.normal(size=(n, f, out_h, out_w)),
+                      kernel, stride, padding))
+    return cases
+
+
+def _first_example(x, G, k, s, p):
+    return _param_grads_reference(np.asarray(x)[:1], np.asarray(G)[:1], k, s, p)
+
+
+#: Mistakes of the weight gradient dW, each with its sentence (named only when the
+#: student's dW equals it on every case; the tests check that no two coincide).
+DW_MISTAKES = [
+    (lambda x, G, k, s, p: _param_grads_reference(x, G, k, s, p)[0][:, :, ::-1, ::-1],
+     "your dW is the right one flipped (rows and columns reversed): the weight gradient is "
+     "a cross-correlation, dW[j, c, u, v] = sum over i, p, q of G[i, j, p, q] x̃[i, c, sp + u, "
+     "sq + v], with no flip. The flip belongs to the input gradient."),
+    (lambda x, G, k, s, p: _dW_by_offsets(x, G, k, s, p, flip_G=True),
+     "you convolved x̃ with G (G flipped, as scipy.signal.convolve2d does): the weight "
+     "gradient is a cross-correlation of the padded input with G, G[i, j, p, q] times "
+     "x̃[i, c, sp + u, sq + v]."),
+    (lambda x, G, k, s, p: _param_grads_reference(x, G, k, s, p)[0] / len(x),
+     "your dW is the mean over the batch: sum over the examples instead (the loss's own "
+     "1/n, if any, is already inside G)."),
+    (lambda x, G, k, s, p: _first_example(x, G, k, s, p)[0],
+     "your dW uses the first example only: sum the contributions of every example i of the "
+     "batch."),
+    (lambda x, G, k, s, p: _dW_by_offsets(x, G, k, s, p, step=1),
+     "your dW ignores the stride: output (p, q) saw the input pixel (sp + u, sq + v), so read "
+     "the patch of offset (u, v) every `stride` pixels, x̃[:, :, u:u + stride·h':stride, ...]."),
+    (lambda x, G, k, s, p: _param_grads_reference(x, G, k, s, p)[0][:, :, :, ::-1],
+     "your dW has its columns reversed: offset v multiplies x̃[..., sq + v], with no flip."),
+]
+
+#: Mistakes of the bias gradient db (its shape mistakes are named separately).
+DB_MISTAKES = [
+    (lambda x, G, k, s, p: np.asarray(G, float).mean(axis=(0, 2, 3)),
+     "your db is a mean: it is the sum of G over the batch and the output positions, "
+     "G.sum(axis=(0, 2, 3))."),
+    (lambda x, G, k, s, p: np.asarray(G, float)[:1].sum(axis=(0, 2, 3)),
+     "your db uses the first example only: sum G over the batch too, G.sum(axis=(0, 2, 3))."),
+    (lambda x, G, k, s, p: np.asarray(G, float).sum(axis=(0, 2, 3)) / len(G),
+     "your db is the mean over the batch: sum over the examples instead."),
+]
+
+
+def _shape(value) -> tuple | None:
+    """The shape of an array of real numbers, or None for anything else (judged later)."""
+    if isinstance(value, str | bytes | bool) or value is None:
+        return None
+    try:
+        array = np.asarray(value)
+    except Exception:  # noqa: BLE001 - a ragged list: judged later
+        return None
+    return array.shape if array.dtype.kind in "fiu" else None
+
+
+def _db_shape_problem(db, G) -> str | None:
+    """A sentence for the usual wrong axes of db's sum, recognised by the shape."""
+    n, f, out_h, out_w = np.shape(G)
+    shape = _shape(db)
+    axes = {(n, f): "axes 2 and 3 only (the positions)",
+            (f, out_h, out_w): "axis 0 only (the batch)",
+            (n,): "axes 1, 2 and 3 (the filters and positions)",
+            (): "every axis", (1,): "every axis",
+            (out_h, out_w): "axes 0 and 1 (the batch and the filters)"}
+    if shape is None or shape == (f,) or shape not in axes:
+        return None
+    return (f"db has shape {shape}: you summed G over {axes[shape]}. There is one bias per "
+            f"filter, so db has shape ({f},): sum over the batch and the output positions, "
+            "G.sum(axis=(0, 2, 3)).")
+
+
+def _dW_shape_problem(dW, x, G, kernel_shape) -> str | None:
+    shape = _shape(dW)
+    (n, c), f = np.shape(x)[:2], np.shape(G)[1]
+    k_h, k_w = kernel_shape
+    if shape == (c, f, k_h, k_w) and c != f:
+        return (f"dW has shape {shape}, (channels, filters, ...): like W it must be "
+                f"(filters, channels, k_h, k_w) = {(f, c, k_h, k_w)}.")
+    if shape == (f, c, k_w, k_h) and k_h != k_w:
+        return (f"dW has shape {shape}: the kernel's axes are swapped; W and dW have shape "
+                f"(filters, channels, k_h, k_w) = {(f, c, k_h, k_w)}.")
+    if shape == (n, f, c, k_h, k_w):
+        return ("dW has one gradient per example: sum them over the batch, to shape "
+                f"{(f, c, k_h, k_w)}.")
+    return None
+
+
+def _judge_part(answers, expected, cases, mistakes, what, shape_problem) -> str | None:
+    """Why the answers (one per case) are wrong, naming a known mistake; None if right."""
+    problems = [check_array_answer(a, e, what=what, rtol=1e-6, atol=1e-8, factors=())
+                for a, e in zip(answers, expected, strict=True)]
+    if all(problem is None for problem in problems):
+        return None
+    for answer, case in zip(answers, cases, strict=True):
+        sentence = shape_problem(answer, case)
+        if sentence is not None:
+            return sentence
+    for wrong, message in mistakes:
+        values = _mistake_values(wrong, cases)
+        if all(v is not None and _agrees(a, v, 1e-6, 1e-8) for a, v in zip(answers, values, strict=True)):
+            return message
+    number = next(i for i, problem in enumerate(problems) if problem is not None)
+    x, G, kernel_shape, stride, padding = cases[number]
+    return (f"{problems[number]} (test case {number + 1} of {len(cases)}: x {np.shape(x)}, "
+            f"G {np.shape(G)}, kernel_shape={kernel_shape}, stride={stride}, padding={padding})")
+
+
+def _finite_differences_agree(dW, case) -> bool:
+    """Central differences of L(W) = sum(G * conv(x, W)) at W = 0 (L is linear in W)."""
+    x, G, (k_h, k_w), stride, padding = case
+    W = np.zeros((G.shape[1], x.shape[1], k_h, k_w))
+    b = np.zeros(G.shape[1])
+    numeric = numerical_gradient(
+        lambda w: float(np.sum(G * conv2d_forward(x, w, b, stride, padding)[0])), W)
+    return bool(np.allclose(np.asarray(dW, float), numeric, rtol=1e-5, atol=1e-6))
+
+
+def check_conv_param_grads(function) -> CheckResult:
+    """Check ``function(x, G, kernel_shape, stride, padding) -> (dW, db)``.
+
+    ``x`` (n, c, h, w) is a batch, ``G`` (n, f, out_h, out_w) the gradient of the loss with
+    respect to the layer's output, ``kernel_shape`` the pair (k_h, k_w); ``dW`` must have
+    shape (f, c, k_h, k_w) and ``db`` shape (f,), as returned by ``nn.conv2d_backward``.
+    The reference is ``conv2d_backward``, computed first on private copies; a right dW is
+    also confirmed by central finite differences (``nbcode.gradcheck``).
+    """
+    exercise = "gradient of a convolution's parameters"
+    cases = _param_grads_cases()
+    expected = [_param_grads_reference(*copy.deepcopy(case)) for case in cases]
+    names = ("x", "G", "kernel_shape", "stride", "padding")
+    dWs, dbs = [], []
+    for case in cases:
+        answer, failure = call_student(function, case, exercise, names=names)
+        if failure is not None:
+            return failure
+        problem = check_tuple_answer(answer, 2, "a pair (dW, db)")
+        if problem is not None:
+            return CheckResult(exercise, False, problem)
+        dWs.append(answer[0])
+        dbs.append(answer[1])
+    problem = _judge_part(dWs, [e[0] for e in expected], cases, DW_MISTAKES, "dW",
+                          lambda a, case: _dW_shape_problem(a, case[0], case[1], case[2]))
+    if problem is None:
+        problem = _judge_part(dbs, [e[1] for e in expected], cases, DB_MISTAKES, "db",
+                              lambda a, case: _db_shape_problem(a, case[1]))
+    if problem is not None:
+        return CheckResult(exercise, False, problem)
+    if not all(_finite_differences_agree(dW, case) for dW, case in zip(dWs, cases, strict=True)):
+        return CheckResult(exercise, False, "dW matches conv2d_backward but not the finite "
+                                            "differences: please report this to the authors.")
+    return CheckResult(exercise, True,
+                       "correct: dW and db match nn.conv2d_backward and central finite "
+                       "differences, with stride and padding.")
