@@ -6,10 +6,17 @@ import numpy as np
 
 from .. import linear
 from ..gradcheck import numerical_gradient
-from .core import CheckResult, call_student, check_array_answer, check_function, check_value
+from .core import (
+    CheckResult,
+    call_student,
+    check_array_answer,
+    check_function,
+    check_tuple_answer,
+    check_value,
+)
 
 __all__ = ["check_ols_gradient", "check_gradient_step", "check_logistic_gradient",
-           "check_learning_rate_limit"]
+           "check_learning_rate_limit", "check_adam_step", "reference_adam_step"]
 
 
 def _regression_cases():
@@ -206,3 +213,124 @@ def check_learning_rate_limit(eta_max, X) -> CheckResult:
                 and check_array_answer(eta_max, value, rtol=1e-4, factors=()) is None):
             return CheckResult(exercise, False, f"this is {mistake}.")
     return result
+
+
+# --------------------------------------------------------------------------- Adam's step
+
+
+def reference_adam_step(beta, grad, m, v, t, learning_rate, beta1, beta2, eps):
+    """One step of nbcode.nn.Adam from the moments (m, v) after step t - 1: (beta, m, v).
+
+    Runs the engine's own optimiser on copies, its state set to (m, v, t - 1).
+    """
+    from ..nn import Adam
+
+    beta, grad = np.array(beta, dtype=float), np.array(grad, dtype=float)
+    optimizer = Adam(learning_rate, beta1=beta1, beta2=beta2, eps=eps)
+    optimizer._check([beta], [grad])          # makes the state, shaped like beta
+    optimizer.state[0]["m"][...] = m
+    optimizer.state[0]["v"][...] = v
+    optimizer.t = t - 1
+    optimizer.step([beta], [grad])
+    return beta, optimizer.state[0]["m"].copy(), optimizer.state[0]["v"].copy()
+
+
+def _adam_by_formula(beta, g, m, v, t, lr, b1, b2, eps, *, correct=True, power=None,
+                     eps_inside=False, square=True, one_minus=True):
+    """Adam's step written out, with switches for the usual mistakes (the checker's hints)."""
+    m = b1 * m + ((1 - b1) if one_minus else 1.0) * g
+    v = b2 * v + ((1 - b2) if one_minus else 1.0) * (g * g if square else g)
+    k = t if power is None else power
+    m_hat = m / (1 - b1 ** k) if correct else m
+    v_hat = v / (1 - b2 ** k) if correct else v
+    with np.errstate(all="ignore"):
+        root = np.sqrt(v_hat + eps) if eps_inside else np.sqrt(v_hat) + eps
+        return beta - lr * m_hat / root, m, v
+
+
+def _adam_cases():
+    rng = np.random.default_rng(5)
+    cases = []
+    # (shape, t, eps): t = 7 first, where every mistake gives finite numbers (a correction with
+    # t - 1 divides by 0 at t = 1) and the moments are far from 0; t = 1 separates a missing bias
+    # correction most; a large eps with small gradients separates eps inside the root.
+    for shape, t, eps, scale in [((2, 2), 7, 1e-8, 1.0), ((3,), 1, 1e-8, 1.0),
+                                 ((4,), 3, 1e-2, 0.05)]:
+        beta, grad = rng.normal(size=shape), scale * rng.normal(size=shape)
+        m = np.zeros(shape) if t == 1 else 0.3 * scale * rng.normal(size=shape)
+        v = np.zeros(shape) if t == 1 else (scale * rng.normal(size=shape)) ** 2 * 0.2
+        cases.append((beta, grad, m, v, t, 0.01, 0.9, 0.999, eps))
+    return cases
+
+
+_ADAM_NAMES = ("beta", "grad", "m", "v", "t", "learning_rate", "beta1", "beta2", "eps")
+_ADAM_MISTAKES = [
+    (dict(correct=False), "without the bias correction: divide m by 1 - beta1^t and v by "
+                          "1 - beta2^t before the update (equation eq-adam)."),
+    (dict(power="t-1"), "your bias correction uses t - 1: t is the number of this step, 1 at "
+                        "the first one, so the correction is 1 - beta1^t."),
+    (dict(power="t+1"), "your bias correction uses t + 1: t is already the number of this step "
+                        "(1 at the first one); do not add 1 to it."),
+    (dict(eps_inside=True), "you put eps inside the square root, sqrt(v_hat + eps): Adam adds it "
+                            "to the root, sqrt(v_hat) + eps."),
+    (dict(square=False), "your v is a running mean of g, not of g^2: v <- beta2 v + (1 - beta2) "
+                         "g^2 (g * g, coordinate by coordinate)."),
+    (dict(one_minus=False), "your running means add g (and g^2) without the factors 1 - beta1 "
+                            "and 1 - beta2: m <- beta1 m + (1 - beta1) g."),
+]
+
+
+def _adam_mistake(options, case):
+    beta, g, m, v, t, lr, b1, b2, eps = (np.array(a, dtype=float) if isinstance(a, np.ndarray)
+                                         else a for a in case)
+    power = options.get("power")
+    if power is not None:
+        power = t - 1 if power == "t-1" else t + 1
+    return _adam_by_formula(beta, g, m, v, t, lr, b1, b2, eps, power=power,
+                            **{k: o for k, o in options.items() if k != "power"})
+
+
+def check_adam_step(function) -> CheckResult:
+    """Check ``function(beta, grad, m, v, t, learning_rate, beta1, beta2, eps)`` returns
+    ``(new_beta, new_m, new_v)``: one step of Adam (t = 1 at the first step), as nbcode.nn.Adam."""
+    exercise = "one step of Adam"
+    cases = _adam_cases()
+    for number, case in enumerate(cases, start=1):
+        expected = reference_adam_step(*[a.copy() if isinstance(a, np.ndarray) else a
+                                         for a in case])
+        answer, failure = call_student(function, case, exercise, names=_ADAM_NAMES)
+        if failure is not None:
+            return failure
+        problem = check_tuple_answer(answer, 3, "a triple (new_beta, new_m, new_v), e.g. "
+                                                "`return beta, m, v`")
+        if problem is not None:
+            return CheckResult(exercise, False, problem)
+        problems = [check_array_answer(item, right, what=what, rtol=1e-6, atol=1e-10)
+                    for item, right, what in zip(answer, expected, ("the new beta", "the new m",
+                                                                      "the new v"), strict=True)]
+        if all(problem is None for problem in problems):
+            continue
+        for options, message in _ADAM_MISTAKES:
+            with np.errstate(all="ignore"):
+                wrong = _adam_mistake(options, case)
+            if all(check_array_answer(item, w, rtol=1e-6, atol=1e-10, factors=()) is None
+                   for item, w in zip(answer, wrong, strict=True)):
+                return CheckResult(exercise, False, f"this is Adam's step {message}"
+                                   if options.get("correct") is False else message)
+        if problems[0] is None:
+            wrong_moment = "m" if problems[1] is not None else "v"
+            return CheckResult(exercise, False,
+                               f"beta is right but {problems[1] or problems[2]} Return the "
+                               f"updated {wrong_moment}, the one this step used (test case "
+                               f"{number} of {len(cases)}, t = {case[4]}).")
+        if problems[1] is None and problems[2] is None:
+            return CheckResult(exercise, False,
+                               f"m and v are right, but {problems[0]} Check the bias "
+                               f"correction and the update beta - learning_rate * m_hat / "
+                               f"(sqrt(v_hat) + eps) (test case {number}, t = {case[4]}).")
+        first = next(problem for problem in problems if problem is not None)
+        return CheckResult(exercise, False,
+                           f"{first} (test case {number} of {len(cases)}, t = {case[4]}).")
+    return CheckResult(exercise, True,
+                       "correct: your step makes the same update as nbcode.nn.Adam, bias "
+                       "correction included.")
