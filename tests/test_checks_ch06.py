@@ -2,6 +2,10 @@
 
 import copy
 
+import numpy as np
+import pytest
+from battery import assert_answer, params, right, wrong
+
 from nbcode import nn
 from nbcode.checks import ch06
 
@@ -102,3 +106,94 @@ def test_new_classifier_right_stub_and_mistakes():
 
     result = ch06.check_new_classifier(wrong_size)
     assert not result and "(2, 7)" in result.message
+
+
+# ------------------------------------------------------------------ a linear probe (battery)
+def right_ridge_probe(F, y, n_classes, alpha):
+    """Centre F and the one-hot Y, solve the ridge normal equations, recover the bias."""
+    Y = np.eye(n_classes)[y]
+    F_mean, Y_mean = F.mean(axis=0), Y.mean(axis=0)
+    Fc, Yc = F - F_mean, Y - Y_mean
+    W = np.linalg.solve(Fc.T @ Fc + alpha * np.eye(F.shape[1]), Fc.T @ Yc)
+    return W, Y_mean - F_mean @ W
+
+
+def joint_ridge_probe(F, y, n_classes, alpha):
+    """The same from the augmented design [1, F], a zero for the bias in the penalty."""
+    X = np.column_stack([np.ones(len(F)), F])
+    penalty = alpha * np.eye(X.shape[1])
+    penalty[0, 0] = 0.0
+    B = np.linalg.solve(X.T @ X + penalty, X.T @ np.eye(n_classes)[y])
+    return B[1:], B[0]
+
+
+def sklearn_probe(F, y, n_classes, alpha):
+    from sklearn.linear_model import Ridge
+
+    ridge = Ridge(alpha=alpha).fit(F, np.eye(n_classes)[y])
+    return ridge.coef_.T, ridge.intercept_
+
+
+def _with_W(change):
+    return lambda *a: (change(*a), right_ridge_probe(*a)[1])
+
+
+RIDGE_PROBE_CASES = [
+    right("the augmented normal equations", joint_ridge_probe),
+    right("scikit-learn's Ridge", sklearn_probe),
+    right("a list [W, b]", lambda *a: list(right_ridge_probe(*a))),
+    wrong("bias penalised", lambda F, y, K, a: ch06._augmented_ridge(F, np.eye(K)[y], a),
+          "penalised the bias"),
+    wrong("no bias", lambda F, y, K, a: (np.linalg.solve(F.T @ F + a * np.eye(F.shape[1]),
+                                                         F.T @ np.eye(K)[y]), np.zeros(K)),
+          "no bias"),
+    wrong("alpha ignored (pinv)", lambda F, y, K, a: ch06._no_alpha(F, y, K, a), "ignores alpha"),
+    wrong("mean loss", lambda F, y, K, a: right_ridge_probe(F, y, K, a * len(F)), "n times"),
+    wrong("alpha halved", lambda F, y, K, a: right_ridge_probe(F, y, K, a / 2), "halved"),
+    wrong("alpha doubled", lambda F, y, K, a: right_ridge_probe(F, y, K, 2 * a), "doubled"),
+    wrong("±1 targets", lambda F, y, K, a: tuple(
+        2 * v - (1 if i else 0) for i, v in enumerate(right_ridge_probe(F, y, K, a))), "±1"),
+    wrong("W transposed", lambda *a: (right_ridge_probe(*a)[0].T, right_ridge_probe(*a)[1]),
+          "transpose"),
+    wrong("bias inside W", lambda F, y, K, a: (np.vstack(right_ridge_probe(F, y, K, a)[::-1]),
+                                               right_ridge_probe(F, y, K, a)[1]),
+          "separately"),
+    wrong("labels regressed as numbers",
+          lambda F, y, K, a: (np.linalg.lstsq(F, y, rcond=None)[0], 0.0), "one-hot"),
+    wrong("classes counted from y", lambda F, y, K, a: right_ridge_probe(F, y, int(y.max()) + 1, a),
+          "absent"),
+    wrong("b of shape (1, K)", lambda *a: (right_ridge_probe(*a)[0], right_ridge_probe(*a)[1][None]),
+          "one bias per class"),
+    wrong("W of the wrong sign", _with_W(lambda *a: -right_ridge_probe(*a)[0]),
+          "wrong sign", "test case"),
+    wrong("returns W only", lambda *a: right_ridge_probe(*a)[0], "pair (W, b)"),
+]
+
+
+@pytest.mark.parametrize("answer", params(right_ridge_probe, RIDGE_PROBE_CASES))
+def test_ridge_probe_battery(answer):
+    assert_answer(ch06.check_ridge_probe, answer)
+
+
+def test_ridge_probe_reference_solves_its_normal_equations():
+    """sklearn's Ridge (the checker's reference) zeroes the objective's gradient."""
+    for F, y, K, alpha in ch06._ridge_probe_cases():
+        W, b = ch06._ridge_probe_reference(F, y, K, alpha)
+        residual = np.eye(K)[y] - F @ W - b
+        assert np.allclose(-2 * F.T @ residual + 2 * alpha * W, 0, atol=1e-9)
+        assert np.allclose(residual.sum(axis=0), 0, atol=1e-9)
+
+
+def test_ridge_probe_mistakes_never_coincide():
+    cases = ch06._ridge_probe_cases()
+    expected = [ch06._ridge_probe_reference(*c) for c in cases]
+    values = [[wrong_(*c) for c in cases] for wrong_, _ in ch06.RIDGE_PROBE_MISTAKES]
+
+    def same(first, second):
+        return all(np.shape(a[0]) == np.shape(b[0]) and np.allclose(a[0], b[0], atol=1e-8)
+                   and np.allclose(a[1], b[1], atol=1e-8) for a, b in zip(first, second, strict=True))
+
+    for k, first in enumerate(values):
+        assert not same(first, expected)
+        for second in values[k + 1:]:
+            assert not same(first, second)

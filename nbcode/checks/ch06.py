@@ -15,9 +15,9 @@ import numpy as np
 
 from ..cnn import make_cnn
 from ..nn import Dense, Sequential
-from .core import CheckResult, call_student, check_array_answer
+from .core import CheckResult, call_student, check_array_answer, check_tuple_answer
 
-__all__ = ["check_freeze", "check_n_trainable", "check_new_classifier"]
+__all__ = ["check_freeze", "check_n_trainable", "check_new_classifier", "check_ridge_probe"]
 
 
 def _models():
@@ -412,3 +412,163 @@ def check_new_classifier(function) -> CheckResult:
                     "share weights. Copy the layers with copy.deepcopy.")
     return CheckResult(exercise, True, "correct: a copy of the pretrained layers with a "
                                        "fresh classifier.")
+
+
+# ------------------------------------------------------------------ a linear probe in closed form
+def _one_hot(y, n_classes):
+    return np.eye(n_classes)[np.asarray(y, int)]
+
+
+def _ridge_probe_reference(F, y, n_classes, alpha):
+    """scikit-learn's Ridge on one-hot targets: (W (d, K), b (K,)), the bias not penalised."""
+    from sklearn.linear_model import Ridge
+
+    ridge = Ridge(alpha=alpha, fit_intercept=True, solver="cholesky")
+    ridge.fit(np.asarray(F, float), _one_hot(y, n_classes))
+    return ridge.coef_.T, ridge.intercept_
+
+
+def _augmented_ridge(F, targets, alpha, penalise_bias=True):
+    """Ridge on [1, F] solved jointly; the bias penalised too unless told otherwise."""
+    F = np.asarray(F, float)
+    X = np.column_stack([np.ones(len(F)), F])
+    penalty = alpha * np.eye(X.shape[1])
+    if not penalise_bias:
+        penalty[0, 0] = 0.0
+    B = np.linalg.solve(X.T @ X + penalty, X.T @ targets)
+    return B[1:], B[0]
+
+
+def _ridge_probe_cases():
+    """(F, y, n_classes, alpha): features off-centre (the bias matters), d > n, a class absent."""
+    rng = np.random.default_rng(6)
+    y_absent = rng.integers(0, 4, size=25)            # class 4 of 5 never appears
+    return [
+        (rng.normal(size=(30, 4)), rng.integers(0, 3, size=30), 3, 1.0),
+        (3.0 + rng.normal(size=(20, 6)), rng.integers(0, 4, size=20), 4, 0.5),
+        (rng.normal(size=(12, 15)), np.arange(12) % 3, 3, 2.0),
+        (1.0 + rng.normal(size=(25, 5)), y_absent, 5, 3.0),
+    ]
+
+
+def _no_bias(F, targets, alpha):
+    F = np.asarray(F, float)
+    return np.linalg.solve(F.T @ F + alpha * np.eye(F.shape[1]), F.T @ targets)
+
+
+def _numeric_shape(value) -> tuple | None:
+    """The shape of an array of real numbers, or None for anything else (judged later)."""
+    if isinstance(value, str | bytes | bool) or value is None:
+        return None
+    try:
+        array = np.asarray(value)
+    except Exception:  # noqa: BLE001 - a ragged list
+        return None
+    return array.shape if array.dtype.kind in "fiu" else None
+
+
+def _no_alpha(F, y, K, a):
+    # Least squares without the penalty (minimum-norm where F has more columns than rows).
+    F = np.asarray(F, float)
+    X = np.column_stack([np.ones(len(F)), F])
+    B = np.linalg.pinv(X) @ _one_hot(y, K)
+    return B[1:], B[0]
+
+
+#: Mistakes of the probe, each with its sentence; named only when both W and b equal the
+#: mistake's on every case of :func:`_ridge_probe_cases` (no two coincide: the tests check it).
+RIDGE_PROBE_MISTAKES = [
+    (lambda F, y, K, a: _augmented_ridge(F, _one_hot(y, K), a),
+     "you penalised the bias too (alpha on the column of ones): the penalty is alpha ||W||² "
+     "only; put a 0 for the bias in the penalty's diagonal, or centre F and Y first."),
+    (lambda F, y, K, a: (_no_bias(F, _one_hot(y, K), a), np.zeros(K)),
+     "your probe has no bias (b = 0): fit W and b together, with a column of ones in the "
+     "design matrix (or centre F and Y), and leave b out of the penalty."),
+    (_no_alpha,
+     "your solution ignores alpha: the penalty alpha ||W||² adds alpha to the diagonal of "
+     "FᵀF (not to the bias's entry)."),
+    (lambda F, y, K, a: _ridge_probe_reference(F, y, K, a * len(F)),
+     "your alpha is n times too large: you minimised the mean of the squared errors plus "
+     "alpha ||W||²; the objective is their sum plus alpha ||W||²."),
+    (lambda F, y, K, a: _ridge_probe_reference(F, y, K, a / 2),
+     "your alpha is halved: the objective's penalty is alpha ||W||², whose gradient is "
+     "2 alpha W (you used (alpha/2) ||W||²)."),
+    (lambda F, y, K, a: _ridge_probe_reference(F, y, K, 2 * a),
+     "your alpha is doubled: setting the gradient to zero, the factor 2 of both terms "
+     "cancels, which gives (FᵀF + alpha I) W = FᵀY on centred data."),
+    (lambda F, y, K, a: tuple(2 * v - (1 if i else 0) for i, v in enumerate(
+        _ridge_probe_reference(F, y, K, a))),
+     "you coded the classes as ±1 (as RidgeClassifier does): the exercise's targets are "
+     "one-hot rows, 1 for the class and 0 elsewhere."),
+]
+
+
+def _probe_shape_problem(W, b, F, n_classes) -> str | None:
+    d = np.shape(F)[1]
+    shape_W, shape_b = _numeric_shape(W), _numeric_shape(b)
+    if shape_W is None:
+        return None
+    if shape_W == (n_classes, d) and n_classes != d:
+        return (f"W has shape {shape_W}: it maps the {d} features to the {n_classes} classes, "
+                f"so its shape is ({d}, {n_classes}) (transpose scikit-learn's coef_).")
+    if shape_W == (d + 1, n_classes):
+        return (f"W has shape {shape_W}: return the bias separately, W of shape "
+                f"({d}, {n_classes}) and b of shape ({n_classes},).")
+    if shape_W in ((d,), (d, 1)):
+        return ("W has one column: regress the one-hot rows (one column per class), not the "
+                "labels themselves as numbers.")
+    if len(shape_W) == 2 and shape_W[0] == d and shape_W[1] < n_classes:
+        return (f"W has {shape_W[1]} columns, one per class seen in y: use n_classes "
+                f"({n_classes}) columns, since a class may be absent from the labels.")
+    if shape_W == (d, n_classes) and shape_b is not None and shape_b != (n_classes,):
+        return f"b has shape {shape_b}: one bias per class, shape ({n_classes},)."
+    return None
+
+
+def check_ridge_probe(function) -> CheckResult:
+    """Check ``function(F, y, n_classes, alpha) -> (W, b)``: ridge on one-hot targets.
+
+    ``F`` (n, d) are features, ``y`` (n,) labels in 0..n_classes-1; the answer minimises
+    ``sum_i ||onehot(y_i) - F_i W - b||² + alpha ||W||²`` (the bias not penalised), as
+    scikit-learn's ``Ridge(alpha)`` does; the references are computed first, on copies.
+    """
+    exercise = "a linear probe in closed form"
+    cases = _ridge_probe_cases()
+    expected = [_ridge_probe_reference(*copy.deepcopy(case)) for case in cases]
+    answers = []
+    for case in cases:
+        answer, failure = call_student(function, case, exercise,
+                                       names=("F", "y", "n_classes", "alpha"))
+        if failure is not None:
+            return failure
+        problem = check_tuple_answer(answer, 2, "a pair (W, b)")
+        if problem is not None:
+            return CheckResult(exercise, False, problem)
+        answers.append(answer)
+    problems = []
+    for (W, b), (W_ref, b_ref) in zip(answers, expected, strict=True):
+        problems.append(check_array_answer(W, W_ref, what="W", factors=())
+                        or check_array_answer(b, b_ref, what="b", factors=()))
+    if all(problem is None for problem in problems):
+        return CheckResult(exercise, True, "correct: your W and b are scikit-learn's "
+                                           "Ridge(alpha) fitted to the one-hot targets.")
+    for (W, b), case in zip(answers, cases, strict=True):
+        sentence = _probe_shape_problem(W, b, case[0], case[2])
+        if sentence is not None:
+            return CheckResult(exercise, False, sentence)
+    for wrong, message in RIDGE_PROBE_MISTAKES:
+        values = []
+        for case in cases:
+            try:
+                values.append(wrong(*copy.deepcopy(case)))
+            except Exception:  # noqa: BLE001 - a mistake that cannot be evaluated here
+                values.append(None)
+        if all(v is not None and check_array_answer(a[0], v[0], factors=()) is None
+               and check_array_answer(a[1], v[1], factors=()) is None
+               for a, v in zip(answers, values, strict=True)):
+            return CheckResult(exercise, False, message)
+    number = next(i for i, problem in enumerate(problems) if problem is not None)
+    F, y, n_classes, alpha = cases[number]
+    return CheckResult(exercise, False,
+                       f"{problems[number]} (test case {number + 1} of {len(cases)}: F of shape "
+                       f"{np.shape(F)}, {n_classes} classes, alpha={alpha})")
