@@ -136,3 +136,47 @@ def test_errors_teach():
         linear.LinearRegressionGD(learning_rate=-1)
     with pytest.raises(RuntimeError, match="not fitted yet"):
         linear.LinearRegressionGD().predict(X)
+
+
+def test_descent_path_with_sgd_is_gradient_descent():
+    from nbcode import nn
+
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(20, 2)), rng.normal(size=20)
+
+    def gradient(b):
+        return linear.ols_gradient(b, X, y) / 20
+
+    expected = linear.gradient_descent(gradient, [1.0, -1.0, 0.5], 0.1, 15)
+    np.testing.assert_array_equal(linear.descent_path(gradient, [1.0, -1.0, 0.5], nn.SGD(0.1), 15),
+                                  expected)
+    path = linear.descent_path(gradient, [1.0, -1.0, 0.5], nn.Adam(0.1), 3)
+    # Adam's first step is a sign step of size learning_rate in every coordinate
+    np.testing.assert_allclose(np.abs(path[1] - path[0]), 0.1, rtol=1e-6)
+    assert path.shape == (4, 3)
+    with pytest.raises(TypeError, match=r"optimizer must be an optimiser of nbcode.nn"):
+        linear.descent_path(gradient, [0.0, 0.0, 0.0], "adam", 3)
+    with pytest.raises(ValueError, match=r"gradient must return an array of the shape of beta0"):
+        linear.descent_path(lambda b: np.zeros(2), [0.0, 0.0, 0.0], nn.SGD(0.1), 3)
+
+
+def test_linear_regression_gd_accepts_a_schedule():
+    from nbcode import nn
+
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(30, 1)), rng.normal(size=30)
+    constant = linear.LinearRegressionGD(learning_rate=0.05, n_epochs=5, batch_size=5).fit(X, y)
+    scheduled = linear.LinearRegressionGD(learning_rate=lambda step: 0.05, n_epochs=5,
+                                          batch_size=5).fit(X, y)
+    np.testing.assert_array_equal(constant.beta_, scheduled.beta_)
+    # the schedule sees the updates of all the epochs: 6 mini-batches x 5 epochs
+    steps = []
+
+    def schedule(step):
+        steps.append(step)
+        return nn.StepDecay(0.05, 0.5, 6)(step)
+
+    linear.LinearRegressionGD(learning_rate=schedule, n_epochs=5, batch_size=5).fit(X, y)
+    assert steps == [0, *range(30)]          # tried once when given, then once per update
+    with pytest.raises(ValueError, match=r"learning_rate\(0\) returned -1"):
+        linear.LinearRegressionGD(learning_rate=lambda step: -1)
