@@ -177,6 +177,7 @@ def test_linear_regression_gd_accepts_a_schedule():
         return nn.StepDecay(0.05, 0.5, 6)(step)
 
     linear.LinearRegressionGD(learning_rate=schedule, n_epochs=5, batch_size=5).fit(X, y)
-    assert steps == [0, *range(30)]          # tried once when given, then once per update
+    # tried at step 0 by the model and by its optimiser when given, then once per update
+    assert steps == [0, 0, *range(30)]
     with pytest.raises(ValueError, match=r"learning_rate\(0\) returned -1"):
         linear.LinearRegressionGD(learning_rate=lambda step: -1)
