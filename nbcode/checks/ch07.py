@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn.activations import sigmoid
-from .core import NOT_DONE, CheckResult, _describe, call_student
+from .core import NOT_DONE, CheckResult, _describe, call_student, check_array_answer
 
-__all__ = ["check_digit_cnn", "check_epoch_recorder", "EXPECTED_DIGIT_CNN"]
+__all__ = ["check_digit_cnn", "check_epoch_recorder", "check_kernel_gradient_norms",
+           "EXPECTED_DIGIT_CNN"]
 
 #: The architecture of the exercise: (layer type, output shape without the batch axis, parameters).
 EXPECTED_DIGIT_CNN = [
@@ -381,3 +382,183 @@ def check_epoch_recorder(callback_class) -> CheckResult:
                         f"{np.round(expected, 4).tolist()}.{_record_hint(name, values, reference)}")
     return CheckResult(exercise, True, "correct: one loss and one kernel norm per epoch, as "
                                        "Keras computed them.")
+
+
+# ------------------------------------------------------------------ gradient norms across depth
+#: The checker's own deep MLPs: (activation, initial scale, seed), 6 hidden layers of 32
+#: units on 2 inputs and 3 logits, on a fixed batch of 300 points: the shapes of the
+#: chapter's networks, so that JAX reuses the operations it compiled there. One of them
+#: vanishes towards the input, one does not.
+GRADIENT_NORM_MODELS = (("sigmoid", "glorot", 3), ("tanh", "glorot", 4), ("tanh", "small", 5))
+
+
+def _deep_mlp(activation, init, seed, depth=6, width=32, n_inputs=2, n_classes=3):
+    """A Keras MLP whose initial weights are drawn by numpy (JAX's generator compiles per shape)."""
+    keras = _keras()
+    rng = np.random.default_rng(seed)
+    sizes = [n_inputs] + [width] * depth + [n_classes]
+    layers = [keras.Input(shape=(n_inputs,))]
+    layers += [keras.layers.Dense(width, activation=activation, kernel_initializer="zeros")
+               for _ in range(depth)]
+    layers.append(keras.layers.Dense(n_classes, kernel_initializer="zeros"))
+    model = keras.Sequential(layers)
+    weights = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        scale = 0.1 if init == "small" else np.sqrt(2.0 / (n_in + n_out))
+        weights += [rng.normal(0.0, scale, (n_in, n_out)), rng.normal(0.0, 0.1, n_out)]
+    model.set_weights([w.astype("float32") for w in weights])
+    return model
+
+
+def _gradient_batch():
+    rng = np.random.default_rng(21)
+    return rng.normal(size=(300, 2)).astype("float32"), rng.integers(0, 3, size=300)
+
+
+def _numpy_kernel_gradients(weights, activation, X, y, reduction="mean"):
+    """Backpropagation in float64 through Dense layers given as [W1, b1, W2, b2, ...].
+
+    The loss is the softmax cross-entropy of the logits (the last layer has no
+    activation), averaged over the batch (or summed); returns the list of dL/dW.
+    """
+    kernels = [np.asarray(w, float) for w in weights[0::2]]
+    biases = [np.asarray(b, float) for b in weights[1::2]]
+    inputs, a = [], np.asarray(X, float)
+    for k, (W, b) in enumerate(zip(kernels, biases, strict=True)):
+        inputs.append(a)
+        z = a @ W + b
+        if k < len(kernels) - 1:
+            a = sigmoid(z) if activation == "sigmoid" else np.tanh(z)
+        else:
+            a = z
+    p = np.exp(a - a.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    delta = p - np.eye(a.shape[1])[y]
+    if reduction == "mean":
+        delta /= len(X)
+    grads = [None] * len(kernels)
+    for k in range(len(kernels) - 1, -1, -1):
+        grads[k] = inputs[k].T @ delta
+        if k:
+            a_prev = inputs[k]          # the activation of layer k - 1
+            derivative = a_prev * (1 - a_prev) if activation == "sigmoid" else 1 - a_prev ** 2
+            delta = (delta @ kernels[k].T) * derivative
+    return grads
+
+
+def _norms(arrays) -> np.ndarray:
+    return np.array([np.linalg.norm(a) for a in arrays])
+
+
+def _bias_gradients_too(weights, activation, X, y):
+    """Every gradient's norm, biases included, in the order kernel, bias, kernel, ..."""
+    kernels = _numpy_kernel_gradients(weights, activation, X, y)
+    biases = _numpy_bias_gradients(weights, activation, X, y)
+    return np.array([v for pair in zip(_norms(kernels), _norms(biases), strict=True) for v in pair])
+
+
+def _numpy_bias_gradients(weights, activation, X, y):
+    """The list of dL/db, by the same backpropagation (a bias is the weight of an input 1)."""
+    extended = []
+    for W, b in zip(weights[0::2], weights[1::2], strict=True):
+        extended += [np.vstack([np.asarray(W, float), np.asarray(b, float)[None]]),
+                     np.zeros_like(b, dtype=float)]
+    kernels = [np.asarray(w, float) for w in extended[0::2]]
+    inputs, a = [], np.asarray(X, float)
+    for k, W in enumerate(kernels):
+        a1 = np.column_stack([a, np.ones(len(a))])
+        inputs.append(a1)
+        z = a1 @ W
+        a = (sigmoid(z) if activation == "sigmoid" else np.tanh(z)) if k < len(kernels) - 1 else z
+    p = np.exp(a - a.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    delta = (p - np.eye(a.shape[1])[y]) / len(X)
+    grads = [None] * len(kernels)
+    for k in range(len(kernels) - 1, -1, -1):
+        grads[k] = delta.sum(axis=0)
+        if k:
+            a_prev = inputs[k][:, :-1]
+            derivative = a_prev * (1 - a_prev) if activation == "sigmoid" else 1 - a_prev ** 2
+            delta = (delta @ kernels[k][:-1].T) * derivative
+    return grads
+
+
+#: Mistakes: ``wrong(weights, activation, X, y) -> norms``, each with its sentence.
+GRADIENT_NORM_MISTAKES = [
+    (lambda w, act, X, y: _norms(_numpy_kernel_gradients(w, act, X, y))[::-1],
+     "your norms are in reverse order: list them from the first layer (next to the input) to "
+     "the last (the logits), the order of model.trainable_variables."),
+    (lambda w, act, X, y: _norms(_numpy_kernel_gradients(w, act, X, y, reduction="sum")),
+     "your norms are n times too large: the loss is the mean cross-entropy over the batch "
+     "(as SparseCategoricalCrossentropy computes it), not the sum."),
+    (lambda w, act, X, y: _norms(_numpy_kernel_gradients(w, act, X, y)) ** 2,
+     "you returned squared norms: the Frobenius norm is the square root of the sum of the "
+     "squared entries (np.linalg.norm)."),
+    (lambda w, act, X, y: _norms(w[0::2]),
+     "those are the norms of the kernels themselves, not of their gradients: differentiate "
+     "the loss with jax.grad and take the norms of the results."),
+    (lambda w, act, X, y: np.array([np.abs(g).max() for g in _numpy_kernel_gradients(w, act, X, y)]),
+     "you returned the largest absolute entry of each gradient: the exercise asks for the "
+     "Frobenius norm, the square root of the sum of the squared entries."),
+    (lambda w, act, X, y: _bias_gradients_too(w, act, X, y),
+     "you included the biases' gradients: return one norm per layer, of the kernel's gradient "
+     "only (the 2-D entries of model.trainable_variables)."),
+    (lambda w, act, X, y: _norms(_numpy_kernel_gradients(w, act, X, y))[:-1],
+     "the last layer (the logits) is missing: return one norm per Dense layer, its kernel "
+     "included."),
+    (lambda w, act, X, y: _norms(_numpy_bias_gradients(w, act, X, y)),
+     "those are the norms of the biases' gradients: take the kernels' (the 2-D entries of "
+     "model.trainable_variables)."),
+]
+
+
+def _as_float64(answer):
+    """A numeric answer as float64 (so that float32 norms are judged relatively, entry by entry)."""
+    try:
+        array = np.asarray(answer)
+    except Exception:  # noqa: BLE001 - judged by check_array_answer
+        return answer
+    return array.astype(float) if array.dtype.kind in "fiu" else answer
+
+
+def check_kernel_gradient_norms(function) -> CheckResult:
+    """Check ``function(model, X, y)``: the norm of dL/dkernel for each Dense layer, in order.
+
+    The models are deep MLPs (sigmoid or tanh) built by the checker; L is the mean softmax
+    cross-entropy of the logits. The reference is an independent numpy backpropagation in
+    float64 from copies of the model's weights, computed first; the model's weights must
+    come back unchanged from the student's function. The norms are compared
+    entry by entry to a relative 1e-3 (float32 arithmetic), the tiny ones too.
+    """
+    exercise = "gradient norms across depth"
+    X, y = _gradient_batch()
+    for activation, init, seed in GRADIENT_NORM_MODELS:
+        student_model = _deep_mlp(activation, init, seed)
+        weights = student_model.get_weights()          # copies, taken before the call
+        expected = _norms(_numpy_kernel_gradients(weights, activation, X, y))
+        answer, failure = call_student(function, (student_model, X.copy(), y.copy()), exercise,
+                                       names=("model", "X", "y"), protect=(1, 2))
+        if failure is not None:
+            return failure
+        after = student_model.get_weights()
+        if len(after) != len(weights) or any(not np.array_equal(a, b)
+                                             for a, b in zip(after, weights, strict=True)):
+            return CheckResult(exercise, False,
+                               "your function changed the model's weights (a training step?): "
+                               "computing gradients must leave the model as it is; use "
+                               "stateless_call with the values, not fit or an optimiser.")
+        answer = _as_float64(answer)
+        problem = check_array_answer(answer, expected, what="your list of norms", rtol=1e-3,
+                                     atol=0.0, factors=())
+        if problem is None:
+            continue
+        for wrong, message in GRADIENT_NORM_MISTAKES:
+            value = wrong(weights, activation, X, y)
+            if check_array_answer(answer, value, rtol=1e-3, atol=0.0, factors=()) is None:
+                return CheckResult(exercise, False, message)
+        return CheckResult(exercise, False,
+                           f"{problem} (a {activation} MLP with {len(expected)} Dense layers, "
+                           f"{init} initialisation; expected {_describe(expected)}.)")
+    return CheckResult(exercise, True,
+                       "correct: your norms match an independent backpropagation in numpy "
+                       "(float64) for every layer, in sigmoid and tanh networks.")
