@@ -16,6 +16,7 @@ from nbcode.nn import (
     binary_cross_entropy_with_logits,
     softmax_cross_entropy,
 )
+from nbcode.nn.optim import SGD
 from nbcode.train import EarlyStopping, Recorder
 
 
@@ -257,3 +258,25 @@ def test_summary_counts_match_keras():
     summary = ours.summary(input_shape=(1, 8, 8))
     assert [row[2] for row in summary.rows] == [layer.count_params() for layer in theirs.layers]
     assert summary.total_params == theirs.count_params()
+
+
+def test_l1_proximal_step_follows_a_learning_rate_schedule():
+    """The soft-threshold of each step is l1 times the rate of that step: a schedule that
+    drops to ~0 after the first update leaves the weights where one update put them, and a
+    constant schedule is bit-identical to the same number."""
+    X, y = make_moons(n_samples=40, noise=0.2, random_state=0)
+    one_step = MLP(2, (8,), 2, seed=0)
+    one_step.fit(X, y, 1, batch_size=40, optimizer=SGD(0.1), l1=0.05, seed=0)
+    scheduled = MLP(2, (8,), 2, seed=0)
+    scheduled.fit(X, y, 3, batch_size=40, optimizer=SGD(lambda t: 0.1 if t == 0 else 1e-300),
+                  l1=0.05, seed=0)
+    for a, b in zip(one_step.layers, scheduled.layers, strict=True):
+        for key in a.params:
+            np.testing.assert_allclose(b.params[key], a.params[key], rtol=0, atol=1e-250)
+    constant = MLP(2, (8,), 2, seed=0)
+    constant.fit(X, y, 2, optimizer="sgd", learning_rate=lambda t: 0.1, l1=0.05, seed=0)
+    number = MLP(2, (8,), 2, seed=0)
+    number.fit(X, y, 2, optimizer="sgd", learning_rate=0.1, l1=0.05, seed=0)
+    for a, b in zip(constant.layers, number.layers, strict=True):
+        for key in a.params:
+            np.testing.assert_array_equal(a.params[key], b.params[key])

@@ -34,7 +34,7 @@ from .._validation import (
 from .activations import ACTIVATIONS
 from .layers import Activation, Dense, Dropout, Layer, _rng
 from .losses import _bce_logits, _softmax, _softmax_ce, _squared_mean
-from .optim import get_optimizer
+from .optim import check_learning_rate, get_optimizer
 
 __all__ = ["Sequential", "MLP", "ModelSummary"]
 
@@ -379,7 +379,7 @@ class Sequential:
             Randomness of the shuffling (dropout masks use each layer's own seed).
         shuffle : bool
             Shuffle the examples before each epoch.
-        learning_rate : float, optional
+        learning_rate : float or schedule (callable step -> rate), optional
             Learning rate when ``optimizer`` is given by name.
 
         Training continues from the current weights (call it again to train more).
@@ -389,7 +389,7 @@ class Sequential:
         if batch_size is not None:
             check_positive(batch_size, "batch_size", integer=True)
         if learning_rate is not None:
-            check_positive(learning_rate, "learning_rate")
+            check_learning_rate(learning_rate)
         check_seed(seed)
         X, target, loss_fn, validation = self._prepare_data(X, y, loss, validation_data)
         self.optimizer_ = get_optimizer(optimizer, learning_rate)
@@ -462,7 +462,9 @@ class Sequential:
         if l1 and not hasattr(opt, "learning_rate"):
             raise TypeError("l1 needs an optimizer with a learning_rate attribute (for the "
                             "proximal step); use SGD or Adam.")
-        l1_threshold = l1 * getattr(opt, "learning_rate", 0.0)
+        # The proximal step shrinks by (rate of this step) * l1: read the rate before each
+        # step, so that a learning-rate schedule moves the threshold with it.
+        current_rate = getattr(opt, "current_learning_rate", lambda: opt.learning_rate)
 
         def update(index):
             batch_loss, d = loss_fn(self.forward(X[index], training=True), target[index])
@@ -472,6 +474,8 @@ class Sequential:
                 for param, grad, pen in zip(params, grads, penalized, strict=True):
                     if pen:
                         grad += l2 * param  # grads are fresh arrays: safe to modify
+            if l1:
+                l1_threshold = l1 * current_rate()
             opt.step(params, grads)
             if l1:
                 for w in l1_weights:
