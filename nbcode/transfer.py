@@ -5,12 +5,18 @@ A CNN (:func:`nbcode.cnn.make_cnn`) is pretrained on a *source* task, the digits
 are available. Three ways to learn the target task are compared:
 
 * ``"frozen"``: keep the pretrained layers fixed, train a new head only;
-* ``"fine-tune"``: new head, then train every layer with a smaller learning rate;
+* ``"fine-tune"``: new head, then train every layer;
 * ``"scratch"``: a fresh network with random weights, trained on the target labels.
 
-:func:`learning_curve` runs the three for several numbers of labels and seeds;
-:func:`plot_learning_curves` and :func:`plot_target_regions` draw the results.
-Images use the layout of :mod:`nbcode.nn`: ``(n, 1, 8, 8)``.
+The chapter's measured grid (:func:`transfer_grid`) uses noisy digits
+(:func:`split_digits` with ``noise``), a *similar* source of many augmented noisy
+digits 0-4 and a *dissimilar* one, the same images with shuffled pixels
+(:func:`source_task`); every regime is tuned on validation data with the same grid
+of learning rates and numbers of updates (:func:`tune`), on a body topped by one
+linear layer (:func:`linear_head`). :func:`plot_grid` and
+:func:`plot_learning_curves` draw it. :func:`train_target`, :func:`learning_curve`
+and :func:`plot_target_regions` serve the pictures (a 2-unit feature layer in the
+head) and the live explorer. Images use the layout of :mod:`nbcode.nn`: ``(n, 1, 8, 8)``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from matplotlib.colors import to_rgb
 
 from ._validation import (
     as_array,
+    check_callable,
     check_choice,
     check_positive,
     check_probability,
@@ -32,11 +39,13 @@ from ._validation import (
 )
 from .cnn import as_image_batch, cnn_features, feature_limits, make_cnn
 from .data import load_digits
-from .nn import Activation, Adam, Dense, Flatten, Sequential, softmax
+from .nn import Activation, Adam, Conv2D, Dense, Flatten, Sequential, softmax
 from .plots import CLASS_COLORS
 from .widgets import live_panel, select_slider, slider
 
 __all__ = ["TransferData", "split_digits", "pretrain", "body_size", "new_head", "freeze", "n_trainable",
+           "augment_digits", "permute_pixels", "SOURCES", "source_task", "linear_head", "TuningResult",
+           "tune", "GridResult", "split_labels", "transfer_grid", "plot_grid",
            "sample_labels", "train_target", "REGIMES", "learning_curve",
            "plot_learning_curves", "plot_target_regions", "transfer_explorer"]
 
@@ -76,17 +85,22 @@ class TransferData:
                 f"test; target: {len(self.y_pool)} pool + {len(self.y_target_test)} test)")
 
 
-def split_digits(test_fraction: float = 0.3, seed: int = 0) -> TransferData:
+def split_digits(test_fraction: float = 0.3, seed: int = 0, noise: float = 0.0) -> TransferData:
     """Split scikit-learn's digits into a source task (0-4) and a target task (5-9).
 
     Each task is split at random into training and test images (``test_fraction``
     of each for testing). Target labels are shifted to 0-4 (``digit - 5``), so that
-    a 5-class head can be trained on either task.
+    a 5-class head can be trained on either task. ``noise`` > 0 adds Gaussian pixel
+    noise of that standard deviation to every image (pixels are in [0, 1]), drawn
+    once from ``seed``: the digits as a noisy scanner would deliver them.
     """
     check_probability(test_fraction, "test_fraction", open_interval=True)
     check_seed(seed)
+    check_positive(noise, "noise", allow_zero=True)
     images, digits = load_digits()
     X = as_image_batch(images)
+    if noise:
+        X = X + noise * np.random.default_rng([seed, 1]).normal(size=X.shape)
     rng = np.random.default_rng(seed)
     parts = []
     for task in (digits < 5, digits >= 5):
@@ -102,12 +116,21 @@ def _adam(learning_rate):
 
 
 def pretrain(X, y, n_features: int = 2, epochs: int = 10, learning_rate: float = 0.01,
-             seed: int = 0) -> Sequential:
-    """Train chapter 5's CNN (5 classes, ``n_features`` feature units) on the source task."""
+             seed: int = 0, n_hidden: int | None = None, channels=None) -> Sequential:
+    """Train chapter 5's CNN (5 classes, ``n_features`` feature units) on the source task.
+
+    ``n_hidden`` units in its hidden dense layer and ``channels`` filters in its two
+    convolutions (defaults: :data:`CNN_KWARGS`'s); Adam, mini-batches of 32.
+    """
     X = as_array(X, "X", ndim=4)
     check_positive(epochs, "epochs", integer=True)
     check_positive(learning_rate, "learning_rate")
-    model = make_cnn(n_classes=5, n_features=n_features, seed=seed, **CNN_KWARGS)
+    kwargs = dict(CNN_KWARGS)
+    if n_hidden is not None:
+        kwargs["n_hidden"] = check_positive(n_hidden, "n_hidden", integer=True)
+    if channels is not None:
+        kwargs["channels"] = tuple(channels)
+    model = make_cnn(n_classes=5, n_features=n_features, seed=seed, **kwargs)
     model.fit(X, y, epochs=epochs, batch_size=32, optimizer=_adam(learning_rate), seed=seed)
     return model
 
@@ -199,7 +222,7 @@ def _epochs_for(n: int, n_steps: int, batch_size: int) -> int:
 def train_target(regime: str, pretrained: Sequential, X, y, n_steps: int = 120,
                  batch_size: int = 32, learning_rate: float = 0.01,
                  fine_tune_learning_rate: float = 0.003, seed: int = 0, callbacks=None,
-                 n_classes: int = 5) -> Sequential:
+                 n_classes: int = 5, n_features: int | None = None) -> Sequential:
     """Learn the target task from ``(X, y)`` in one of the three :data:`REGIMES`.
 
     * ``"frozen"``: :func:`new_head`, :func:`freeze` the body (only the head learns),
@@ -209,7 +232,9 @@ def train_target(regime: str, pretrained: Sequential, X, y, n_steps: int = 120,
     * ``"scratch"``: a fresh :func:`make_cnn` (weights drawn with ``seed``), ``learning_rate``.
 
     Every regime makes about ``n_steps`` Adam updates on mini-batches of
-    ``batch_size`` (so 10 labels get as many updates as 300). Returns the trained model.
+    ``batch_size`` (so 10 labels get as many updates as 300). The head's feature
+    layer has ``n_features`` units (default: as many as ``pretrained``'s; 2 to draw
+    decision regions in the plane). Returns the trained model.
     """
     check_choice(regime, "regime", set(REGIMES))
     _check_model(pretrained, "pretrained")
@@ -220,13 +245,15 @@ def train_target(regime: str, pretrained: Sequential, X, y, n_steps: int = 120,
     check_positive(batch_size, "batch_size", integer=True)
     check_positive(learning_rate, "learning_rate")
     check_positive(fine_tune_learning_rate, "fine_tune_learning_rate")
-    if regime == "scratch":
+    if n_features is None:
         n_features = pretrained.layers[-1].n_in
-        model = make_cnn(n_classes=n_classes, n_features=n_features, seed=1000 + seed,
-                         **CNN_KWARGS)
+    check_positive(n_features, "n_features", integer=True)
+    if regime == "scratch":
+        convs = [layer for layer in pretrained.layers if isinstance(layer, Conv2D)]
+        kwargs = dict(CNN_KWARGS, channels=tuple(layer.params["W"].shape[0] for layer in convs))
+        model = make_cnn(n_classes=n_classes, n_features=n_features, seed=1000 + seed, **kwargs)
         rate = learning_rate
     else:
-        n_features = pretrained.layers[-1].n_in
         model = new_head(pretrained, n_classes, n_features=n_features, seed=1000 + seed)
         if regime == "frozen":
             freeze(model, body_size(model))
@@ -345,10 +372,11 @@ def plot_target_regions(model: Sequential, X, y, ax=None, limits=None, resolutio
 
 
 def transfer_explorer(pretrained: Sequential, data: TransferData, label_options=(5, 10, 20, 50, 200),
-                      n_steps: int = 120, figsize=(6.4, 3.0), dpi: int = 72):
+                      n_steps: int = 120, figsize=(6.4, 3.0), dpi: int = 72, **train_kwargs):
     """A live-kernel control: fine-tuning vs from scratch for a chosen number of labels and seed.
 
-    ``pretrained`` must have a 2-unit feature layer (``pretrain(..., n_features=2)``).
+    The new heads have a 2-unit feature layer (``n_features=2``), so that their
+    decision regions can be drawn; ``train_kwargs`` go to :func:`train_target`.
     Each change retrains both regimes (:func:`train_target`, ``n_steps`` updates)
     and redraws their decision regions on the target test images
     (:func:`plot_target_regions`). The default setting is drawn at once, so a
@@ -361,7 +389,7 @@ def transfer_explorer(pretrained: Sequential, data: TransferData, label_options=
         fig, axes = plt.subplots(1, 2, figsize=figsize, layout="constrained")
         for ax, regime in zip(axes, ("fine-tune", "scratch"), strict=True):
             model = train_target(regime, pretrained, data.X_pool[index], data.y_pool[index],
-                                 n_steps=n_steps, seed=seed)
+                                 n_steps=n_steps, seed=seed, n_features=2, **train_kwargs)
             accuracy = model.score(data.X_target_test, data.y_target_test)
             plot_target_regions(model, data.X_target_test, data.y_target_test, ax=ax,
                                 resolution=40, size=6,
@@ -372,3 +400,367 @@ def transfer_explorer(pretrained: Sequential, data: TransferData, label_options=
                                                value=label_options[len(label_options) // 2]),
                        "seed": slider(0, 0, 9)},
                       draw, description="number of labels and seed, retrained", dpi=dpi, colors=48)
+
+
+# --------------------------------------------------------------------------- the measured grid
+#
+# The experiment of the chapter: a body pretrained on a *similar* source (many
+# augmented, noisy digits 0-4, from the same "scanner" as the target) or on a
+# *dissimilar* one (the same images with their pixels shuffled by one fixed
+# permutation, which destroys the local structure convolutions learn), reused on
+# the target (noisy digits 5-9) with few or many labels. Every regime gets the same
+# tuning budget: a grid of learning rates times checkpoints (numbers of updates),
+# picked on validation images that are neither training labels nor test images.
+
+
+def augment_digits(X, n_copies: int = 6, seed: int = 0, max_shift: float = 1.0,
+                   max_angle: float = 15.0, max_shear: float = 0.3, max_zoom: float = 0.1,
+                   thicken: float = 0.3) -> np.ndarray:
+    """Randomly deformed copies of digit images: ``n_copies`` of each, shape (n_copies * n, 1, h, w).
+
+    Each copy is an affine map of the image about its centre (a rotation of up to
+    ``max_angle`` degrees, a shear up to ``max_shear``, a zoom by up to ``±max_zoom``,
+    a shift of up to ``max_shift`` pixels, linear interpolation), and with
+    probability ``thicken`` a 2×2 grey dilation (a thicker pen). Copy ``k`` of image
+    ``i`` is row ``k * n + i``. Values are clipped to [0, 1].
+    """
+    from scipy import ndimage
+
+    X = as_array(X, "X", ndim=4)
+    if X.shape[1] != 1:
+        raise ValueError(f"X must hold grey images, shape (n, 1, h, w); received shape {X.shape}.")
+    check_positive(n_copies, "n_copies", integer=True)
+    check_seed(seed)
+    for value, name in ((max_shift, "max_shift"), (max_angle, "max_angle"),
+                        (max_shear, "max_shear"), (max_zoom, "max_zoom")):
+        check_positive(value, name, allow_zero=True)
+    check_probability(thicken, "thicken")
+    if max_zoom >= 1:
+        raise ValueError(f"max_zoom must be below 1 (a zoom factor 1 ± max_zoom); received {max_zoom}.")
+    rng = np.random.default_rng(seed)
+    n, _, h, w = X.shape
+    centre = np.array([(h - 1) / 2, (w - 1) / 2])
+    out = np.empty((n_copies * n, 1, h, w))
+    for k in range(n_copies):
+        for i in range(n):
+            angle = np.deg2rad(rng.uniform(-max_angle, max_angle))
+            rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+            shear = np.array([[1.0, rng.uniform(-max_shear, max_shear)], [0.0, 1.0]])
+            matrix = rotation @ shear / (1 + rng.uniform(-max_zoom, max_zoom))
+            offset = centre - matrix @ centre - rng.uniform(-max_shift, max_shift, 2)
+            image = ndimage.affine_transform(X[i, 0], matrix, offset=offset, order=1)
+            if rng.random() < thicken:
+                image = ndimage.grey_dilation(image, size=(2, 2))
+            out[k * n + i, 0] = image
+    return np.clip(out, 0.0, 1.0)
+
+
+def permute_pixels(X, seed: int = 0) -> np.ndarray:
+    """The images with their pixels shuffled by one permutation drawn from ``seed`` (the same for all).
+
+    A linear model on the pixels cannot tell the difference (it is a relabelling of
+    its inputs); a convolution can, since neighbouring pixels are no longer neighbours.
+    """
+    X = as_array(X, "X", ndim=4)
+    check_seed(seed)
+    n_pixels = int(np.prod(X.shape[1:]))
+    order = np.random.default_rng(seed).permutation(n_pixels)
+    return X.reshape(len(X), n_pixels)[:, order].reshape(X.shape)
+
+
+#: The two sources of the grid: the similar one and the dissimilar one.
+SOURCES = ("similar", "dissimilar")
+
+
+def source_task(kind: str = "similar", n_copies: int = 6, noise: float = 0.3,
+                test_fraction: float = 0.3, seed: int = 0):
+    """The pretraining set: the source training digits 0-4 and ``n_copies`` augmented copies of them.
+
+    The clean source images of :func:`split_digits` (same ``test_fraction`` and
+    ``seed``, so no source test image is used) and their copies deformed by
+    :func:`augment_digits` are given fresh Gaussian noise of standard deviation
+    ``noise``, like the target. ``kind="dissimilar"`` shuffles their pixels with
+    :func:`permute_pixels` (seed ``seed``). Returns ``(X, y)``, shapes
+    ((n_copies + 1) * n_s, 1, 8, 8) and ((n_copies + 1) * n_s,).
+    """
+    check_choice(kind, "kind", set(SOURCES))
+    check_positive(noise, "noise", allow_zero=True)
+    clean = split_digits(test_fraction=test_fraction, seed=seed)
+    X = np.concatenate([clean.X_source, augment_digits(clean.X_source, n_copies=n_copies, seed=seed)])
+    X = X + noise * np.random.default_rng([seed, 2]).normal(size=X.shape)
+    if kind == "dissimilar":
+        X = permute_pixels(X, seed=seed)
+    return X, np.tile(clean.y_source, n_copies + 1)
+
+
+def linear_head(body_model: Sequential, n_classes: int = 5, seed: int = 0,
+                pretrained: bool = True) -> Sequential:
+    """The target network of the grid: a body and one new linear layer, ``Dense(n_flat, n_classes)``.
+
+    With ``pretrained=True`` the body is a deep copy of ``body_model``'s layers up to
+    the Flatten (:func:`body_size`), so training leaves ``body_model`` untouched; with
+    ``pretrained=False`` it is the same architecture with fresh random weights (drawn
+    with ``seed``), the from-scratch network. The head's weights are drawn with ``seed``.
+    """
+    _check_model(body_model, "body_model")
+    check_positive(n_classes, "n_classes", integer=True)
+    check_seed(seed)
+    n_body = body_size(body_model)
+    if pretrained:
+        body = [copy.deepcopy(layer) for layer in body_model.layers[:n_body]]
+    else:
+        convs = [layer for layer in body_model.layers if isinstance(layer, Conv2D)]
+        channels = tuple(layer.params["W"].shape[0] for layer in convs)
+        body = make_cnn(n_classes=n_classes, channels=channels, seed=seed).layers[:n_body]
+    n_flat = next(layer.n_in for layer in body_model.layers[n_body:] if isinstance(layer, Dense))
+    return Sequential(body + [Dense(n_flat, n_classes, init="glorot", seed=seed)])
+
+
+class _Checkpoints:
+    """Callback: at each checkpoint (number of updates), the validation accuracy and a copy
+    of the parameters; stops training after the last one."""
+
+    def __init__(self, checkpoints, X_val, y_val):
+        self.checkpoints = list(checkpoints)
+        self.X_val, self.y_val = X_val, y_val
+        self.accuracy, self.steps, self.params = [], [], []
+
+    def __call__(self, progress) -> bool:
+        done = len(self.steps)
+        if done < len(self.checkpoints) and progress.step >= self.checkpoints[done]:
+            model = progress.model
+            self.accuracy.append(model.score(self.X_val, self.y_val))
+            self.steps.append(progress.step)
+            self.params.append(model.get_params())
+        return len(self.steps) == len(self.checkpoints)
+
+
+@dataclass
+class TuningResult:
+    """What :func:`tune` found: the validation grid and the model it picked.
+
+    Attributes
+    ----------
+    validation : (n_rates, n_checkpoints) array
+        Validation accuracy after each number of updates, for each learning rate.
+    steps : (n_rates, n_checkpoints) int array
+        Updates actually made at each checkpoint (the first epoch end at or past it).
+    learning_rate, n_steps : the chosen setting (the best validation accuracy; ties go
+        to the smaller learning rate, then to fewer updates).
+    model : Sequential, trained with the chosen setting.
+    """
+
+    validation: np.ndarray
+    steps: np.ndarray
+    learning_rate: float
+    n_steps: int
+    model: Sequential
+
+
+def tune(make_model, X, y, X_val, y_val, learning_rates=(0.001, 0.003, 0.01),
+         checkpoints=(25, 50, 100, 200), batch_size: int = 32, seed: int = 0) -> TuningResult:
+    """Train ``make_model()`` with Adam at each learning rate; keep the setting best on validation.
+
+    ``make_model`` returns a fresh (untrained) model each time it is called, e.g.
+    ``lambda: linear_head(pretrained, seed=1)``; every learning rate starts from
+    the same weights if it draws them from a fixed seed. Training stops at the last
+    checkpoint; the validation accuracy at every checkpoint is recorded, so the
+    number of updates is tuned at no extra cost. ``(X_val, y_val)`` is the only data
+    the choice sees. Returns a :class:`TuningResult`.
+    """
+    check_callable(make_model, "make_model", "() -> a fresh nbcode Sequential")
+    X = as_array(X, "X", ndim=(2, 4))
+    y = as_array(y, "y", ndim=1, dtype=None)
+    check_same_length(X, y, "X", "y")
+    X_val = as_array(X_val, "X_val", ndim=(2, 4))
+    y_val = as_array(y_val, "y_val", ndim=1, dtype=None)
+    check_same_length(X_val, y_val, "X_val", "y_val")
+    learning_rates = [check_positive(rate, "learning_rates (each)") for rate in learning_rates]
+    checkpoints = sorted(check_positive(c, "checkpoints (each)", integer=True) for c in checkpoints)
+    if not learning_rates or not checkpoints:
+        raise ValueError("learning_rates and checkpoints must each hold at least one value; "
+                         f"received {learning_rates!r} and {checkpoints!r}.")
+    check_positive(batch_size, "batch_size", integer=True)
+    check_seed(seed)
+    batches = -(-len(X) // batch_size)
+    epochs = -(-checkpoints[-1] // batches)
+    runs = []
+    for rate in learning_rates:
+        model = make_model()
+        _check_model(model, "make_model()")
+        record = _Checkpoints(checkpoints, X_val, y_val)
+        model.fit(X, y, epochs=epochs, batch_size=batch_size, optimizer=Adam(rate), seed=seed,
+                  callbacks=[record])
+        runs.append((model, record))
+    validation = np.array([record.accuracy for _, record in runs])
+    steps = np.array([record.steps for _, record in runs])
+    i, j = np.unravel_index(np.argmax(validation), validation.shape)
+    model, record = runs[i]
+    model.set_params(record.params[j])
+    return TuningResult(validation, steps, float(learning_rates[i]), int(steps[i, j]), model)
+
+
+@dataclass
+class GridResult:
+    """The measured grid: test accuracy of every regime, source, number of labels and seed.
+
+    Attributes
+    ----------
+    accuracy : dict (source, n_labels, regime) -> (n_seeds,) array
+        Target test accuracy of the setting chosen on validation, one per seed.
+        ``"scratch"`` ignores the source: both sources hold the same array.
+    settings : dict (source, n_labels, regime) -> list of (learning_rate, n_steps), one per seed
+    label_counts, seeds, sources : what was run.
+    """
+
+    accuracy: dict
+    settings: dict
+    label_counts: tuple
+    seeds: tuple
+    sources: tuple
+
+    def mean_sd(self, source: str, n_labels: int, regime: str) -> tuple[float, float]:
+        """Mean and standard deviation over seeds of one cell's test accuracy."""
+        values = self.accuracy[source, n_labels, regime]
+        return float(values.mean()), float(values.std())
+
+    def chosen(self, source: str, n_labels: int, regime: str) -> tuple[float, int]:
+        """The most frequent (learning_rate, n_steps) over seeds (ties: the first seen)."""
+        choices = self.settings[source, n_labels, regime]
+        return max(choices, key=choices.count)
+
+    def curves(self, source: str) -> dict:
+        """``{regime: (n_label_counts, n_seeds) array}`` for one source, as
+        :func:`plot_learning_curves` takes it."""
+        check_choice(source, "source", set(self.sources))
+        return {regime: np.array([self.accuracy[source, n, regime] for n in self.label_counts])
+                for regime in REGIMES}
+
+    def table(self) -> str:
+        """The grid as text: one row per (source, labels), mean ± sd of each regime."""
+        lines = [f"{'source':>10s} {'labels':>6s}" + "".join(f"{r:>15s}" for r in REGIMES)]
+        for source in self.sources:
+            for n in self.label_counts:
+                cells = "".join("{:>9.2f} ± {:.2f}".format(*self.mean_sd(source, n, r))
+                                for r in REGIMES)
+                lines.append(f"{source:>10s} {n:>6d}{cells}")
+        return "\n".join(lines)
+
+
+def split_labels(y, n_labels: int, n_validation: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Disjoint index arrays ``(train, validation)`` into ``y``, each balanced over classes
+    (:func:`sample_labels`): ``n_labels`` training labels, ``n_validation`` for tuning."""
+    y = as_array(y, "y", ndim=1, dtype=None)
+    check_positive(n_validation, "n_validation", integer=True)
+    if n_labels + n_validation > len(y):
+        raise ValueError(f"n_labels + n_validation must be at most the pool's size {len(y)}; "
+                         f"received {n_labels} + {n_validation}.")
+    train_index = sample_labels(y, n_labels, seed=seed)
+    rest = np.setdiff1d(np.arange(len(y)), train_index)
+    return train_index, rest[sample_labels(y[rest], n_validation, seed=seed)]
+
+
+def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), seeds=range(5),
+                  learning_rates=(0.001, 0.003, 0.01), checkpoints=(25, 50, 100, 200),
+                  n_validation: int = 50, batch_size: int = 32) -> GridResult:
+    """Frozen, fine-tuned and from-scratch target networks for each source, label count and seed.
+
+    ``pretrained`` maps a source name to a network pretrained on it (:func:`pretrain`).
+    For each number of labels and seed, :func:`split_labels` draws the training and
+    validation images from ``data``'s pool (the same for every regime and source). Each
+    regime is :func:`tune`-d on the same grid (``learning_rates`` × ``checkpoints``):
+
+    * ``"frozen"``: the new linear layer alone, trained on the body's features computed once;
+    * ``"fine-tune"``: every layer, starting from the body and the frozen regime's chosen
+      layer (train the head first, then everything);
+    * ``"scratch"``: :func:`linear_head` with a random body (once per seed: no source).
+
+    Mini-batches hold ``min(batch_size, n_labels)`` images. Returns a :class:`GridResult`.
+    """
+    if not isinstance(pretrained, dict) or not pretrained:
+        raise TypeError(f"pretrained must be a dict {{source name: pretrained network}}; "
+                        f"received {type(pretrained).__name__}.")
+    for name, model in pretrained.items():
+        _check_model(model, f"pretrained[{name!r}]")
+    if not isinstance(data, TransferData):
+        raise TypeError(f"data must be a TransferData (from split_digits()); received "
+                        f"{type(data).__name__}.")
+    label_counts, seeds = tuple(int(n) for n in label_counts), tuple(int(s) for s in seeds)
+    bodies = {name: Sequential(model.layers[:body_size(model)]) for name, model in pretrained.items()}
+    test_features = {name: body.forward(data.X_target_test) for name, body in bodies.items()}
+    accuracy, settings = {}, {}
+    for n in label_counts:
+        batch = min(batch_size, n)
+        for seed in seeds:
+            index, val = split_labels(data.y_pool, n, n_validation, seed=seed)
+            X, y, X_val, y_val = data.X_pool[index], data.y_pool[index], data.X_pool[val], data.y_pool[val]
+            any_model = next(iter(pretrained.values()))
+
+            def fresh(model=any_model, seed=seed):
+                return linear_head(model, seed=1000 + seed, pretrained=False)
+
+            runs = {"scratch": tune(fresh, X, y, X_val, y_val, learning_rates, checkpoints, batch, seed)}
+            for name, model in pretrained.items():
+                body = bodies[name]
+                n_flat = test_features[name].shape[1]
+
+                def new_layer(n_flat=n_flat, seed=seed):
+                    return Sequential([Dense(n_flat, 5, init="glorot", seed=1000 + seed)])
+
+                frozen = tune(new_layer, body.forward(X), y, body.forward(X_val), y_val,
+                              learning_rates, checkpoints, batch, seed)
+                head = frozen.model.layers[0].params
+
+                def start(model=model, head=head, seed=seed):
+                    network = linear_head(model, seed=seed)
+                    for key, value in head.items():
+                        np.copyto(network.layers[-1].params[key], value)
+                    return network
+
+                fine = tune(start, X, y, X_val, y_val, learning_rates, checkpoints, batch, seed)
+                for regime, run, score in (
+                        ("frozen", frozen, frozen.model.score(test_features[name], data.y_target_test)),
+                        ("fine-tune", fine, fine.model.score(data.X_target_test, data.y_target_test)),
+                        ("scratch", runs["scratch"], None)):
+                    if score is None:
+                        score = runs.setdefault("scratch_score", run.model.score(
+                            data.X_target_test, data.y_target_test))
+                    accuracy.setdefault((name, n, regime), []).append(score)
+                    settings.setdefault((name, n, regime), []).append((run.learning_rate, run.n_steps))
+    accuracy = {key: np.array(values) for key, values in accuracy.items()}
+    return GridResult(accuracy, settings, label_counts, seeds, tuple(pretrained))
+
+
+def plot_grid(result: GridResult, n_few: int, n_many: int, axes=None):
+    """cs231n's decision grid, measured: rows few / many labels, columns the sources.
+
+    Each cell shows the three regimes' mean test accuracy (bars) with ±1 standard
+    deviation over seeds (error bars), in the colours of :func:`plot_learning_curves`.
+    """
+    if not isinstance(result, GridResult):
+        raise TypeError(f"result must be a GridResult (from transfer_grid()); received "
+                        f"{type(result).__name__}.")
+    for n, name in ((n_few, "n_few"), (n_many, "n_many")):
+        if n not in result.label_counts:
+            raise ValueError(f"{name} must be one of the grid's label counts "
+                             f"{result.label_counts}; received {n!r}.")
+    if axes is None:
+        _, axes = plt.subplots(2, len(result.sources), figsize=(6.4, 4.6), sharey=True,
+                               layout="constrained", squeeze=False)
+    axes = np.asarray(axes).reshape(2, len(result.sources))
+    for row, n in enumerate((n_few, n_many)):
+        for col, source in enumerate(result.sources):
+            ax = axes[row, col]
+            for k, regime in enumerate(REGIMES):
+                mean, sd = result.mean_sd(source, n, regime)
+                color, _, label = REGIME_STYLE[regime]
+                ax.bar(k, mean, yerr=sd, color=color, alpha=0.85, capsize=3, label=label)
+                ax.text(k, 0.03, f"{mean:.2f}", ha="center", va="bottom", fontsize=8,
+                        color="white")
+            ax.set_xticks(range(len(REGIMES)), REGIMES, fontsize=8)
+            ax.set_ylim(0, 1)
+            ax.set_title(f"{source} source, {n} labels", fontsize=9)
+            ax.grid(axis="y", alpha=0.3)
+            if col == 0:
+                ax.set_ylabel("target test accuracy")
+    return axes

@@ -125,3 +125,224 @@ def test_transfer_explorer_draws_its_default_state(data, pretrained):
     slider = box.children[0].children[0]
     slider.value = 5 if slider.value != 5 else 10  # retrains and redraws
     assert picture.value[:4] == b"\x89PNG"
+
+
+# --------------------------------------------------------------------------- the measured grid
+
+
+def test_augment_digits_shapes_range_determinism_and_identity(data):
+    X = data.X_source[:20]
+    copies = tr.augment_digits(X, n_copies=3, seed=1)
+    assert copies.shape == (60, 1, 8, 8)
+    assert copies.min() >= 0.0 and copies.max() <= 1.0
+    assert np.array_equal(copies, tr.augment_digits(X, n_copies=3, seed=1))
+    assert not np.allclose(copies, tr.augment_digits(X, n_copies=3, seed=2))
+    # copy k of image i is row k * n + i: every copy keeps most of its image's ink
+    ink = copies.reshape(3, 20, -1).sum(axis=2) / X.reshape(20, -1).sum(axis=1)
+    assert 0.6 < ink.min() and ink.max() < 1.8
+    same = tr.augment_digits(X, n_copies=2, seed=0, max_shift=0, max_angle=0, max_shear=0,
+                             max_zoom=0, thicken=0)
+    np.testing.assert_allclose(same, np.concatenate([X, X]), atol=1e-12)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda X: tr.augment_digits(X[:, 0]), "X"),
+    (lambda X: tr.augment_digits(np.concatenate([X, X], axis=1)), "X"),
+    (lambda X: tr.augment_digits(X, n_copies=0), "n_copies"),
+    (lambda X: tr.augment_digits(X, thicken=1.5), "thicken"),
+    (lambda X: tr.augment_digits(X, max_zoom=1.0), "max_zoom"),
+    (lambda X: tr.augment_digits(X, max_angle=-1.0), "max_angle"),
+])
+def test_augment_digits_refuses_bad_inputs(data, call, name):
+    with pytest.raises((ValueError, TypeError), match=name):
+        call(data.X_source[:4])
+
+
+def test_permute_pixels_is_one_fixed_permutation():
+    X = np.arange(2 * 64, dtype=float).reshape(2, 1, 8, 8)
+    out = tr.permute_pixels(X, seed=3)
+    assert out.shape == X.shape
+    order = out[0].ravel().astype(int)                    # image 0 holds 0..63: the permutation
+    assert sorted(order.tolist()) == list(range(64)) and order.tolist() != list(range(64))
+    assert np.array_equal(out[1].ravel(), X[1].ravel()[order])    # the same one for every image
+    assert np.array_equal(out, tr.permute_pixels(X, seed=3))
+    assert not np.array_equal(out, tr.permute_pixels(X, seed=4))
+
+
+def test_split_digits_noise_keeps_the_split_and_adds_gaussian_noise(data):
+    noisy = tr.split_digits(test_fraction=0.3, seed=0, noise=0.3)
+    for name in ("y_source", "y_source_test", "y_pool", "y_target_test"):
+        assert np.array_equal(getattr(noisy, name), getattr(data, name))
+    residual = np.concatenate([(noisy.X_pool - data.X_pool).ravel(),
+                               (noisy.X_target_test - data.X_target_test).ravel()])
+    assert abs(residual.mean()) < 0.01 and abs(residual.std() - 0.3) < 0.01
+    with pytest.raises(ValueError, match="noise"):
+        tr.split_digits(noise=-0.1)
+
+
+def test_source_task_similar_and_dissimilar(data):
+    X, y = tr.source_task("similar", n_copies=2, noise=0.2)
+    n = len(data.y_source)
+    assert X.shape == (3 * n, 1, 8, 8) and np.array_equal(y, np.tile(data.y_source, 3))
+    residual = X[:n] - data.X_source                      # the originals come first, plus noise
+    assert abs(residual.std() - 0.2) < 0.01
+    X_far, y_far = tr.source_task("dissimilar", n_copies=2, noise=0.2)
+    assert np.array_equal(X_far, tr.permute_pixels(X, seed=0)) and np.array_equal(y_far, y)
+    with pytest.raises(ValueError, match="kind"):
+        tr.source_task("close")
+
+
+def test_linear_head_copies_or_redraws_the_body(pretrained):
+    n_body = tr.body_size(pretrained)
+    reused = tr.linear_head(pretrained, n_classes=5, seed=1)
+    assert len(reused.layers) == n_body + 1
+    assert reused.layers[-1].params["W"].shape == (64, 5)
+    for new, old in zip(reused.layers[:n_body], pretrained.layers[:n_body], strict=True):
+        assert new is not old
+        for key in old.params:
+            assert np.array_equal(new.params[key], old.params[key])
+    fresh = tr.linear_head(pretrained, n_classes=5, seed=1, pretrained=False)
+    assert [p.shape for p in fresh.parameters()] == [p.shape for p in reused.parameters()]
+    assert not np.array_equal(fresh.layers[0].params["W"], reused.layers[0].params["W"])
+    assert np.array_equal(fresh.layers[-1].params["W"], reused.layers[-1].params["W"])  # same seed
+    # the honest count: a frozen body leaves only the linear layer to learn
+    tr.freeze(reused, n_body)
+    assert tr.n_trainable(reused) == 64 * 5 + 5
+    assert reused.n_params - tr.n_trainable(reused) == (9 + 1) * 8 + (9 * 8 + 1) * 16
+
+
+def test_split_labels_is_disjoint_balanced_and_checked(data):
+    train_index, val_index = tr.split_labels(data.y_pool, 10, 25, seed=2)
+    assert len(train_index) == 10 and len(val_index) == 25
+    assert not set(train_index.tolist()) & set(val_index.tolist())
+    assert np.bincount(data.y_pool[val_index], minlength=5).tolist() == [5] * 5
+    again = tr.split_labels(data.y_pool, 10, 25, seed=2)
+    assert np.array_equal(again[0], train_index) and np.array_equal(again[1], val_index)
+    with pytest.raises(ValueError, match="n_validation"):
+        tr.split_labels(data.y_pool, 10, len(data.y_pool))
+
+
+def _tiny_task(data, n=15, n_val=20, seed=0):
+    index, val = tr.split_labels(data.y_pool, n, n_val, seed=seed)
+    return data.X_pool[index], data.y_pool[index], data.X_pool[val], data.y_pool[val]
+
+
+def test_tune_picks_the_best_validation_setting_and_is_deterministic(data, pretrained):
+    X, y, X_val, y_val = _tiny_task(data)
+    rates, checkpoints = (0.001, 0.01, 0.1), (2, 5, 10)
+    result = tr.tune(lambda: tr.linear_head(pretrained, seed=0), X, y, X_val, y_val, rates,
+                     checkpoints, batch_size=8, seed=0)
+    assert result.validation.shape == result.steps.shape == (3, 3)
+    assert (result.steps >= np.array(checkpoints)).all()       # first epoch end at or past each
+    i, j = np.unravel_index(np.argmax(result.validation), (3, 3))
+    assert (result.learning_rate, result.n_steps) == (rates[i], result.steps[i, j])
+    # the returned model is the one at the chosen checkpoint: its validation score is the best
+    assert result.model.score(X_val, y_val) == result.validation.max()
+    again = tr.tune(lambda: tr.linear_head(pretrained, seed=0), X, y, X_val, y_val, rates,
+                    checkpoints, batch_size=8, seed=0)
+    assert np.array_equal(again.validation, result.validation)
+    for a, b in zip(again.model.parameters(), result.model.parameters(), strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_tune_chooses_on_validation_data_only(data, pretrained):
+    # The same training data, two validation sets: the choice follows the validation set.
+    # Labels of the second are rotated (k -> k + 1), so what is good on one is bad on the other.
+    X, y, X_val, y_val = _tiny_task(data, n=25, n_val=40)
+    grid = dict(learning_rates=(0.001, 0.03), checkpoints=(1, 20), batch_size=25, seed=0)
+    honest = tr.tune(lambda: tr.linear_head(pretrained, seed=0), X, y, X_val, y_val, **grid)
+    rotated = tr.tune(lambda: tr.linear_head(pretrained, seed=0), X, y, X_val, (y_val + 1) % 5, **grid)
+    np.testing.assert_array_equal(honest.steps, rotated.steps)
+    assert honest.validation.max() == honest.model.score(X_val, y_val)
+    assert rotated.validation.max() == rotated.model.score(X_val, (y_val + 1) % 5)
+    assert (honest.learning_rate, honest.n_steps) != (rotated.learning_rate, rotated.n_steps)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"learning_rates": ()}, "learning_rates"),
+    ({"learning_rates": (-0.1,)}, "learning_rates"),
+    ({"checkpoints": (0,)}, "checkpoints"),
+    ({"batch_size": 0}, "batch_size"),
+])
+def test_tune_refuses_bad_grids(data, pretrained, kwargs, name):
+    X, y, X_val, y_val = _tiny_task(data)
+    with pytest.raises((ValueError, TypeError), match=name):
+        tr.tune(lambda: tr.linear_head(pretrained), X, y, X_val, y_val, **kwargs)
+    with pytest.raises(TypeError, match="make_model"):
+        tr.tune("linear_head", X, y, X_val, y_val)
+    with pytest.raises(TypeError, match="make_model"):
+        tr.tune(lambda: "not a network", X, y, X_val, y_val)
+    with pytest.raises(ValueError, match="y_val"):
+        tr.tune(lambda: tr.linear_head(pretrained), X, y, X_val, y_val[:-1])
+
+
+def test_transfer_grid_cells_frozen_body_and_determinism(data, pretrained):
+    other = tr.pretrain(tr.permute_pixels(data.X_source[:200]), data.y_source[:200],
+                        n_features=2, epochs=1, seed=1)
+    before = [p.copy() for p in pretrained.parameters()]
+    grid = dict(label_counts=(5, 20), seeds=(0, 1), learning_rates=(0.003, 0.03),
+                checkpoints=(3, 6), n_validation=10)
+    result = tr.transfer_grid({"similar": pretrained, "dissimilar": other}, data, **grid)
+    for a, b in zip(pretrained.parameters(), before, strict=True):
+        assert np.array_equal(a, b)                       # every regime trained a copy
+    assert set(result.accuracy) == {(s, n, r) for s in ("similar", "dissimilar")
+                                    for n in (5, 20) for r in tr.REGIMES}
+    for key, values in result.accuracy.items():
+        assert values.shape == (2,) and ((0 <= values) & (values <= 1)).all()
+        assert len(result.settings[key]) == 2
+        assert all(rate in (0.003, 0.03) for rate, _ in result.settings[key])
+    for n in (5, 20):                                     # scratch never sees a source
+        assert np.array_equal(result.accuracy["similar", n, "scratch"],
+                              result.accuracy["dissimilar", n, "scratch"])
+    mean, sd = result.mean_sd("similar", 5, "frozen")
+    assert mean == result.accuracy["similar", 5, "frozen"].mean() and sd >= 0
+    assert result.chosen("similar", 5, "frozen") in result.settings["similar", 5, "frozen"]
+    assert "fine-tune" in result.table() and result.table().count("\n") == 4
+    again = tr.transfer_grid({"similar": pretrained, "dissimilar": other}, data, **grid)
+    for key in result.accuracy:
+        assert np.array_equal(again.accuracy[key], result.accuracy[key])
+    with pytest.raises(TypeError, match="pretrained"):
+        tr.transfer_grid(pretrained, data)
+    with pytest.raises(TypeError, match="data"):
+        tr.transfer_grid({"similar": pretrained}, "digits")
+
+
+def test_frozen_regime_on_features_equals_the_frozen_network(data, pretrained):
+    # The grid trains the frozen regime's linear layer on features computed once: it must be
+    # the same as training the whole network with its body frozen (same head, batches, Adam).
+    X, y, _, _ = _tiny_task(data, n=20)
+    n_body = tr.body_size(pretrained)
+    network = tr.freeze(tr.linear_head(pretrained, seed=4), n_body)
+    head = nn.Sequential([nn.Dense(64, 5, init="glorot", seed=4)])
+    features = nn.Sequential(pretrained.layers[:n_body]).forward(X)
+    network.fit(X, y, epochs=7, batch_size=8, optimizer=nn.Adam(0.01), seed=0)
+    head.fit(features, y, epochs=7, batch_size=8, optimizer=nn.Adam(0.01), seed=0)
+    for a, b in zip(network.layers[-1].parameters(), head.layers[0].parameters(), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-10)
+
+
+def test_grid_curves_and_plot_grid(data, pretrained):
+    result = tr.transfer_grid({"similar": pretrained}, data, label_counts=(5, 10), seeds=(0, 1, 2),
+                              learning_rates=(0.01,), checkpoints=(2,), n_validation=10)
+    curves = result.curves("similar")
+    assert set(curves) == set(tr.REGIMES) and curves["frozen"].shape == (2, 3)
+    assert np.array_equal(curves["scratch"][1], result.accuracy["similar", 10, "scratch"])
+    axes = tr.plot_grid(result, 5, 10)
+    assert axes.shape == (2, 1) and axes[0, 0].get_title() == "similar source, 5 labels"
+    heights = [patch.get_height() for patch in axes[1, 0].patches]
+    np.testing.assert_allclose(heights, [result.mean_sd("similar", 10, r)[0] for r in tr.REGIMES])
+    plt.close("all")
+    with pytest.raises(ValueError, match="n_many"):
+        tr.plot_grid(result, 5, 250)
+    with pytest.raises(ValueError, match="source"):
+        result.curves("dissimilar")
+
+
+def test_train_target_with_a_two_unit_head_on_a_wider_network(data):
+    wide = tr.pretrain(data.X_source[:100], data.y_source[:100], n_features=8, n_hidden=16,
+                       epochs=1, seed=0)
+    assert wide.layers[-1].n_in == 8 and wide.layers[7].params["W"].shape == (64, 16)
+    for regime in tr.REGIMES:
+        model = tr.train_target(regime, wide, data.X_pool[:20], data.y_pool[:20], n_steps=4,
+                                n_features=2)
+        assert model.layers[-1].params["W"].shape == (2, 5)
