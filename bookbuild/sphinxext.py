@@ -13,8 +13,9 @@ the chapter in JupyterLab. The theme's own JupyterHub button is then left out: i
 would pull the full chapters of the main branch, with their solutions, instead.
 
 It also drops the worked solutions when ``book_solutions`` is ``"omit"`` (the
-setting of the PDF build, ``scripts/build_pdf.py --solutions omit``) and the scripts
-of sphinx-thebe, which this book does not use.
+setting of the PDF build, ``scripts/build_pdf.py --solutions omit``), the scripts
+of sphinx-thebe, which this book does not use, and the theme's FontAwesome script
+(its CSS and web fonts draw the icons).
 
 Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [bookbuild.sphinxext]``.
 """
@@ -263,6 +264,35 @@ def drop_thebe_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = kept  # in place: other handlers add page scripts to this same list
 
 
+#: The theme's FontAwesome script (pydata-sphinx-theme's ``head_js_preload`` macro).
+FONTAWESOME_SCRIPT = re.compile(
+    r'[ \t]*<script\b[^>]*\bsrc="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>[ \t]*\n?')
+
+
+def drop_fontawesome_script(app, exception) -> None:
+    """Serve the theme's icons from its CSS and web fonts, not from its 1.5 MB script.
+
+    pydata-sphinx-theme's stylesheet already holds FontAwesome 6's CSS and its web fonts
+    (``_static/vendor/fontawesome/webfonts``), which draw every ``<i class="fa-...">`` the
+    theme uses. The script it adds on top (for "custom icons") weighs 1.5 MB, replaces
+    every icon with an SVG, and broke the widgets' Play button, which keeps references
+    to its ``<i>`` elements. The theme writes the script tag in its template, so it is
+    taken out of the written pages here, and the script out of ``_static``.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.relative_to(outdir).parts:
+            continue
+        html = page.read_text(encoding="utf-8")
+        stripped = FONTAWESOME_SCRIPT.sub("", html)
+        if stripped != html:
+            page.write_text(stripped, encoding="utf-8")
+    for name in ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt"):
+        Path(outdir, "_static", "scripts", name).unlink(missing_ok=True)
+
+
 def add_language_switch(app, pagename, templatename, context, doctree) -> None:
     """A link at the top of every page to the same page in the other edition.
 
@@ -331,4 +361,5 @@ def setup(app):
     app.connect("html-page-context", add_language_switch, priority=110)
     app.connect("build-finished", copy_student_editions)
     app.connect("build-finished", copy_pdf)
+    app.connect("build-finished", drop_fontawesome_script)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -149,3 +149,39 @@ def screenshot(page, path: Path, *, full_page: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+# ------------------------------------------------------------------ accessibility
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: WCAG 2.1 A and AA (axe-core's tags for them).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_source() -> str:
+    """axe-core's script, installed from npm by `make assets` (never fetched by the tests)."""
+    if not AXE_JS.is_file():
+        raise RuntimeError(f"{AXE_JS} is missing: run `make assets` (npm ci installs axe-core)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def run_axe(page, tags=AXE_TAGS) -> list[dict]:
+    """axe-core's violations (WCAG 2.1 A/AA and label-content-name-mismatch) on the page
+    as it is now: a list of
+    {id, impact, help, nodes: [html of each failing element, ...], targets: [...]}."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=axe_source())
+    return page.evaluate(
+        """async (tags) => {
+             const r = await axe.run(document, {
+               runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+               // WCAG 2.5.3 (name contains the visible label): axe files it as experimental.
+               rules: {'label-content-name-mismatch': {enabled: true}},
+               // No CSSOM preload: axe would re-fetch the theme's @import from the wrong
+               // folder (a 404 of its own making); only css-orientation-lock needs it.
+               preload: false});
+             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+               nodes: v.nodes.map(n => n.html.slice(0, 160)),
+               targets: v.nodes.map(n => n.target.join(' '))}));
+           }""",
+        tags,
+    )

@@ -84,8 +84,14 @@ def has_solutions(rel: str) -> bool:
     return re.search(r'class="[^"]*\bsolution\b', page_text(rel)) is not None
 
 
+def is_chapter(rel: str) -> bool:
+    """A chapter page of either edition: chapters/NN_*.html or fr/chapters/NN_*.html."""
+    return re.fullmatch(r"(fr/)?chapters/\d\d_[^/]+\.html", rel) is not None
+
+
 SELECTORS = {
     "page": lambda rel: True,
+    "chapter_page": is_chapter,
     "widget_page": has_widgets,
     "math_page": has_math,
     "solution_page": has_solutions,
@@ -232,13 +238,19 @@ def test_vendored_assets_only_where_needed(page):
     vendor = sorted({s.split("_static/vendor/", 1)[1] for s in scripts if "_static/vendor/" in s})
     allowed = {"html-manager/embed.js", "mathjax/tex-chtml.js"}
     assert set(vendor) <= allowed, f"{page} loads unexpected vendored scripts: {vendor}"
+    names = [Path(s).name for s in scripts]
+    # The theme's 1.5 MB FontAwesome script is never served: its CSS and web fonts draw
+    # the icons (bookbuild.sphinxext.drop_fontawesome_script).
+    assert "fontawesome.js" not in names, f"{page} loads the theme's FontAwesome script"
+    assert "widgets-a11y.js" in names, f"{page} does not load widgets-a11y.js"
     if has_widgets(page):
-        names = [Path(s).name for s in scripts]
         assert "embed.js" in names, f"{page} has widget state but does not load embed.js"
-        for shim in ("fontawesome-config.js", "mathjax2-shim.js"):
-            assert shim in names and names.index(shim) < names.index("embed.js"), (
-                f"{page}: {shim} must be loaded before embed.js (scripts: {names})"
-            )
+        shim = "mathjax2-shim.js"
+        assert shim in names and names.index(shim) < names.index("embed.js"), (
+            f"{page}: {shim} must be loaded before embed.js (scripts: {names})"
+        )
+    else:
+        assert "embed.js" not in names, f"{page} has no widget state but loads embed.js"
 
 
 def test_page_size_budget(page):
@@ -479,3 +491,160 @@ def test_pages_offline_clean(page, site_url, chromium):
         p.wait_for_timeout(1000)
         shot(p, "page", page)
         check_clean(log, page)
+
+
+# ------------------------------------------------------- accessibility and phones
+
+WAIT_FOR_WIDGETS = """() => Array.from(document.querySelectorAll('script[type="WIDGET_VIEW"]'))
+  .every(s => s.parentElement.querySelector('.jupyter-widgets'))""".replace("WIDGET_VIEW", WIDGET_VIEW)
+SERIOUS = {"critical", "serious"}
+#: Words the widgets' names must use, by the page's language (book_static/widgets-a11y.js).
+WORDS = {"en": {"play": "Play", "stop": "Stop", "repeat": "Repeat", "frame": " of ",
+                "kernel": "kernel"},
+         "fr": {"play": "Lecture", "stop": "Arrêt", "repeat": "Répéter", "frame": " sur ",
+                "kernel": "noyau"}}
+
+
+def open_rendered(chromium, url, viewport=(1280, 900)):
+    """open_page, then wait until every saved widget view is rendered (and named)."""
+    from browser import open_page
+
+    cm = open_page(chromium, url, viewport=viewport)
+    page, log = cm.__enter__()
+    page.wait_for_function(WAIT_FOR_WIDGETS, timeout=30_000)
+    page.wait_for_timeout(600)  # widgets-a11y.js works in the next animation frames
+    return cm, page, log
+
+
+@pytest.mark.browser
+def test_axe_no_serious_violations(chapter_page, site_url, chromium):
+    """axe-core (WCAG 2.1 A and AA, and the name-contains-label rule): no critical or
+    serious violation on any chapter page of either edition, widgets rendered."""
+    from browser import run_axe
+
+    require(chapter_page, "chapter pages")
+    cm, page, log = open_rendered(chromium, site_url + chapter_page)
+    try:
+        violations = run_axe(page)
+        shot(page, "axe", chapter_page)
+    finally:
+        cm.__exit__(None, None, None)
+    bad = [v for v in violations if v["impact"] in SERIOUS]
+    report = "\n".join(f"  {v['impact']} {v['id']} ({v['help']}): {len(v['nodes'])} nodes, e.g. "
+                       f"{v['nodes'][0]}" for v in bad)
+    assert not bad, f"{chapter_page}: axe-core finds {len(bad)} serious/critical rules:\n{report}"
+    check_clean(log, chapter_page)
+
+
+JS_WIDGET_NAMES = """() => {
+  const out = {buttons: [], sliders: [], images: [], lang: document.documentElement.lang};
+  document.querySelectorAll('.cell_output .jupyter-widgets').forEach(w => {
+    w.querySelectorAll(':scope > button, .widget-play button').forEach(b => out.buttons.push(
+      {name: (b.getAttribute('aria-label') || b.textContent).trim(), play: !!b.closest('.widget-play'),
+       disabled: b.disabled}));
+  });
+  document.querySelectorAll('.cell_output .jupyter-widgets [role=slider]').forEach(h => out.sliders.push(
+    {name: h.getAttribute('aria-label') || '', text: h.getAttribute('aria-valuetext') || '',
+     player: !!h.closest('.widget-hbox') && !!h.closest('.widget-hbox').querySelector('.widget-play'),
+     disabled: h.getAttribute('aria-disabled') === 'true'}));
+  document.querySelectorAll('.cell_output .jupyter-widgets img').forEach(i => {
+    if (i.offsetParent !== null) out.images.push(i.getAttribute('alt') || '');
+  });
+  return out;
+}"""
+
+
+@pytest.mark.browser
+def test_widget_controls_named_in_page_language(widget_page, site_url, chromium):
+    """Every widget button and slider has a name, the player's in the page's language;
+    every visible frame an alt text that says which frame of how many it shows; the
+    player still plays from the keyboard (Enter on Play)."""
+    require(widget_page, "pages with widget state")
+    cm, page, log = open_rendered(chromium, site_url + widget_page)
+    try:
+        names = page.evaluate(JS_WIDGET_NAMES)
+        words = WORDS["fr" if names["lang"].startswith("fr") else "en"]
+        player = [b["name"] for b in names["buttons"] if b["play"]]
+        assert player, f"{widget_page}: no player buttons found ({names})"
+        assert all(b["name"] for b in names["buttons"]), f"{widget_page}: unnamed buttons {names}"
+        for word in ("play", "stop", "repeat"):
+            assert words[word] in player, f"{widget_page}: no '{words[word]}' button in {player}"
+        assert all(s["name"] for s in names["sliders"]), f"{widget_page}: unnamed sliders {names}"
+        assert names["images"] and all(names["images"]), f"{widget_page}: frames without alt {names}"
+        frames = [a for a in names["images"] if words["frame"] in a]
+        assert frames, f"{widget_page}: no frame alt text says 'frame i{words['frame']}n': {names}"
+        # Keyboard: focus the first Play button, press Enter, the first player's frame changes.
+        first = page.locator(".widget-play button").first
+        area = first.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+        before = area.locator("img:visible").first.get_attribute("src")
+        first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            """([el, src]) => { const i = Array.from(el.querySelectorAll('img'))
+                 .find(i => i.offsetParent !== null); return i && i.getAttribute('src') !== src; }""",
+            arg=[area.element_handle(), before], timeout=10_000)
+    finally:
+        cm.__exit__(None, None, None)
+    check_clean(log, widget_page)
+
+
+@pytest.mark.browser
+def test_kernel_controls_marked(widget_page, site_url, chromium):
+    """On the static site, controls that need a kernel are disabled and a note at them
+    says so (in the page's language); the players' Play buttons and sliders stay live."""
+    require(widget_page, "pages with widget state")
+    cm, page, log = open_rendered(chromium, site_url + widget_page)
+    try:
+        outputs = page.evaluate(
+            """() => Array.from(document.querySelectorAll('script[type="WIDGET_VIEW"]')).map(s => {
+                 const a = s.parentElement;
+                 const player = new Set();
+                 a.querySelectorAll('.widget-play').forEach(p => p.parentElement
+                   .querySelectorAll('button, [role=slider]').forEach(c => player.add(c)));
+                 const controls = Array.from(a.querySelectorAll(
+                   'select, input, textarea, button, [role=slider]'));
+                 const other = controls.filter(c => !player.has(c));
+                 const off = c => c.disabled === true || c.getAttribute('aria-disabled') === 'true';
+                 const note = a.querySelector('.nb-kernel-note');
+                 return {other: other.length, otherLive: other.filter(c => !off(c)).length,
+                         playerOff: Array.from(player).filter(off).length,
+                         note: note ? note.textContent : null,
+                         noteVisible: !!note && note.offsetParent !== null};
+               })""".replace("WIDGET_VIEW", WIDGET_VIEW))
+        lang = page.evaluate("() => document.documentElement.lang")
+    finally:
+        cm.__exit__(None, None, None)
+    word = WORDS["fr" if lang.startswith("fr") else "en"]["kernel"]
+    for i, out in enumerate(outputs):
+        assert out["playerOff"] == 0, f"{widget_page} output {i}: player controls disabled {out}"
+        if out["other"]:
+            assert out["otherLive"] == 0, f"{widget_page} output {i}: kernel controls look live {out}"
+            assert out["noteVisible"] and word in out["note"], (
+                f"{widget_page} output {i}: no visible note '...{word}...' at its controls {out}")
+        else:
+            assert out["note"] is None, f"{widget_page} output {i}: a player marked dead {out}"
+    check_clean(log, widget_page)
+
+
+PHONE = (390, 844)
+
+
+@pytest.mark.browser
+def test_widgets_fit_a_phone(widget_page, site_url, chromium):
+    """At 390x844 no widget runs past the screen or scrolls sideways."""
+    require(widget_page, "pages with widget state")
+    cm, page, log = open_rendered(chromium, site_url + widget_page, viewport=PHONE)
+    try:
+        over = page.evaluate(
+            """() => { const width = document.documentElement.clientWidth;
+                 return Array.from(document.querySelectorAll('.cell_output .jupyter-widgets'))
+                   .filter(e => e.offsetParent !== null).map(e => {
+                     const r = e.getBoundingClientRect();
+                     return {cls: e.className.split(' ').filter(c => c.startsWith('widget-')).join(' '),
+                             right: Math.round(r.right), width,
+                             scroll: e.scrollWidth - e.clientWidth};
+                   }).filter(e => e.right > e.width + 0.5 || e.scroll > 1); }""")
+        shot(page, "phone", widget_page)
+    finally:
+        cm.__exit__(None, None, None)
+    assert not over, f"{widget_page}: widgets overflow a {PHONE[0]} px screen: {over[:8]}"
