@@ -42,7 +42,8 @@ __all__ = ["make_cnn", "split_cnn", "cnn_features", "as_image_batch", "to_grey",
 
 
 def make_cnn(n_classes: int = 10, channels=(8, 16), n_hidden: int = 32, n_features: int = 2,
-             image_size=(8, 8), in_channels: int = 1, kernel_size: int = 3, seed=0) -> Sequential:
+             image_size=(8, 8), in_channels: int = 1, kernel_size: int = 3, seed=0,
+             conv_init: str = "he") -> Sequential:
     """Build the small CNN of chapter 5 (untrained), for 8×8 grey digit images.
 
     Layers (with the defaults; ``c1, c2 = channels``)::
@@ -76,6 +77,8 @@ def make_cnn(n_classes: int = 10, channels=(8, 16), n_hidden: int = 32, n_featur
         Odd kernel size of both convolutions (padding keeps the size before pooling).
     seed : int or numpy Generator
         Initial weights.
+    conv_init : {"he", "glorot"}
+        How the convolutions' initial weights are drawn (see :class:`nbcode.nn.Conv2D`).
 
     Returns
     -------
@@ -116,9 +119,9 @@ def make_cnn(n_classes: int = 10, channels=(8, 16), n_hidden: int = 32, n_featur
     rng = _rng(seed)
     pad = kernel_size // 2
     c1, c2 = channels
-    layers = [Conv2D(in_channels, c1, kernel_size, padding=pad, seed=rng), Activation("relu"),
-              MaxPool2D(2),
-              Conv2D(c1, c2, kernel_size, padding=pad, seed=rng), Activation("relu"),
+    layers = [Conv2D(in_channels, c1, kernel_size, padding=pad, init=conv_init, seed=rng),
+              Activation("relu"), MaxPool2D(2),
+              Conv2D(c1, c2, kernel_size, padding=pad, init=conv_init, seed=rng), Activation("relu"),
               MaxPool2D(2), Flatten()]
     width_flat = c2 * (height // 4) * (width // 4)
     if n_hidden:

@@ -116,7 +116,8 @@ def _adam(learning_rate):
 
 
 def pretrain(X, y, n_features: int = 2, epochs: int = 10, learning_rate: float = 0.01,
-             seed: int = 0, n_hidden: int | None = None, channels=None) -> Sequential:
+             seed: int = 0, n_hidden: int | None = None, channels=None,
+             conv_init: str = "he") -> Sequential:
     """Train chapter 5's CNN (5 classes, ``n_features`` feature units) on the source task.
 
     ``n_hidden`` units in its hidden dense layer and ``channels`` filters in its two
@@ -130,7 +131,7 @@ def pretrain(X, y, n_features: int = 2, epochs: int = 10, learning_rate: float =
         kwargs["n_hidden"] = check_positive(n_hidden, "n_hidden", integer=True)
     if channels is not None:
         kwargs["channels"] = tuple(channels)
-    model = make_cnn(n_classes=5, n_features=n_features, seed=seed, **kwargs)
+    model = make_cnn(n_classes=5, n_features=n_features, seed=seed, conv_init=conv_init, **kwargs)
     model.fit(X, y, epochs=epochs, batch_size=32, optimizer=_adam(learning_rate), seed=seed)
     return model
 
@@ -222,7 +223,8 @@ def _epochs_for(n: int, n_steps: int, batch_size: int) -> int:
 def train_target(regime: str, pretrained: Sequential, X, y, n_steps: int = 120,
                  batch_size: int = 32, learning_rate: float = 0.01,
                  fine_tune_learning_rate: float = 0.003, seed: int = 0, callbacks=None,
-                 n_classes: int = 5, n_features: int | None = None) -> Sequential:
+                 n_classes: int = 5, n_features: int | None = None, hidden: bool = True,
+                 conv_init: str = "he") -> Sequential:
     """Learn the target task from ``(X, y)`` in one of the three :data:`REGIMES`.
 
     * ``"frozen"``: :func:`new_head`, :func:`freeze` the body (only the head learns),
@@ -234,7 +236,11 @@ def train_target(regime: str, pretrained: Sequential, X, y, n_steps: int = 120,
     Every regime makes about ``n_steps`` Adam updates on mini-batches of
     ``batch_size`` (so 10 labels get as many updates as 300). The head's feature
     layer has ``n_features`` units (default: as many as ``pretrained``'s; 2 to draw
-    decision regions in the plane). Returns the trained model.
+    decision regions in the plane). ``hidden=False`` drops the head's hidden ReLU
+    layer: ``Dense(n_flat, n_features) -> Dense(n_features, n_classes)``, a linear
+    head of rank ``n_features`` (the scratch network is then ``make_cnn(n_hidden=0)``).
+    ``conv_init`` draws the scratch network's convolutions (:func:`nbcode.cnn.make_cnn`).
+    Returns the trained model.
     """
     check_choice(regime, "regime", set(REGIMES))
     _check_model(pretrained, "pretrained")
@@ -251,10 +257,21 @@ def train_target(regime: str, pretrained: Sequential, X, y, n_steps: int = 120,
     if regime == "scratch":
         convs = [layer for layer in pretrained.layers if isinstance(layer, Conv2D)]
         kwargs = dict(CNN_KWARGS, channels=tuple(layer.params["W"].shape[0] for layer in convs))
-        model = make_cnn(n_classes=n_classes, n_features=n_features, seed=1000 + seed, **kwargs)
+        if not hidden:
+            kwargs["n_hidden"] = 0
+        model = make_cnn(n_classes=n_classes, n_features=n_features, seed=1000 + seed,
+                         conv_init=conv_init, **kwargs)
         rate = learning_rate
     else:
-        model = new_head(pretrained, n_classes, n_features=n_features, seed=1000 + seed)
+        if hidden:
+            model = new_head(pretrained, n_classes, n_features=n_features, seed=1000 + seed)
+        else:
+            n_body = body_size(pretrained)
+            rng = np.random.default_rng(1000 + seed)
+            n_flat = next(layer.n_in for layer in pretrained.layers[n_body:] if isinstance(layer, Dense))
+            model = Sequential([copy.deepcopy(layer) for layer in pretrained.layers[:n_body]]
+                               + [Dense(n_flat, n_features, init="glorot", seed=rng),
+                                  Dense(n_features, n_classes, init="glorot", seed=rng)])
         if regime == "frozen":
             freeze(model, body_size(model))
             rate = learning_rate
@@ -494,13 +511,14 @@ def source_task(kind: str = "similar", n_copies: int = 6, noise: float = 0.3,
 
 
 def linear_head(body_model: Sequential, n_classes: int = 5, seed: int = 0,
-                pretrained: bool = True) -> Sequential:
+                pretrained: bool = True, conv_init: str = "he") -> Sequential:
     """The target network of the grid: a body and one new linear layer, ``Dense(n_flat, n_classes)``.
 
     With ``pretrained=True`` the body is a deep copy of ``body_model``'s layers up to
     the Flatten (:func:`body_size`), so training leaves ``body_model`` untouched; with
     ``pretrained=False`` it is the same architecture with fresh random weights (drawn
-    with ``seed``), the from-scratch network. The head's weights are drawn with ``seed``.
+    with ``seed`` and ``conv_init``, see :func:`nbcode.cnn.make_cnn`), the from-scratch
+    network. The head's weights are drawn with ``seed``.
     """
     _check_model(body_model, "body_model")
     check_positive(n_classes, "n_classes", integer=True)
@@ -511,7 +529,8 @@ def linear_head(body_model: Sequential, n_classes: int = 5, seed: int = 0,
     else:
         convs = [layer for layer in body_model.layers if isinstance(layer, Conv2D)]
         channels = tuple(layer.params["W"].shape[0] for layer in convs)
-        body = make_cnn(n_classes=n_classes, channels=channels, seed=seed).layers[:n_body]
+        body = make_cnn(n_classes=n_classes, channels=channels, seed=seed,
+                        conv_init=conv_init).layers[:n_body]
     n_flat = next(layer.n_in for layer in body_model.layers[n_body:] if isinstance(layer, Dense))
     return Sequential(body + [Dense(n_flat, n_classes, init="glorot", seed=seed)])
 
@@ -636,6 +655,21 @@ class GridResult:
         return {regime: np.array([self.accuracy[source, n, regime] for n in self.label_counts])
                 for regime in REGIMES}
 
+    def difference(self, source: str, n_labels: int, regime: str, baseline: str = "scratch"):
+        """Paired comparison over seeds (same labels for both): ``(mean, standard error, verdict)``.
+
+        ``mean`` is the mean of ``regime``'s accuracy minus ``baseline``'s, seed by seed;
+        the standard error is the sample standard deviation of the differences over
+        the square root of the number of seeds; the verdict is ``"ahead"`` or ``"behind"``
+        when the mean is more than two standard errors from 0, ``"tie"`` otherwise.
+        """
+        d = self.accuracy[source, n_labels, regime] - self.accuracy[source, n_labels, baseline]
+        if len(d) < 2:
+            raise ValueError(f"a paired comparison needs at least 2 seeds; the grid has {len(d)}.")
+        mean, se = float(d.mean()), float(d.std(ddof=1) / np.sqrt(len(d)))
+        verdict = "ahead" if mean > 2 * se else "behind" if mean < -2 * se else "tie"
+        return mean, se, verdict
+
     def table(self) -> str:
         """The grid as text: one row per (source, labels), mean ± sd of each regime."""
         lines = [f"{'source':>10s} {'labels':>6s}" + "".join(f"{r:>15s}" for r in REGIMES)]
@@ -662,7 +696,7 @@ def split_labels(y, n_labels: int, n_validation: int, seed: int = 0) -> tuple[np
 
 def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), seeds=range(5),
                   learning_rates=(0.001, 0.003, 0.01), checkpoints=(25, 50, 100, 200),
-                  n_validation: int = 50, batch_size: int = 32) -> GridResult:
+                  n_validation: int = 50, batch_size: int = 32, conv_init: str = "he") -> GridResult:
     """Frozen, fine-tuned and from-scratch target networks for each source, label count and seed.
 
     ``pretrained`` maps a source name to a network pretrained on it (:func:`pretrain`).
@@ -673,7 +707,8 @@ def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), 
     * ``"frozen"``: the new linear layer alone, trained on the body's features computed once;
     * ``"fine-tune"``: every layer, starting from the body and the frozen regime's chosen
       layer (train the head first, then everything);
-    * ``"scratch"``: :func:`linear_head` with a random body (once per seed: no source).
+    * ``"scratch"``: :func:`linear_head` with a random body, its convolutions drawn with
+      ``conv_init`` (once per seed: no source).
 
     Mini-batches hold ``min(batch_size, n_labels)`` images. Returns a :class:`GridResult`.
     """
@@ -697,7 +732,7 @@ def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), 
             any_model = next(iter(pretrained.values()))
 
             def fresh(model=any_model, seed=seed):
-                return linear_head(model, seed=1000 + seed, pretrained=False)
+                return linear_head(model, seed=1000 + seed, pretrained=False, conv_init=conv_init)
 
             runs = {"scratch": tune(fresh, X, y, X_val, y_val, learning_rates, checkpoints, batch, seed)}
             for name, model in pretrained.items():

@@ -346,3 +346,42 @@ def test_train_target_with_a_two_unit_head_on_a_wider_network(data):
         model = tr.train_target(regime, wide, data.X_pool[:20], data.y_pool[:20], n_steps=4,
                                 n_features=2)
         assert model.layers[-1].params["W"].shape == (2, 5)
+
+
+def test_grid_difference_is_a_paired_comparison():
+    accuracy = {("s", 10, "frozen"): np.array([0.7, 0.8, 0.9]),
+                ("s", 10, "scratch"): np.array([0.6, 0.7, 0.85]),
+                ("s", 10, "fine-tune"): np.array([0.6, 0.7, 0.86])}
+    result = tr.GridResult(accuracy, {}, (10,), (0, 1, 2), ("s",))
+    mean, se, verdict = result.difference("s", 10, "frozen")
+    d = np.array([0.1, 0.1, 0.05])
+    assert np.isclose(mean, d.mean()) and np.isclose(se, d.std(ddof=1) / np.sqrt(3))
+    assert verdict == "ahead"                               # 0.083 > 2 * 0.017
+    assert result.difference("s", 10, "scratch", baseline="frozen")[2] == "behind"
+    assert result.difference("s", 10, "fine-tune")[2] == "tie"   # 0, 0, 0.01
+
+
+def test_train_target_with_a_linear_two_unit_head(data, pretrained):
+    shapes = {}
+    for regime in tr.REGIMES:
+        model = tr.train_target(regime, pretrained, data.X_pool[:20], data.y_pool[:20], n_steps=4,
+                                n_features=2, hidden=False)
+        shapes[regime] = [p.shape for p in model.parameters()]
+        assert model.layers[-2].params["W"].shape == (64, 2)
+        assert model.layers[-1].params["W"].shape == (2, 5)
+    assert shapes["frozen"] == shapes["fine-tune"] == shapes["scratch"]
+
+
+def test_conv_init_reaches_the_scratch_networks(data, pretrained):
+    he = tr.linear_head(pretrained, seed=3, pretrained=False)
+    glorot = tr.linear_head(pretrained, seed=3, pretrained=False, conv_init="glorot")
+    w_he, w_glorot = he.layers[3].params["W"], glorot.layers[3].params["W"]   # Conv2D(8, 16, 3)
+    # He: normal with sd sqrt(2 / fan_in); Glorot: uniform with limit sqrt(6 / (fan_in + fan_out))
+    assert abs(w_he.std() - np.sqrt(2 / 72)) < 0.03
+    assert abs(w_glorot.std() - np.sqrt(6 / (72 + 144)) / np.sqrt(3)) < 0.02
+    assert np.abs(w_glorot).max() <= np.sqrt(6 / (72 + 144))
+    model = tr.train_target("scratch", pretrained, data.X_pool[:10], data.y_pool[:10], n_steps=1,
+                            conv_init="glorot")
+    assert np.abs(model.layers[0].params["W"]).max() < 1.0
+    with pytest.raises(ValueError, match="init"):
+        tr.linear_head(pretrained, pretrained=False, conv_init="uniform")
