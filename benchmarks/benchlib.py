@@ -20,9 +20,11 @@ BUDGETS = {
     "page_bytes": 1.5e6,             # any built page with its widget state
     "mlp_ratio": 1.0,                # nbcode MLP time / scikit-learn MLPClassifier time
     "playground_seconds": 1.0,       # live retrain + redraw in the playground
+    "first_visit_gzip_bytes": 2e6,   # a chapter page's first visit, everything it loads, gzip
+    "first_widget_seconds": 1.0,     # navigation -> first widget rendered (localhost, median of 3)
 }
 
-SECTIONS = ("chapters", "build", "pages", "mlp", "playground", "install")
+SECTIONS = ("chapters", "build", "pages", "web", "mlp", "playground", "install")
 
 
 @dataclass
@@ -142,6 +144,7 @@ SECTION_TITLES = {
     "chapters": "Chapters executed one by one (nbclient, fresh kernel)",
     "build": "Book build (jupyter-book, temporary copy, fresh cache)",
     "pages": "Page weight of the built site",
+    "web": "First visit of each chapter page in Chromium: bytes transferred and time to first widget",
     "mlp": "nbcode's numpy MLP vs scikit-learn vs Keras/JAX",
     "playground": "Playground: retrain and redraw in a live kernel",
     "install": "Fresh install of requirements.txt (what Binder users wait for)",

@@ -303,7 +303,7 @@ def page_weights(site: Path) -> list[dict]:
 
 
 def bench_pages(args, state) -> tuple[list[Row], list[str]]:
-    site = state.get("site") or ROOT / "_build" / "html"
+    site = args.site or state.get("site") or ROOT / "_build" / "html"
     notes = []
     if not (site / "index.html").is_file():
         return [Row("pages", "built site", None, "B", None,
@@ -325,6 +325,119 @@ def bench_pages(args, state) -> tuple[list[Row], list[str]]:
                  "plus the images it alone references (_images/); the theme, MathJax and the "
                  "widget manager under _static/ are shared by every page and counted only in "
                  "the whole site.")
+    return rows, notes
+
+
+# ---------------------------------------------------------------------- web
+# Set in every new document: the time (ms since navigation) at which the first widget
+# has a layout box, whichever comes first, a player's Play button or a widget's image.
+FIRST_WIDGET_JS = """
+(() => {
+  const sel = '.cell_output .jupyter-widgets .widget-play, .cell_output .jupyter-widgets img';
+  function check() {
+    const el = document.querySelector(sel);
+    if (el && el.getBoundingClientRect().height > 0) { window.__firstWidget = performance.now(); return; }
+    requestAnimationFrame(check);
+  }
+  requestAnimationFrame(check);
+})();
+"""
+WEB_LOADS = 3
+#: Responses a static host sends compressed (gzip); the others (PNG, woff2) as they are.
+COMPRESSIBLE = re.compile(r"text/|javascript|json|xml|svg|css", re.I)
+
+
+def chapter_pages(site: Path) -> list[str]:
+    """Chapter pages of both editions, relative to the site."""
+    return [str(p.relative_to(site)) for p in sorted(site.glob("chapters/[0-9][0-9]_*.html"))
+            + sorted(site.glob("fr/chapters/[0-9][0-9]_*.html"))]
+
+
+def first_visit(browser, url: str, widgets: bool) -> dict:
+    """One cold load (a new browser context: empty cache) of ``url``: every response's
+    bytes as sent and gzip-compressed, and the time to the first widget."""
+    import gzip
+
+    from browser import is_local
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  service_workers="block")
+    context.route("**/*", lambda r: r.continue_() if is_local(r.request.url)
+                  else r.abort("blockedbyclient"))
+    responses = []
+    page = context.new_page()
+    page.on("response", lambda response: responses.append(response))
+    page.add_init_script(FIRST_WIDGET_JS)
+    try:
+        page.goto(url, wait_until="load")
+        first = None
+        if widgets:
+            page.wait_for_function("() => window.__firstWidget !== undefined", timeout=60_000)
+            first = page.evaluate("() => window.__firstWidget") / 1000
+        page.wait_for_timeout(1000)  # what loads late (web fonts, MathJax's fonts)
+        raw = packed = 0
+        for response in responses:
+            if not response.url.startswith(("http:", "https:")):
+                continue  # blob: and data: URLs (the widgets' frames) are not transferred
+            try:
+                body = response.body()
+            except Exception:  # a redirect or an aborted request has no body
+                continue
+            kind = response.headers.get("content-type", "")
+            raw += len(body)
+            packed += len(gzip.compress(body, 6)) if COMPRESSIBLE.search(kind) else len(body)
+        return {"first": first, "raw": raw, "gzip": packed, "requests": len(responses)}
+    finally:
+        context.close()
+
+
+def bench_web(args, state) -> tuple[list[Row], list[str]]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import launch_browser, serve
+
+    site = args.site or state.get("site") or ROOT / "_build" / "html"
+    pages = chapter_pages(site)
+    if not pages:
+        return [Row("web", "chapter pages", None, "B", None,
+                    f"no chapter pages in {site}: run `make book`")], []
+    rows = []
+    with serve(site) as base, launch_browser() as browser:
+        for rel in pages:
+            widgets = "application/vnd.jupyter.widget-state+json" in (site / rel).read_text(
+                encoding="utf-8")
+            loads = []
+            for _ in range(WEB_LOADS):
+                try:
+                    loads.append(first_visit(browser, base + rel, widgets))
+                except Exception as exc:  # report the page, carry on
+                    loads = []
+                    error = f"failed: {type(exc).__name__}: {str(exc).splitlines()[0][:150]}"
+                    break
+            if not loads:
+                rows.append(Row("web", f"{rel}: first visit, gzip", None, "B",
+                                BUDGETS["first_visit_gzip_bytes"], error))
+                continue
+            load = loads[0]
+            rows.append(Row("web", f"{rel}: first visit, gzip", load["gzip"], "B",
+                            BUDGETS["first_visit_gzip_bytes"],
+                            f"{format_bytes(load['raw'])} uncompressed, {load['requests']} requests"))
+            if widgets:
+                times = [x["first"] for x in loads]
+                rows.append(Row("web", f"{rel}: first widget rendered, median of {WEB_LOADS}",
+                                statistics.median(times), "s", BUDGETS["first_widget_seconds"],
+                                "loads: " + ", ".join(f"{t:.2f}" for t in times) + " s"))
+            log(f"web: {rel} {format_bytes(load['gzip'])} gzip"
+                + (f", first widget {statistics.median(times):.2f} s" if widgets else ""))
+    where = ("the cold build of this run" if state.get("site") and not args.site
+             else f"{site}")
+    notes = [f"Site: {where}, served from 127.0.0.1 by Python's http.server; headless system "
+             f"Chromium, 1280x900, every non-local request blocked. Each load is cold (a new "
+             f"browser context, empty cache). Weight: every response of the first load, "
+             f"counted gzip-compressed (level 6) when a static host would compress it (HTML, "
+             f"CSS, JavaScript, JSON, SVG) and as sent otherwise (PNG, woff2), until 1 s "
+             f"after the load event and the first widget. First widget: the time from "
+             f"navigation at which the first Play button or widget image has a layout box "
+             f"(performance.now()), median of {WEB_LOADS} cold loads."]
     return rows, notes
 
 
@@ -564,7 +677,7 @@ def bench_install(args, state) -> tuple[list[Row], list[str]]:
 
 # ---------------------------------------------------------------------- main
 RUNNERS = {"chapters": lambda a, s: bench_chapters(a), "build": bench_build,
-           "pages": bench_pages, "mlp": bench_mlp, "playground": bench_playground,
+           "pages": bench_pages, "web": bench_web, "mlp": bench_mlp, "playground": bench_playground,
            "install": bench_install}
 
 
@@ -600,6 +713,9 @@ def main(argv=None) -> int:
     parser.add_argument("--toc-as-is", action="store_true",
                         help="build only the chapters listed in _toc.yml (default: add the others "
                              "to a temporary copy of the toc)")
+    parser.add_argument("--site", type=Path, default=None,
+                        help="the built site the web section loads (default: the cold build of "
+                             "this run, else _build/html)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directories")
     parser.add_argument("--strict", action="store_true", help="exit 1 on any MISS or ERROR")
     parser.add_argument("--render-only", action="store_true",

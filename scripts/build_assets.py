@@ -11,6 +11,10 @@ only when node_modules is missing or stale) and copies what the site serves into
 * ``mathjax/``: MathJax 3 ``es5/tex-chtml.js``, the TeX extensions it loads on
   demand and the CHTML woff-v2 fonts.
 
+It also installs ``axe-core``, which the site is not served with: the browser tests
+(tests/test_site.py) inject ``node_modules/axe-core/axe.min.js`` into each page to check
+it for accessibility, so that no test downloads anything.
+
 Idempotent: run it before every ``jupyter-book build``. Usage::
 
     python scripts/build_assets.py          # install if needed, then copy
@@ -33,6 +37,8 @@ VENDOR = ROOT / "book_static" / "vendor"
 
 HTML_MANAGER = NODE_MODULES / "@jupyter-widgets" / "html-manager"
 MATHJAX = NODE_MODULES / "mathjax"
+#: Used by the tests only (tests/browser.py), from node_modules; never copied into the site.
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 
 # (source relative to node_modules package, destination relative to VENDOR)
 MATHJAX_ITEMS = [
@@ -162,6 +168,8 @@ def copy_all() -> None:
 
 def check() -> int:
     missing = [p for p in REQUIRED if not (VENDOR / p).exists()]
+    if not AXE.is_file():
+        missing.append(f"{AXE.relative_to(ROOT)} (for the tests)")
     if missing:
         print("book_static/vendor is incomplete, missing: " + ", ".join(missing), file=sys.stderr)
         print("run `python scripts/build_assets.py`", file=sys.stderr)
