@@ -157,13 +157,19 @@ def theme_fontawesome() -> tuple[Path, Path]:
 
 
 def book_theme_css() -> str:
-    """sphinx-book-theme's CSS (it draws a few icons with content: "\\fXXX")."""
-    try:
-        import sphinx_book_theme
-    except ImportError:
-        return ""
-    static = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "static"
-    return "".join(p.read_text(encoding="utf-8") for p in static.rglob("*.css"))
+    """The CSS of sphinx-book-theme and sphinx-exercise, which draw a few icons of their
+    own with ``content: "\\fXXX"`` (a chevron, the exercises' pencil)."""
+    import importlib
+
+    text = ""
+    for package in ("sphinx_book_theme", "sphinx_exercise"):
+        try:
+            module = importlib.import_module(package)
+        except ImportError:
+            continue
+        for css in Path(module.__file__).parent.rglob("*.css"):
+            text += css.read_text(encoding="utf-8", errors="replace")
+    return text
 
 
 def icon_font(target: Path) -> int:
@@ -176,11 +182,13 @@ def icon_font(target: Path) -> int:
         fail(f"the theme's FontAwesome font or CSS is missing ({ttf}, {css}): is "
              "pydata-sphinx-theme installed in this Python?")
     text = css.read_text(encoding="utf-8")
-    codes = {}
-    for name in ICONS:
-        match = re.search(r"\.fa-" + re.escape(name) + r':before\{content:"\\([0-9a-f]+)"', text)
-        if match:
-            codes[name] = int(match[1], 16)
+    names = {}  # every .fa-NAME:before{content:"\fXXX"} rule, grouped selectors included
+    for selectors, code in re.findall(r'([^{}]+)\{content:"\\([0-9a-f]+)"\}', text):
+        for selector in selectors.split(","):
+            match = re.fullmatch(r"\s*\.fa-([\w-]+):{1,2}before\s*", selector)
+            if match:
+                names.setdefault(match[1], int(code, 16))
+    codes = {name: names[name] for name in ICONS if name in names}
     if not codes:
         fail(f"no icon of ICONS found in {css}: has the theme's CSS changed?")
     points = set(codes.values())
