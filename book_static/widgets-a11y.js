@@ -16,7 +16,8 @@
  *   at the controls says why, with a link to the chapter's Binder edition.
  *
  * It also fixes the theme's buttons whose accessible name does not contain their
- * visible text (WCAG 2.5.3, axe's label-content-name-mismatch).
+ * visible text (WCAG 2.5.3, axe's label-content-name-mismatch), and the roles of the
+ * bibliography's entries.
  */
 (function () {
   "use strict";
@@ -249,9 +250,18 @@
     });
   }
 
+  // sphinxcontrib-bibtex's citation list: role="doc-biblioentry" (deprecated in ARIA 1.2)
+  // inside role="list" leaves the list without list items (axe: aria-required-children).
+  function fixBibliography() {
+    document.querySelectorAll('[role="list"] > [role="doc-biblioentry"]').forEach(function (e) {
+      e.setAttribute("role", "listitem");
+    });
+  }
+
   function start() {
     watchWidgets();
     fixThemeButtons();
+    fixBibliography();
     // Theme buttons may be relabelled after load (colour mode toggles): fix them again.
     document.addEventListener("click", function () { window.setTimeout(fixThemeButtons, 0); });
   }
