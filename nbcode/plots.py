@@ -12,33 +12,31 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_rgb
+from matplotlib.colors import ListedColormap
 
 from ._validation import as_array, check_callable, check_limits, check_positive, check_same_length
+from .frames import (
+    CLASS_COLORS,
+    CLASS_MARKERS,
+    DecisionRegions,
+    DescentPath,
+    check_png_settings,
+    png_from_rgb,
+    probability_colormap,
+    scatter_classes,
+)
 
 __all__ = [
     "CLASS_COLORS", "CLASS_MARKERS", "class_colormap", "probability_colormap", "decision_grid",
     "class_probabilities", "plot_data", "plot_decision_boundary", "plot_loss_curves",
-    "plot_image_grid", "figure_to_png", "draw_frames", "loss_grid", "LossGrid", "plot_loss_contours",
+    "plot_image_grid", "figure_to_png", "loss_grid", "LossGrid", "plot_loss_contours",
     "plot_descent_path",
 ]
-
-#: Okabe–Ito colours, one per class, used by every figure of the book.
-CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
-                "#D55E00", "#F0E442", "#000000", "#999999", "#882255")
-CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
-
 
 def class_colormap(n_classes: int) -> ListedColormap:
     """A discrete colour map with the book's colour for each class."""
     check_positive(n_classes, "n_classes", integer=True)
     return ListedColormap(CLASS_COLORS[:n_classes])
-
-
-def probability_colormap() -> LinearSegmentedColormap:
-    """Class-0 colour -> white -> class-1 colour, for P(class 1) from 0 to 1."""
-    return LinearSegmentedColormap.from_list(
-        "nbcode_proba", [CLASS_COLORS[0], "#FFFFFF", CLASS_COLORS[1]])
 
 
 def decision_grid(X, resolution: int = 100, margin: float = 0.5, limits=None):
@@ -92,20 +90,16 @@ def class_probabilities(model, points) -> np.ndarray:
 
 
 def plot_data(X, y, ax=None, size: float = 18, alpha: float = 0.9, labels=None):
-    """Scatter plot of 2-D data, one colour and marker per class."""
+    """Scatter plot of 2-D data, one colour and marker per class (``labels``: their names)."""
     X = as_array(X, "X", shape=(None, 2))
     y = as_array(y, "y", ndim=1, dtype=None)
     check_same_length(X, y, "X", "y")
-    ax = ax or plt.gca()
     classes = np.unique(y)
     if labels is not None and len(labels) != len(classes):
         raise ValueError(f"labels must have one entry per class ({len(classes)}: "
                          f"{classes.tolist()}); received {len(labels)}.")
-    for index, label in enumerate(classes):
-        mask = y == label
-        ax.scatter(X[mask, 0], X[mask, 1], s=size, c=CLASS_COLORS[index % 10],
-                   marker=CLASS_MARKERS[index % 10], edgecolors="black", linewidths=0.35,
-                   alpha=alpha, label=str(label) if labels is None else labels[index])
+    ax = ax or plt.gca()
+    scatter_classes(ax, X, y, size=size, alpha=alpha, class_names=labels, zorder=None)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     return ax
@@ -132,32 +126,11 @@ def plot_decision_boundary(model, X, y, ax=None, resolution: int = 100, margin: 
         y = as_array(y, "y", ndim=1, dtype=None)
         check_same_length(X, y, "X", "y")
     ax = ax or plt.gca()
-    xx, yy, points = decision_grid(X, resolution, margin, limits)
-    proba = class_probabilities(model, points)
-    extent = (xx.min(), xx.max(), yy.min(), yy.max())
-    if proba.shape[1] == 2:
-        p1 = proba[:, 1].reshape(xx.shape)
-        ax.imshow(p1, origin="lower", extent=extent, cmap=probability_colormap(),
-                  vmin=0, vmax=1, aspect="auto", interpolation="bilinear", alpha=0.7)
-        if np.nanmin(p1) < 0.5 < np.nanmax(p1):
-            ax.contour(xx, yy, p1, levels=[0.5], colors="k", linewidths=1.2)
-    else:
-        winner = proba.argmax(axis=1)
-        confidence = proba.max(axis=1)
-        colors = np.array([to_rgb(c) for c in CLASS_COLORS])[winner % 10]
-        # Blend towards white where the network hesitates between classes.
-        strength = ((confidence - 1 / proba.shape[1]) / (1 - 1 / proba.shape[1]))[:, None]
-        rgb = 1 - 0.5 * strength * (1 - colors)
-        ax.imshow(rgb.reshape(*xx.shape, 3), origin="lower", extent=extent, aspect="auto",
-                  interpolation="nearest")
-        ax.contour(xx, yy, winner.reshape(xx.shape), levels=np.arange(proba.shape[1]) + 0.5,
-                   colors="k", linewidths=0.8)
-    if show_data:
-        plot_data(X, y, ax=ax, size=size)
-    ax.set_xlim(extent[:2])
-    ax.set_ylim(extent[2:])
-    if title:
-        ax.set_title(title)
+    xx, yy, _ = decision_grid(X, resolution, margin, limits)
+    limits = ((xx.min(), xx.max()), (yy.min(), yy.max()))
+    regions = DecisionRegions(ax, limits, X if show_data else None, y if show_data else None,
+                              resolution=resolution, size=size)
+    regions.update(model, title=title, fontsize=None)
     if legend:
         ax.legend(title="class", loc="best", fontsize="small")
     return ax
@@ -210,54 +183,26 @@ def plot_image_grid(images, labels=None, n_columns: int = 10, cmap: str = "gray_
     return axes
 
 
-def _check_png_settings(dpi, colors):
-    check_positive(dpi, "dpi", integer=True)
-    if colors is not None:
-        check_positive(colors, "colors", integer=True)
-        if colors > 256:
-            raise ValueError(f"colors must be at most 256 (a PNG palette); received {colors}.")
-
-
 def figure_to_png(fig, dpi: int = 60, colors: int | None = 64) -> bytes:
-    """Render a matplotlib figure to PNG bytes and close it.
+    """Render a matplotlib figure to PNG bytes and close it (a live panel's one picture).
 
-    ``colors`` quantises the image to a palette of that many colours, which makes
-    animation frames three to four times smaller with no visible change.
+    ``colors`` quantises the image to a palette of that many colours, as the frames of
+    :mod:`nbcode.frames` (which draw many frames on one figure instead).
     """
     from matplotlib.figure import Figure
+    from PIL import Image
 
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure (e.g. from plt.subplots()); received "
                         f"{type(fig).__name__}.")
-    _check_png_settings(dpi, colors)
+    check_png_settings(dpi, colors)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     plt.close(fig)
     if colors is None:
         return buffer.getvalue()
-    from PIL import Image
-
     buffer.seek(0)
-    image = Image.open(buffer).convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
-def draw_frames(items: Sequence, draw: Callable, figsize=(3.2, 3.0), dpi: int = 72,
-                colors: int | None = 64, ncols: int = 1) -> list[bytes]:
-    """Render one PNG per item with ``draw(axes, item)``; used for animation frames."""
-    check_callable(draw, "draw", "(axes, item) -> None, drawing one frame")
-    if len(items) == 0:
-        raise ValueError(f"items must hold at least one item (one per frame); received "
-                         f"{items!r}.")
-    _check_png_settings(dpi, colors)
-    frames = []
-    for item in items:
-        fig, axes = plt.subplots(1, ncols, figsize=figsize, squeeze=False, layout="constrained")
-        draw(axes[0] if ncols > 1 else axes[0, 0], item)
-        frames.append(figure_to_png(fig, dpi=dpi, colors=colors))
-    return frames
+    return png_from_rgb(np.asarray(Image.open(buffer).convert("RGB")), colors)
 
 
 @dataclass(frozen=True)
@@ -313,12 +258,6 @@ def plot_loss_contours(loss, limits=None, ax=None, resolution: int = 80, levels:
 def plot_descent_path(path, ax=None, color: str = "#D55E00", label: str | None = None,
                       minimum=None):
     """Draw the iterates of gradient descent, shape (n_steps + 1, 2), as a polyline."""
-    path = as_array(path, "path", shape=(None, 2), finite=False)
     ax = ax or plt.gca()
-    finite = np.all(np.isfinite(path), axis=1)
-    path = path[finite]
-    ax.plot(path[:, 0], path[:, 1], "-o", color=color, ms=2.5, lw=1.2, label=label)
-    ax.plot(*path[0], "o", color="black", ms=4)
-    if minimum is not None:
-        ax.plot(*minimum, "*", color="black", ms=9)
+    DescentPath(ax, color=color, label=label, minimum=minimum).update(path)
     return ax

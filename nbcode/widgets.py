@@ -26,7 +26,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from ._validation import check_positive
-from .plots import draw_frames, figure_to_png
+from .frames import Frames, render_frames
+from .plots import figure_to_png
 
 __all__ = ["TrainingPlayer", "LivePanel", "live_panel", "StaticPicture", "Control", "make_controls",
            "make_train_button", "dropdown", "toggle", "slider", "log_slider", "select_slider", "text",
@@ -75,8 +76,8 @@ def frame_strip(frames: Sequence[bytes], n_shown: int = 3, gap: int = 8) -> byte
                          "sequence.")
     for i, frame in enumerate(frames):
         if not isinstance(frame, bytes | bytearray):
-            raise TypeError(f"frames must hold PNG images as bytes (nbcode.plots.draw_frames makes "
-                            f"them); received frames[{i}] of type {type(frame).__name__}.")
+            raise TypeError(f"frames must hold PNG images as bytes (nbcode.frames.render_frames "
+                            f"makes them); received frames[{i}] of type {type(frame).__name__}.")
     check_positive(n_shown, "n_shown", integer=True)
     check_positive(gap, "gap", integer=True, allow_zero=True)
     picks = np.unique(np.linspace(0, len(frames) - 1, min(n_shown, len(frames))).round().astype(int))
@@ -99,7 +100,7 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
     Parameters
     ----------
     frames : sequence of bytes
-        PNG images, one per frame (see :func:`nbcode.plots.draw_frames`).
+        PNG images, one per frame (see :func:`nbcode.frames.render_frames`).
     labels : sequence of str, optional
         What each frame shows (e.g. ``"epoch 10"``); shown by the slider.
     interval : int
@@ -121,7 +122,7 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
         if not frames or not all(isinstance(f, bytes | bytearray) for f in frames):
             raise TypeError(
                 "frames must be a non-empty list of PNG images as bytes "
-                "(nbcode.plots.draw_frames makes them); received "
+                "(nbcode.frames.render_frames makes them); received "
                 f"{type(frames).__name__} of length {len(frames)}.")
         check_positive(interval, "interval", integer=True)
         if labels is None:
@@ -131,6 +132,7 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
             raise ValueError(f"labels must have one entry per frame ({len(frames)} frames); "
                              f"received {len(labels)} labels.")
         self.frames, self.labels = frames, labels
+        self.render: Frames | None = None  # set by from_items: what the frames cost
         self.stack = widgets.Stack(
             [widgets.Image(value=bytes(f), format="png") for f in frames], selected_index=0)
         self.play = widgets.Play(value=0, min=0, max=len(frames) - 1, step=1, interval=interval,
@@ -149,18 +151,27 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
         super().__init__(children)
 
     @classmethod
-    def from_items(cls, items: Sequence, draw: Callable, labels: Sequence[str] | None = None,
+    def from_items(cls, items: Sequence, update: Callable, labels: Sequence[str] | None = None,
                    figsize=(3.2, 3.0), dpi: int = 72, ncols: int = 1, colors: int = 48,
-                   **kwargs):
-        """Render one frame per item with ``draw(ax, item)`` and make a player of them.
+                   setup: Callable | None = None, **kwargs):
+        """Render one frame per item on one figure and make a player of them.
 
-        ``items`` are typically training snapshots (:class:`nbcode.train.Recorder`),
-        ``draw`` a function that draws one of them on a matplotlib axis (or on a
-        row of ``ncols`` axes). ``colors`` is the size of each frame's palette: fewer
-        colours, smaller pages.
+        ``items`` are typically training snapshots (:class:`nbcode.train.Recorder`).
+        With ``setup(axes) -> scene``, the figure's shared parts are drawn once and
+        ``update(scene, item)`` moves the pieces of the scene (for instance
+        :class:`nbcode.frames.DecisionRegions`, :class:`nbcode.frames.DescentPath`):
+        the frame pipeline then redraws only those (:mod:`nbcode.frames`). Without
+        ``setup``, ``update(axes, item)`` draws each frame on cleared axes (simpler,
+        slower). ``axes`` is one axis, or ``ncols`` of them. ``colors`` is the size of
+        each frame's palette: fewer colours, smaller pages. The render's cost is kept
+        in :attr:`render` (median milliseconds per frame, bytes).
         """
-        frames = draw_frames(items, draw, figsize=figsize, dpi=dpi, ncols=ncols, colors=colors)
-        return cls(frames, labels=labels, **kwargs)
+        name = kwargs.get("title") or (f"{labels[0]} … {labels[-1]}" if labels else "")
+        render = render_frames(items, update, setup, figsize=figsize, dpi=dpi, ncols=ncols,
+                               colors=colors, name=name)
+        player = cls(render.frames, labels=labels, **kwargs)
+        player.render = render
+        return player
 
     @property
     def n_bytes(self) -> int:

@@ -26,6 +26,7 @@ from nbcode import (  # noqa: E402
     analysis,
     cnn,
     data,
+    frames,
     gradcheck,
     linear,
     neuron,
@@ -90,6 +91,10 @@ def cnn_model():
 def figure():
     fig, _ = plt.subplots()
     return fig
+
+
+def regions_with_points():
+    return frames.DecisionRegions(frames.FrameCanvas().axes, ((0, 1), (0, 1)), X, Y01)
 
 
 ROWS: list = []
@@ -291,7 +296,12 @@ SCALARS = [
      lambda v: plots.plot_image_grid(IMAGES[:, 0], n_columns=v)),
     ("figure_to_png", "dpi", "count", lambda v: plots.figure_to_png(figure(), dpi=v)),
     ("figure_to_png", "colors", "count", lambda v: plots.figure_to_png(figure(), colors=v)),
-    ("draw_frames", "dpi", "count", lambda v: plots.draw_frames([1], lambda ax, i: None, dpi=v)),
+    ("render_frames", "dpi", "count",
+     lambda v: frames.render_frames([1], lambda ax, i: None, dpi=v)),
+    ("render_frames", "ncols", "count",
+     lambda v: frames.render_frames([1], lambda ax, i: None, ncols=v)),
+    ("DecisionRegions", "resolution", "count",
+     lambda v: frames.DecisionRegions(frames.FrameCanvas().axes, ((0, 1), (0, 1)), resolution=v)),
     ("plot_loss_contours", "resolution", "count",
      lambda v: plots.plot_loss_contours(lambda b: float(b @ b), ((-1, 1), (-1, 1)), resolution=v)),
     ("plot_loss_contours", "levels", "count",
@@ -908,10 +918,14 @@ row("plot_image_grid-4d", lambda: plots.plot_image_grid(IMAGES), ValueError, "im
 row("plot_image_grid-labels", lambda: plots.plot_image_grid(IMAGES[:, 0], labels=[0, 1]),
     ValueError, "labels", "8", "2")
 row("figure_to_png-fig", lambda: plots.figure_to_png("figure"), TypeError, "fig", "Figure", "str")
-row("draw_frames-draw", lambda: plots.draw_frames([1], None), TypeError, "draw", "callable",
-    "NoneType")
-row("draw_frames-empty", lambda: plots.draw_frames([], lambda ax, i: None), ValueError, "items",
-    "at least one")
+row("render_frames-update", lambda: frames.render_frames([1], None), TypeError, "update",
+    "callable", "NoneType")
+row("render_frames-empty", lambda: frames.render_frames([], lambda ax, i: None), ValueError,
+    "items", "at least one")
+row("DecisionRegions-limits", lambda: frames.DecisionRegions(frames.FrameCanvas().axes, (0, 1)),
+    ValueError, "limits")
+row("DecisionRegions-update-X", lambda: regions_with_points().update(
+    lambda p: np.full(len(p), 0.5), X=np.zeros((3, 2))), ValueError, "X", "(8, 2)")
 row("plot_loss_contours-loss", lambda: plots.plot_loss_contours(None, ((-1, 1), (-1, 1))), TypeError,
     "loss", "callable", "NoneType")
 row("plot_loss_contours-limits", lambda: plots.plot_loss_contours(lambda b: 0.0, (1, -1)),

@@ -1,0 +1,475 @@
+"""The frame pipeline of every animation in the book: build a figure once, update it, encode it.
+
+A player's frames (:class:`nbcode.widgets.TrainingPlayer`) all show the same axes, the
+same data and the same decorations; only a few things move from one frame to the
+next: the probabilities shaded over the plane, the decision boundary, a descent path,
+points that a network maps somewhere new, a title. So the pipeline
+
+1. builds **one** figure (a bare Agg canvas, no pyplot figure manager) and lets a
+   ``setup(axes)`` function put everything on it that every frame shares, returning
+   the pieces that will move (a *scene*);
+2. for each item (a training snapshot, a step), calls ``update(scene, item)``, which
+   changes only those pieces (``set_data``, ``set_offsets``, ``set_segments``,
+   ``set_text``), then
+3. draws the canvas once and encodes its pixel buffer straight to a small palette PNG
+   (``colors`` colours), with no ``savefig`` and no new figure per frame.
+
+The layout (constrained) is computed on the first frame and then frozen, so frames
+do not jitter when a title changes length, and later frames skip it.
+
+The moving pieces used across the book live here: :class:`DecisionRegions` (the
+probabilities of a classifier over the plane, its boundary and the data, whose points
+may move) and :class:`DescentPath` (the iterates of an optimiser). The static plotting
+functions of :mod:`nbcode.plots` draw with the same pieces, so a frame and a still
+figure of the same model look the same.
+
+Every render is timed: :attr:`Frames.seconds` per frame, and :func:`render_log` lists
+the renders made in this process (the benchmarks read it after running a chapter).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import LinearSegmentedColormap, to_rgb
+from matplotlib.figure import Figure
+
+from ._validation import as_array, check_callable, check_limits, check_positive
+
+__all__ = ["FrameCanvas", "Frames", "render_frames", "render_log", "clear_render_log",
+           "DecisionRegions", "DescentPath", "moving_artists", "scatter_classes", "region_colors",
+           "boundary_segments", "png_from_rgb", "check_png_settings",
+           "CLASS_COLORS", "CLASS_MARKERS", "probability_colormap"]
+
+#: Okabe–Ito colours, one per class, used by every figure of the book.
+CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
+                "#D55E00", "#F0E442", "#000000", "#999999", "#882255")
+#: One marker per class, so that a class is told by its shape as well as its colour.
+CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
+
+
+#: zlib level of the frames' PNGs: 7 makes files 5 % larger than 9 and encodes 7 times faster.
+PNG_COMPRESS_LEVEL = 7
+
+
+def probability_colormap() -> LinearSegmentedColormap:
+    """Class-0 colour -> white -> class-1 colour, for P(class 1) from 0 to 1."""
+    return LinearSegmentedColormap.from_list(
+        "nbcode_proba", [CLASS_COLORS[0], "#FFFFFF", CLASS_COLORS[1]])
+
+
+def check_png_settings(dpi, colors) -> None:
+    check_positive(dpi, "dpi", integer=True)
+    if colors is not None:
+        check_positive(colors, "colors", integer=True)
+        if colors > 256:
+            raise ValueError(f"colors must be at most 256 (a PNG palette); received {colors}.")
+
+
+def png_from_rgb(rgb: np.ndarray, colors: int | None = 64) -> bytes:
+    """Encode an image, shape (h, w, 3) or (h, w, 4) of uint8, as PNG bytes.
+
+    ``colors`` quantises it to a palette of that many colours (median cut): animation
+    frames three to four times smaller with no visible change. ``None`` keeps RGB.
+    """
+    from PIL import Image
+
+    rgb = np.asarray(rgb)
+    if rgb.ndim != 3 or rgb.shape[2] not in (3, 4) or rgb.dtype != np.uint8:
+        raise ValueError(f"rgb must be an image of shape (h, w, 3) or (h, w, 4) with dtype uint8; "
+                         f"received shape {rgb.shape} and dtype {rgb.dtype}.")
+    if colors is not None:
+        check_png_settings(1, colors)
+    image = Image.fromarray(np.ascontiguousarray(rgb[..., :3]))
+    if colors is not None:
+        image = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+    return out.getvalue()
+
+
+class FrameCanvas:
+    """One figure on a bare Agg canvas, drawn and encoded many times.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Size in inches.
+    ncols : int
+        Axes side by side; :attr:`axes` is one Axes when 1, else an array of them.
+    dpi : int
+        Pixels per inch of the encoded frames.
+    colors : int or None
+        Palette size of each PNG (None: full RGB).
+
+    Notes
+    -----
+    :meth:`rgb` with ``moving`` artists *blits*: the first call draws the whole figure
+    (and lays it out, once), then draws it again without the moving artists and keeps
+    those pixels as the background; every call after that restores the background and
+    draws only the moving artists of each axis (with, above them, the axis's spines,
+    title and legend, so that nothing static is painted over). Without ``moving`` every
+    call draws the whole figure. Both give the same pixels except where a tick mark's
+    first, anti-aliased pixel meets the axis's edge (the tick is drawn with the
+    background, under the moving image rather than over it): a few pixels per axis, at
+    most a few grey levels apart (tested). Redrawing the ticks too would double a frame's
+    cost for that.
+    """
+
+    def __init__(self, figsize=(3.2, 3.0), ncols: int = 1, dpi: int = 72,
+                 colors: int | None = 64):
+        check_positive(ncols, "ncols", integer=True)
+        check_png_settings(dpi, colors)
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.canvas = FigureCanvasAgg(self.figure)
+        axes = self.figure.subplots(1, ncols, squeeze=False)[0]
+        self.axes = axes[0] if ncols == 1 else axes
+        self.colors = colors
+        self._frozen = False
+        self._background = None
+        self._layers: list[tuple] = []
+
+    def _freeze(self) -> None:
+        self.canvas.draw()  # the first frame: lay out with every artist, then keep it
+        self.figure.set_layout_engine("none")
+        self._frozen = True
+
+    def _start_blitting(self, moving) -> None:
+        moving = list(moving)
+        for artist in moving:
+            if artist.axes is None:
+                raise ValueError(f"a moving artist must belong to an axis of this figure; "
+                                 f"{artist!r} does not.")
+        for ax in {id(a.axes): a.axes for a in moving}.values():
+            for artist in (*ax.spines.values(), ax.title, ax._left_title,
+                           ax._right_title,
+                           *([ax.get_legend()] if ax.get_legend() else [])):
+                artist.set_animated(True)
+        for artist in moving:
+            artist.set_animated(True)
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._layers = []
+        for ax in {id(a.axes): a.axes for a in moving}.values():
+            layer = sorted((a for a in ax.get_children() if a.get_animated() and a.get_visible()),
+                           key=lambda a: a.get_zorder())
+            self._layers.append((ax, layer))
+
+    def rgb(self, moving=()) -> np.ndarray:
+        """Draw the figure (or only its ``moving`` artists); its pixels, (h, w, 3) uint8."""
+        if not self._frozen:
+            self._freeze()
+            if moving:
+                self._start_blitting(moving)
+        if self._background is None:
+            self.canvas.draw()
+        else:
+            self.canvas.restore_region(self._background)
+            for ax, layer in self._layers:
+                for artist in layer:
+                    if artist.get_visible():
+                        ax.draw_artist(artist)
+        return np.asarray(self.canvas.buffer_rgba())[..., :3].copy()
+
+    def png(self, moving=()) -> bytes:
+        """Draw the figure (see :meth:`rgb`) and encode it as a palette PNG."""
+        return png_from_rgb(self.rgb(moving), self.colors)
+
+
+def moving_artists(scene) -> list:
+    """The artists a scene moves: the ``artists`` of each piece in it (nested lists, dicts)."""
+    if hasattr(scene, "artists"):
+        return list(scene.artists)
+    if isinstance(scene, dict):
+        scene = list(scene.values())
+    if isinstance(scene, list | tuple):
+        return [artist for piece in scene for artist in moving_artists(piece)]
+    return []
+
+
+@dataclass
+class Frames:
+    """The PNG frames of one render, with what they cost.
+
+    ``frames``: PNG bytes, one per item; ``seconds``: time of each frame (update, draw and
+    encode; the setup is in ``setup_seconds``); ``name``: what was rendered.
+    """
+
+    frames: list[bytes]
+    seconds: list[float]
+    setup_seconds: float
+    name: str = ""
+    size: tuple[int, int] = (0, 0)
+
+    @property
+    def n_bytes(self) -> int:
+        return sum(len(f) for f in self.frames)
+
+    @property
+    def median_ms(self) -> float:
+        return float(np.median(self.seconds) * 1000) if self.seconds else float("nan")
+
+    def summary(self) -> dict:
+        return {"name": self.name, "frames": len(self.frames), "median_ms": self.median_ms,
+                "setup_ms": self.setup_seconds * 1000, "bytes": self.n_bytes,
+                "width": self.size[0], "height": self.size[1]}
+
+
+_RENDER_LOG: list[Frames] = []
+
+
+def render_log() -> list[dict]:
+    """Summaries of the renders made in this process: name, frames, median ms per frame, bytes."""
+    return [frames.summary() for frames in _RENDER_LOG]
+
+
+def clear_render_log() -> None:
+    _RENDER_LOG.clear()
+
+
+def render_frames(items: Sequence, update: Callable, setup: Callable | None = None, *,
+                  figsize=(3.2, 3.0), ncols: int = 1, dpi: int = 72, colors: int | None = 64,
+                  name: str = "") -> Frames:
+    """Render one PNG frame per item on one figure.
+
+    ``setup(axes) -> scene`` draws what every frame shares and returns what moves;
+    ``update(scene, item)`` moves it for one item. Without ``setup``, ``update(axes, item)``
+    draws each frame from scratch on the same axes, cleared in between (simple, slower).
+    ``axes`` is one Axes when ``ncols == 1``, else an array of ``ncols`` axes.
+    """
+    check_callable(update, "update", "(scene, item) -> None, moving one frame's pieces")
+    if setup is not None:
+        check_callable(setup, "setup", "(axes) -> scene, drawing what every frame shares")
+    if len(items) == 0:
+        raise ValueError(f"items must hold at least one item (one per frame); received {items!r}.")
+    start = time.perf_counter()
+    canvas = FrameCanvas(figsize, ncols=ncols, dpi=dpi, colors=colors)
+    scene = setup(canvas.axes) if setup is not None else canvas.axes
+    setup_seconds = time.perf_counter() - start
+    frames, seconds = [], []
+    for item in items:
+        start = time.perf_counter()
+        if setup is None:
+            for ax in np.atleast_1d(canvas.axes):
+                ax.clear()
+        update(scene, item)
+        # What moves is known once the first frame is drawn (a piece may make its artists then).
+        frames.append(canvas.png(moving_artists(scene) if setup is not None else ()))
+        seconds.append(time.perf_counter() - start)
+    width, height = canvas.canvas.get_width_height()
+    result = Frames(frames, seconds, setup_seconds, name, (width, height))
+    _RENDER_LOG.append(result)
+    return result
+
+
+# --------------------------------------------------------------------------- moving pieces
+
+
+def region_colors(proba: np.ndarray, palette=CLASS_COLORS) -> np.ndarray:
+    """RGB of each point from its class probabilities, shape (m, k) -> (m, 3).
+
+    The most probable class's colour, blended towards white where the classifier
+    hesitates (all classes equally probable: white; sure: half-way to the colour).
+    """
+    k = proba.shape[1]
+    colours = np.array([to_rgb(palette[c % len(palette)]) for c in range(k)])
+    winner = proba.argmax(axis=1)
+    strength = ((proba.max(axis=1) - 1 / k) / (1 - 1 / k))[:, None]
+    return 1 - 0.5 * strength * (1 - colours[winner])
+
+
+def boundary_segments(xs, ys, field: np.ndarray, levels) -> list[np.ndarray]:
+    """The lines where ``field`` (shape (len(ys), len(xs))) crosses each level, as (n, 2) arrays."""
+    from contourpy import LineType, contour_generator
+
+    field = np.asarray(field, dtype=float)
+    generator = contour_generator(xs, ys, field, line_type=LineType.Separate)
+    return [line for level in np.atleast_1d(levels) for line in generator.lines(level)
+            if len(line) > 1]
+
+
+def scatter_classes(ax, X, y, size: float = 18, palette=CLASS_COLORS, class_names=None,
+                    alpha: float = 0.9, zorder: float = 3):
+    """One scatter per class (the j-th smallest label: colour and marker j); returns (scatters, masks).
+
+    ``X`` has shape (n, 2), ``y`` shape (n,); ``class_names`` (one per label) name them in a legend.
+    """
+    X = as_array(X, "X", shape=(None, 2), finite=False)
+    y = as_array(y, "y", ndim=1, dtype=None)
+    if len(y) != len(X):
+        raise ValueError(f"X and y must have the same length (one label per point); received "
+                         f"{len(X)} points and {len(y)} labels.")
+    labels = np.unique(y)
+    if class_names is not None and len(class_names) != len(labels):
+        raise ValueError(f"class_names must have one entry per class ({len(labels)}: "
+                         f"{labels.tolist()}); received {len(class_names)}.")
+    scatters, masks = [], []
+    for j, label in enumerate(labels):
+        mask = y == label
+        name = str(label) if class_names is None else str(class_names[j])
+        scatters.append(ax.scatter(X[mask, 0], X[mask, 1], s=size, c=palette[j % len(palette)],
+                                   marker=CLASS_MARKERS[j % len(CLASS_MARKERS)],
+                                   edgecolors="black", linewidths=0.35, alpha=alpha, label=name,
+                                   zorder=zorder))
+        masks.append(mask)
+    return scatters, masks
+
+
+class DecisionRegions:
+    """A classifier's probabilities over the plane, its decision boundary and the data.
+
+    Built once on an axis; :meth:`update` shades it for a model (one vectorised
+    evaluation of the model on the grid, at the resolution the frame shows) and may
+    move the points.
+
+    Binary classifiers: the shade goes from the class-0 colour (P(class 1) = 0)
+    through white to the class-1 colour; the boundary is the 0.5 contour. Several
+    classes: each point of the plane takes the colour of its most probable class,
+    paler where the classifier is less sure; boundaries between winners.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    limits : ((x_min, x_max), (y_min, y_max))
+    X : ndarray, shape (n, 2), optional
+        Points drawn on top (their positions can change in :meth:`update`).
+    y : ndarray, shape (n,), optional
+        Their labels; points of the j-th smallest label take colour and marker j.
+    resolution : int
+        Grid points along each axis.
+    palette : sequence of colours
+        Colour of class j (default: the book's Okabe–Ito colours).
+    size : float
+        Marker size of the points.
+    class_names : sequence of str, optional
+        Draw a legend with these names, one per label of ``y`` (at ``legend_loc``).
+    axis_labels : (str, str) or None
+        The axes' labels (default: $x_1$, $x_2$ when points are drawn).
+    """
+
+    def __init__(self, ax, limits, X=None, y=None, resolution: int = 60, palette=CLASS_COLORS,
+                 size: float = 18, class_names=None, legend_loc: str = "upper right",
+                 axis_labels=None):
+        limits = check_limits(limits)
+        check_positive(resolution, "resolution", integer=True)
+        self.ax, self.limits, self.palette = ax, limits, palette
+        self.xs = np.linspace(*limits[0], resolution)
+        self.ys = np.linspace(*limits[1], resolution)
+        xx, yy = np.meshgrid(self.xs, self.ys)
+        self.grid = np.column_stack([xx.ravel(), yy.ravel()])
+        self.shape = xx.shape
+        self.image = None  # made by the first update, once the number of classes is known
+        self.n_classes = None
+        self.boundary = LineCollection([], colors="k", linewidths=1.2, zorder=2)
+        ax.add_collection(self.boundary)
+        self.scatters, self.masks = [], []
+        if X is not None:
+            if y is None:
+                raise ValueError("y must be given with X: the points' labels choose their colours.")
+            self.scatters, self.masks = scatter_classes(ax, X, y, size=size, palette=palette,
+                                                        class_names=class_names)
+            if class_names is not None:
+                ax.legend(handles=self.scatters, loc=legend_loc, fontsize=7, framealpha=0.85,
+                          handletextpad=0.2, borderpad=0.3, labelspacing=0.2)
+            if axis_labels is None:
+                axis_labels = ("$x_1$", "$x_2$")
+        if axis_labels is not None:
+            ax.set_xlabel(axis_labels[0])
+            ax.set_ylabel(axis_labels[1])
+        ax.set_xlim(limits[0])
+        ax.set_ylim(limits[1])
+
+    @property
+    def artists(self) -> list:
+        """What :meth:`update` moves (the frame pipeline redraws only these)."""
+        image = [] if self.image is None else [self.image]
+        return [*image, self.boundary, *self.scatters, self.ax.title]
+
+    def _make_image(self, n_classes: int) -> None:
+        extent = (*self.limits[0], *self.limits[1])
+        self.n_classes = n_classes
+        if n_classes == 2:
+            cmap = LinearSegmentedColormap.from_list(
+                "nbcode_proba", [self.palette[0], "#FFFFFF", self.palette[1]])
+            self.image = self.ax.imshow(np.full(self.shape, 0.5), origin="lower", extent=extent,
+                                        cmap=cmap, vmin=0, vmax=1, aspect="auto",
+                                        interpolation="bilinear", alpha=0.7, zorder=0)
+        else:
+            self.image = self.ax.imshow(np.ones((*self.shape, 3)), origin="lower", extent=extent,
+                                        aspect="auto", interpolation="nearest", zorder=0)
+            self.boundary.set_linewidth(0.8)
+        self.ax.set_xlim(self.limits[0])  # imshow resets the limits to its extent: the same
+        self.ax.set_ylim(self.limits[1])
+
+    def probabilities(self, model) -> np.ndarray:
+        """The model's class probabilities on the grid, shape (resolution**2, n_classes)."""
+        from .plots import class_probabilities
+
+        proba = class_probabilities(model, self.grid)
+        if self.n_classes is not None and proba.shape[1] != self.n_classes:
+            raise ValueError(f"the model gives {proba.shape[1]} class probabilities per point; "
+                             f"the earlier frames had {self.n_classes}.")
+        return proba
+
+    def update(self, model, X=None, title: str | None = None, fontsize: float | None = 9) -> None:
+        """Shade the regions of ``model``; move the points to ``X`` (shape (n, 2)) if given.
+
+        ``model`` has a ``predict_proba`` method or is a function points (m, 2) ->
+        probabilities (m, k) (or P(class 1), shape (m,)).
+        """
+        proba = self.probabilities(model)
+        if self.image is None:
+            self._make_image(proba.shape[1])
+        if self.n_classes == 2:
+            p1 = proba[:, 1].reshape(self.shape)
+            self.image.set_data(p1)
+            self.boundary.set_segments(boundary_segments(self.xs, self.ys, p1, [0.5]))
+        else:
+            self.image.set_data(region_colors(proba, self.palette).reshape(*self.shape, 3))
+            winner = proba.argmax(axis=1).reshape(self.shape)
+            self.boundary.set_segments(boundary_segments(
+                self.xs, self.ys, winner, np.arange(self.n_classes - 1) + 0.5))
+        if X is not None:
+            if not self.scatters:
+                raise ValueError("X given to update, but these regions were built without "
+                                 "points: pass X and y when building them.")
+            X = as_array(X, "X", shape=(len(self.masks[0]), 2), finite=False)
+            for scatter, mask in zip(self.scatters, self.masks, strict=True):
+                scatter.set_offsets(X[mask])
+        if title is not None:
+            self.ax.set_title(title, **({} if fontsize is None else {"fontsize": fontsize}))
+
+
+class DescentPath:
+    """The iterates of an optimiser on a plane of two parameters, drawn as a polyline.
+
+    Built once (the starting point as a black dot and, if given, the minimum as a
+    star); :meth:`update` shows the first iterates, shape (t + 1, 2). Non-finite
+    iterates (a diverging run) are left out.
+    """
+
+    def __init__(self, ax, color: str = "#D55E00", label: str | None = None, minimum=None):
+        self.ax = ax
+        (self.line,) = ax.plot([], [], "-o", color=color, ms=2.5, lw=1.2, label=label)
+        (self.start,) = ax.plot([], [], "o", color="black", ms=4)
+        self.minimum = (None if minimum is None else
+                        ax.plot(*np.asarray(minimum, dtype=float), "*", color="black", ms=9)[0])
+
+    @property
+    def artists(self) -> list:
+        """What :meth:`update` moves (with the minimum, drawn above the path)."""
+        return [self.line, self.start, *([self.minimum] if self.minimum else []), self.ax.title]
+
+    def update(self, path, title: str | None = None, fontsize: float | None = 9) -> None:
+        path = as_array(path, "path", shape=(None, 2), finite=False)
+        path = path[np.all(np.isfinite(path), axis=1)]
+        self.line.set_data(path[:, 0], path[:, 1])
+        self.start.set_data(path[:1, 0], path[:1, 1])
+        if title is not None:
+            self.ax.set_title(title, **({} if fontsize is None else {"fontsize": fontsize}))

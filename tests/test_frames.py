@@ -1,0 +1,206 @@
+"""nbcode.frames: one figure, updated and encoded per frame; blitting gives the same pixels."""
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from nbcode import data, frames, linear, plots, train  # noqa: E402
+from nbcode.widgets import TrainingPlayer  # noqa: E402
+
+
+def pixels(png_bytes):
+    return np.asarray(Image.open(io.BytesIO(png_bytes)).convert("RGB"))
+
+
+def assert_same_picture(blitted, redrawn, canvas_axes_edges):
+    """The same pixels, except on an axis's edge where a tick mark starts (see FrameCanvas)."""
+    a, b = pixels(blitted).astype(int), pixels(redrawn).astype(int)
+    assert a.shape == b.shape
+    rows, cols = np.nonzero(np.any(a != b, axis=2))
+    assert len(rows) <= 12 * len(canvas_axes_edges), f"{len(rows)} pixels differ"
+    for r, c in zip(rows, cols, strict=True):
+        assert any(abs(c - x) <= 1 or abs(r - y) <= 1 for x, y in canvas_axes_edges), (r, c)
+
+
+def axes_edges(figsize, ncols):
+    """Pixel column of each axis's left edge and row of its bottom edge, as the canvas lays out."""
+    canvas = frames.FrameCanvas(figsize, ncols=ncols, colors=None)
+    scene = setup_regions(np.atleast_1d(canvas.axes))
+    update_regions(scene, ITEMS[0])
+    canvas.rgb()
+    height = canvas.canvas.get_width_height()[1]
+    edges = []
+    for ax in np.atleast_1d(canvas.axes):
+        x0, y0, x1, y1 = ax.get_window_extent().extents
+        edges += [(round(x0), round(height - y0)), (round(x1), round(height - y1))]
+    return edges
+
+
+def logistic(w, b):
+    """A binary classifier whose boundary is the line w . x + b = 0."""
+    def proba(points):
+        return 1 / (1 + np.exp(-(points @ np.asarray(w) + b)))
+    return proba
+
+
+def softmax_model(W):
+    def proba(points):
+        z = points @ W
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+    return proba
+
+
+MOONS_X, MOONS_Y = data.make_moons(40, seed=0)
+LIMITS = ((-1.5, 2.5), (-1.0, 1.5))
+ITEMS = [(1.0, 0.0), (1.0, 1.0), (0.3, -2.0), (-2.0, 0.5)]
+
+
+def setup_regions(axes):
+    return [frames.DecisionRegions(ax, LIMITS, MOONS_X, MOONS_Y, resolution=30, size=10)
+            for ax in axes]
+
+
+def update_regions(scene, item):
+    for k, regions in enumerate(scene):
+        regions.update(logistic(item, 0.2 * k), title=f"w = {item}\nsecond line")
+
+
+def redraw_regions(axes, item):  # the same frames, drawn from scratch on cleared axes
+    update_regions(setup_regions(axes), item)
+
+
+@pytest.mark.parametrize("colors", [None, 32])
+def test_blitted_frames_equal_full_redraws(colors):
+    blitted = frames.render_frames(ITEMS, update_regions, setup_regions, figsize=(5, 2.4),
+                                   ncols=2, colors=colors)
+    redrawn = frames.render_frames(ITEMS, redraw_regions, figsize=(5, 2.4), ncols=2,
+                                   colors=colors)
+    assert len(blitted.frames) == len(ITEMS)
+    edges = axes_edges((5, 2.4), 2)
+    for a, b in zip(blitted.frames, redrawn.frames, strict=True):
+        if colors is None:
+            assert_same_picture(a, b, edges)
+        else:  # a palette of 32 colours chosen per frame: the pictures agree to a few levels
+            assert np.mean(np.abs(pixels(a).astype(int) - pixels(b))) < 0.5
+    assert len({f for f in blitted.frames}) == len(ITEMS)  # every frame differs
+
+
+def test_moving_points_and_several_classes_blit_like_full_redraws():
+    X, y = data.make_blobs(45, n_classes=3, seed=1)
+    Ws = [np.array([[1.0, -1.0, 0.0], [0.0, 1.0, -1.0]]) * s for s in (0.5, 2.0, 5.0)]
+    limits = ((-4, 4), (-4, 4))
+
+    def setup(ax):
+        return frames.DecisionRegions(ax, limits, X, y, resolution=25,
+                                      class_names=["a", "b", "c"])
+
+    def update(regions, k):
+        regions.update(softmax_model(Ws[k]), X=X * (1 + 0.3 * k), title=f"frame {k}")
+
+    blitted = frames.render_frames(range(3), update, setup, colors=None)
+    redrawn = frames.render_frames(range(3), lambda ax, k: update(setup(ax), k), colors=None)
+    canvas = frames.FrameCanvas(colors=None)
+    update(setup(canvas.axes), 0)
+    canvas.rgb()
+    x0, y0, x1, y1 = canvas.axes.get_window_extent().extents
+    height = canvas.canvas.get_width_height()[1]
+    edges = [(round(x0), round(height - y0)), (round(x1), round(height - y1))]
+    for a, b in zip(blitted.frames, redrawn.frames, strict=True):
+        assert_same_picture(a, b, edges)
+
+
+def test_boundary_is_the_closed_form_line():
+    w, b = np.array([1.5, -2.0]), 0.4
+    fig_canvas = frames.FrameCanvas()
+    regions = frames.DecisionRegions(fig_canvas.axes, LIMITS, resolution=80)
+    regions.update(logistic(w, b))
+    points = np.concatenate(regions.boundary.get_segments())
+    assert len(points) > 20
+    # Linear interpolation of a sigmoid on an 80-point grid: within a grid step of the line.
+    step = (LIMITS[0][1] - LIMITS[0][0]) / 79
+    assert np.max(np.abs(points @ w + b) / np.linalg.norm(w)) < 0.05 * step
+    # P(class 1) shown as the image: the closed form at the grid points.
+    xx, yy = np.meshgrid(regions.xs, regions.ys)
+    np.testing.assert_allclose(regions.image.get_array(), 1 / (1 + np.exp(-(w[0] * xx + w[1] * yy + b))))
+
+
+def test_multiclass_boundaries_separate_the_winners():
+    W = np.array([[1.0, -1.0, 0.0], [0.0, 0.0, 1.0]])
+    canvas = frames.FrameCanvas()
+    regions = frames.DecisionRegions(canvas.axes, ((-3, 3), (-3, 3)), resolution=61)
+    regions.update(softmax_model(W))
+    rgb = regions.image.get_array()
+    assert rgb.shape == (61, 61, 3) and rgb.min() >= 0.5 - 1e-12 and rgb.max() <= 1
+    # Each boundary point sits where two classes' scores tie (to a grid step).
+    for x, y_ in np.concatenate(regions.boundary.get_segments()):
+        scores = np.sort(np.array([x, y_]) @ W)
+        assert scores[-1] - scores[-2] < 0.2
+
+
+def test_descent_path_shows_the_finite_iterates():
+    canvas = frames.FrameCanvas()
+    path = frames.DescentPath(canvas.axes, minimum=(0.0, 0.0))
+    path.update(np.array([[1.0, 1.0], [0.5, 0.2], [np.inf, 0.0]]), title="step 2")
+    x, y = path.line.get_data()
+    assert list(x) == [1.0, 0.5] and list(y) == [1.0, 0.2]
+    assert canvas.axes.get_title() == "step 2"
+    assert frames.moving_artists([path, {"p": path}]) == 2 * path.artists
+
+
+def test_a_render_is_timed_and_logged():
+    frames.clear_render_log()
+    render = frames.render_frames([0, 1], lambda ax, i: ax.plot([0, i]), name="two lines")
+    log = frames.render_log()
+    assert [entry["name"] for entry in log] == ["two lines"]
+    assert log[0]["frames"] == 2 and log[0]["bytes"] == render.n_bytes > 0
+    assert log[0]["median_ms"] > 0 and log[0]["width"] == 230 and log[0]["height"] == 216
+
+
+def test_player_keeps_its_render_cost():
+    X, y = data.make_moons(60, seed=0)
+    recorder = train.Recorder(epochs=[0, 10, 20])
+    linear.LogisticRegressionGD(n_epochs=20).fit(X, data.to_plus_minus(y), callbacks=[recorder])
+    player = TrainingPlayer.from_items(
+        recorder.snapshots, lambda regions, s: regions.update(s[1], title=f"epoch {s[0]}"),
+        setup=lambda ax: frames.DecisionRegions(ax, LIMITS, X, y, resolution=20),
+        labels=["a", "b", "c"])
+    assert player.render.name == "a … c" and len(player.render.seconds) == 3
+    assert player.n_bytes == player.render.n_bytes
+    assert player.frames[0] != player.frames[-1]
+
+
+def test_still_figure_and_frame_look_the_same():
+    """plots.plot_decision_boundary draws with the same pieces as a frame."""
+    import matplotlib.pyplot as plt
+
+    model = logistic((1.0, -1.0), 0.1)
+    fig, ax = plt.subplots()
+    plots.plot_decision_boundary(model, MOONS_X, MOONS_Y, ax=ax, limits=LIMITS, resolution=30)
+    shaded = ax.images[0].get_array()
+    canvas = frames.FrameCanvas()
+    regions = frames.DecisionRegions(canvas.axes, LIMITS, MOONS_X, MOONS_Y, resolution=30)
+    regions.update(model)
+    np.testing.assert_array_equal(shaded, regions.image.get_array())
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: frames.render_frames([], lambda ax, i: None), ValueError, "at least one item"),
+    (lambda: frames.render_frames([1], None), TypeError, "update"),
+    (lambda: frames.render_frames([1], lambda s, i: None, setup=3), TypeError, "setup"),
+    (lambda: frames.FrameCanvas(colors=300), ValueError, "at most 256"),
+    (lambda: frames.png_from_rgb(np.zeros((4, 4))), ValueError, "uint8"),
+    (lambda: frames.DecisionRegions(frames.FrameCanvas().axes, LIMITS, MOONS_X), ValueError,
+     "y must be given"),
+    (lambda: frames.DecisionRegions(frames.FrameCanvas().axes, LIMITS).update(
+        logistic((1, 1), 0), X=MOONS_X), ValueError, "without points"),
+])
+def test_errors_teach(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
