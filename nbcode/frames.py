@@ -375,7 +375,7 @@ class DecisionRegions:
             self.scatters, self.masks = scatter_classes(ax, X, y, size=size, palette=palette,
                                                         class_names=class_names)
             if class_names is not None:
-                ax.legend(handles=self.scatters, loc=legend_loc, fontsize=7, framealpha=0.85,
+                ax.legend(handles=self.scatters, loc=legend_loc, fontsize=9, framealpha=0.85,
                           handletextpad=0.2, borderpad=0.3, labelspacing=0.2)
             if axis_labels is None:
                 axis_labels = ("$x_1$", "$x_2$")
