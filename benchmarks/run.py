@@ -41,11 +41,13 @@ from benchlib import (  # noqa: E402
     BUDGETS,
     SECTIONS,
     Row,
+    baseline_rows,
     dumps,
     format_bytes,
     merge_results,
     parse_sections,
     render,
+    render_log_rows,
     row_to_dict,
     summarize,
 )
@@ -154,14 +156,24 @@ def chapter_notebooks() -> list[Path]:
 
 
 # ---------------------------------------------------------------------- chapters
-def bench_chapters(args) -> tuple[list[Row], list[str]]:
+#: The kernel families the chapters are timed under: the machine's default, and one forced
+#: (OpenBLAS and XLA pick kernels per CPU; a reader's CPU is not ours).
+FAMILIES = {"default kernels": {},
+            "Haswell + AVX2": {"OPENBLAS_CORETYPE": "Haswell", "XLA_FLAGS": "--xla_cpu_max_isa=AVX2"}}
+RENDER_LOG_CELL = ("import json as _json\nfrom nbcode.frames import render_log as _render_log\n"
+                   "print('RENDER-LOG' + _json.dumps(_render_log()))")
+
+
+def _execute(path: Path, env: dict) -> tuple[float, int, str, list[dict]]:
+    """Execute one chapter in a fresh kernel with ``env`` added; (seconds, peak RSS, error, render log)."""
     import nbformat
     from nbclient import NotebookClient
 
-    rows, notes = [], []
-    for path in chapter_notebooks():
-        log(f"chapters: executing {path.name}")
-        notebook = nbformat.read(path, as_version=4)
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell(RENDER_LOG_CELL))
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)  # the kernel inherits the environment it is started with
+    try:
         client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}},
                                 store_widget_state=True)
@@ -173,14 +185,59 @@ def bench_chapters(args) -> tuple[list[Row], list[str]]:
             except Exception as exc:  # report, carry on with the next chapter
                 error = f"failed: {type(exc).__name__}: {str(exc).strip().splitlines()[-1][:150]}"
             seconds = time.perf_counter() - start
-        rows.append(Row("chapters", f"{path.name}: execution time",
-                        None if error else seconds, "s", BUDGETS["chapter_seconds"], error))
-        rows.append(Row("chapters", f"{path.name}: kernel peak memory (RSS)",
-                        memory.peak or None, "B", None, ""))
-        log(f"chapters: {path.name} {seconds:.1f} s, peak {format_bytes(memory.peak)} {error}")
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    log_entries = []
+    for output in notebook.cells[-1].get("outputs", []):
+        text = output.get("text", "")
+        if text.startswith("RENDER-LOG"):
+            log_entries = json.loads(text[len("RENDER-LOG"):])
+    return seconds, memory.peak, error, log_entries
+
+
+def bench_chapters(args, state) -> tuple[list[Row], list[str]]:
+    rows, notes = [], []
+    state["render_logs"] = {}
+    for family, env in FAMILIES.items():
+        for path in chapter_notebooks():
+            log(f"chapters: executing {path.name} ({family})")
+            seconds, peak, error, render_log = _execute(path, env)
+            suffix = "" if not env else f" ({family})"
+            rows.append(Row("chapters", f"{path.name}: execution time{suffix}",
+                            None if error else seconds, "s", BUDGETS["chapter_seconds"], error))
+            if not env:
+                rows.append(Row("chapters", f"{path.name}: kernel peak memory (RSS)",
+                                peak or None, "B", None, ""))
+                state["render_logs"][path.stem] = render_log
+            log(f"chapters: {path.name} {seconds:.1f} s, peak {format_bytes(peak)} {error}")
+    if args.baseline:
+        previous = json.loads(Path(args.baseline).read_text())
+        label = args.baseline_label or previous.get("machine", {}).get("git commit", "baseline")
+        rows += baseline_rows(previous, label)
+        notes.append(f"Rows marked \"before\" come from {args.baseline} (commit {label}, the same "
+                     f"machine): the chapters' times before the frame pipeline of issue 24.")
     notes.append("Time from kernel start to the last cell (kernel start-up, about 1-2 s, "
-                 "included). Memory: peak resident set of the kernel process and its children, "
+                 "included), under the machine's default BLAS/XLA kernels and under one forced "
+                 "family (" + ", ".join(f"{k}={v}" for k, v in FAMILIES["Haswell + AVX2"].items())
+                 + "). Memory: peak resident set of the kernel process and its children, "
                  "polled every 50 ms. Notebooks are executed in memory; nothing is written.")
+    return rows, notes
+
+
+def bench_frames(args, state) -> tuple[list[Row], list[str]]:
+    """Every player's cost per frame, from the render log of the chapters' execution."""
+    logs = state.get("render_logs")
+    if logs is None:  # run alone: execute the chapters once, default kernels
+        logs = {path.stem: _execute(path, {})[3] for path in chapter_notebooks()}
+    rows = [row for chapter, entries in logs.items() for row in render_log_rows(chapter, entries)]
+    notes = ["Median time per frame of each TrainingPlayer (the moving pieces updated, blitted and "
+             "encoded as a palette PNG; nbcode.frames), as the chapters ran under the default "
+             "kernels; read from nbcode.frames.render_log() in the chapter's kernel. Names are the "
+             "players' titles or their first and last frame labels."]
     return rows, notes
 
 
@@ -676,7 +733,7 @@ def bench_install(args, state) -> tuple[list[Row], list[str]]:
 
 
 # ---------------------------------------------------------------------- main
-RUNNERS = {"chapters": lambda a, s: bench_chapters(a), "build": bench_build,
+RUNNERS = {"chapters": bench_chapters, "frames": bench_frames, "build": bench_build,
            "pages": bench_pages, "web": bench_web, "mlp": bench_mlp, "playground": bench_playground,
            "install": bench_install}
 
@@ -718,6 +775,11 @@ def main(argv=None) -> int:
                              "this run, else _build/html)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directories")
     parser.add_argument("--strict", action="store_true", help="exit 1 on any MISS or ERROR")
+    parser.add_argument("--baseline", default=None,
+                        help="a results.json of an earlier run whose chapter times are shown as "
+                             "\"before\" rows")
+    parser.add_argument("--baseline-label", default=None,
+                        help="what the baseline is (default: its git commit)")
     parser.add_argument("--render-only", action="store_true",
                         help="measure nothing: rewrite RESULTS.md from results.json")
     args = parser.parse_args(argv)
