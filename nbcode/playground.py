@@ -17,10 +17,9 @@ import numbers
 import time
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
-from . import data, plots
+from . import data, frames, plots
 from ._validation import check_choice, check_positive, check_rate, check_seed
 from .nn import MLP, Adam
 from .train import Recorder
@@ -35,7 +34,7 @@ from .widgets import (
     text,
 )
 
-__all__ = ["Playground", "PlaygroundConfig", "parse_hidden", "train_config"]
+__all__ = ["Playground", "PlaygroundConfig", "RunView", "parse_hidden", "train_config"]
 
 ACTIVATION_CHOICES = ("relu", "tanh", "sigmoid")
 
@@ -119,24 +118,67 @@ def _limits(X, margin=0.4):
     return tuple((float(X[:, j].min() - margin), float(X[:, j].max() + margin)) for j in range(2))
 
 
+class RunView:
+    """The picture of one run: decision regions (left axis) and loss curve (right axis).
+
+    A piece of the frame pipeline (:mod:`nbcode.frames`): built once on two axes, it
+    draws what every frame of a run shares (the data, the loss axis's limits, labels
+    and grid); :meth:`update` then shades the regions of a model and draws the loss
+    curve up to an epoch. Its :attr:`artists` are what it moves.
+
+    Parameters
+    ----------
+    axes : (Axes, Axes)
+        The regions' axis and the loss curve's axis.
+    X, y : ndarray
+        The training data, shapes (n, 2) and (n,).
+    losses : sequence of float
+        The training loss of every epoch of the run (the curve's y-limits come from it).
+    epochs : int
+        The run's length (the curve's x-limit).
+    limits : ((x_min, x_max), (y_min, y_max)), optional
+        The regions' extent (default: the data with a margin).
+    resolution : int
+        Grid points along each axis of the regions.
+    """
+
+    def __init__(self, axes, X, y, losses, epochs: int, limits=None, resolution: int = 60,
+                 size: float = 10):
+        self.ax_boundary, self.ax_loss = axes
+        self.X, self.y = X, y
+        self.losses = np.asarray(losses, dtype=float)
+        self.regions = frames.DecisionRegions(self.ax_boundary, limits or _limits(X), X, y,
+                                              resolution=resolution, size=size)
+        (self.curve,) = self.ax_loss.plot([], [], color=plots.CLASS_COLORS[5], lw=1.6)
+        self.ax_loss.set_xlim(0, max(epochs, 1))
+        finite = self.losses[np.isfinite(self.losses)]
+        if finite.size:
+            self.ax_loss.set_ylim(0, min(finite.max(), 5.0) * 1.05)
+        self.ax_loss.set_xlabel("epoch")
+        self.ax_loss.set_ylabel("training loss (cross-entropy)")
+        self.ax_loss.grid(alpha=0.3)
+
+    @property
+    def artists(self) -> list:
+        """What :meth:`update` moves: the regions' artists, the loss curve and its title."""
+        return [*self.regions.artists, self.curve, self.ax_loss.title]
+
+    def update(self, model, epoch: int | None = None, title: str = "") -> None:
+        """Show ``model``'s regions and the loss curve up to ``epoch`` (None: the whole run)."""
+        accuracy = model.score(self.X, self.y)
+        self.regions.update(model, title=f"{title}training accuracy {accuracy:.2f}", fontsize=9)
+        shown = self.losses[: (len(self.losses) if epoch is None else epoch + 1)]
+        self.curve.set_data(np.arange(len(shown)), shown)
+        self.ax_loss.set_title(f"epoch {len(shown) - 1}, loss {shown[-1]:.3f}" if len(shown)
+                               else "no epoch yet", fontsize=9)
+
+
 def draw_run(axes, model, X, y, losses, epochs: int, epoch: int | None = None,
-             limits=None, resolution: int = 60, title: str = ""):
-    """Decision regions (left axis) and loss curve up to ``epoch`` (right axis)."""
-    ax_boundary, ax_loss = axes
-    plots.plot_decision_boundary(model, X, y, ax=ax_boundary, limits=limits or _limits(X),
-                                 resolution=resolution, size=10)
-    accuracy = model.score(X, y)
-    ax_boundary.set_title(f"{title}training accuracy {accuracy:.2f}", fontsize=9)
-    shown = np.asarray(losses[: (len(losses) if epoch is None else epoch + 1)])
-    ax_loss.plot(np.arange(len(shown)), shown, color=plots.CLASS_COLORS[5], lw=1.6)
-    ax_loss.set_xlim(0, max(epochs, 1))
-    finite = np.asarray(losses)[np.isfinite(losses)]
-    if finite.size:
-        ax_loss.set_ylim(0, min(finite.max(), 5.0) * 1.05)
-    ax_loss.set_xlabel("epoch")
-    ax_loss.set_ylabel("training loss (cross-entropy)")
-    ax_loss.grid(alpha=0.3)
-    ax_loss.set_title(f"epoch {len(shown) - 1}, loss {shown[-1]:.3f}", fontsize=9)
+             limits=None, resolution: int = 60, title: str = "") -> RunView:
+    """Decision regions (left axis) and loss curve up to ``epoch`` (right axis), drawn once."""
+    view = RunView(axes, X, y, losses, epochs, limits=limits, resolution=resolution)
+    view.update(model, epoch=epoch, title=title)
+    return view
 
 
 class Playground(LivePanel):
@@ -205,12 +247,16 @@ class Playground(LivePanel):
         losses = model.history_["loss"]
         limits = _limits(X)
 
-        def draw(axes, snapshot):
+        def setup(axes):  # drawn once: the data, the loss axis
+            return RunView(axes, X, y, losses, epochs, limits=limits)
+
+        def update(view, snapshot):  # every frame: the regions, the curve, the titles
             epoch, snap, _ = snapshot
-            draw_run(axes, snap, X, y, losses, epochs, epoch=epoch, limits=limits)
+            view.update(snap, epoch=epoch)
 
         self.player = TrainingPlayer.from_items(
-            recorder.snapshots, draw, labels=[f"epoch {s[0]}" for s in recorder.snapshots],
+            recorder.snapshots, update, setup=setup,
+            labels=[f"epoch {s[0]}" for s in recorder.snapshots],
             figsize=figsize, dpi=dpi, ncols=2, colors=colors)
         self.model, self.last_accuracy, self.last_seconds = model, model.score(X, y), None
         self.image = widgets.Image(value=self.player.frames[-1], format="png")
@@ -239,9 +285,10 @@ class Playground(LivePanel):
         start = time.perf_counter()
         config = self.current_config() if config is None else config
         model, X, y, _ = train_config(config)
-        fig, axes = plt.subplots(1, 2, figsize=self.figsize, layout="constrained")
-        draw_run(axes, model, X, y, model.history_["loss"], config["epochs"])
-        self.show(fig)
+        # One picture, drawn with the default run's piece on a fresh canvas.
+        canvas = frames.FrameCanvas(self.figsize, ncols=2, dpi=self.dpi, colors=self.colors)
+        RunView(canvas.axes, X, y, model.history_["loss"], config["epochs"]).update(model)
+        self.image.value = canvas.png()
         self.display.selected_index = 1
         self.model, self.last_accuracy = model, model.score(X, y)
         self.last_seconds = time.perf_counter() - start
