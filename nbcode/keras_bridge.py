@@ -151,30 +151,47 @@ class BoundaryRecorder(Recorder, keras.callbacks.Callback):
                       model=self.model))
 
     def player(self, X, y, limits=None, resolution: int = 50, title: str | None = None,
-               figsize=(3.0, 2.8), **kwargs):
+               figsize=(3.0, 2.8), class_names=None, legend_loc: str = "upper left", **kwargs):
         """A :class:`~nbcode.widgets.TrainingPlayer` of the decision boundary, one frame per snapshot.
 
-        ``X`` (n, 2) and ``y`` (n,) are drawn on every frame; ``limits`` fixes the axes.
+        ``X`` (n, 2) and ``y`` (n,) are drawn on every frame; ``limits`` fixes the axes
+        (default: the data and 0.5 around it, as :func:`nbcode.plots.decision_grid`).
+        ``class_names`` (one per label of ``y``) draws a class legend at ``legend_loc``.
+
+        The frames are rendered by :mod:`nbcode.frames`: the axes, the data and the labels
+        are drawn once, then each frame shades one snapshot's probabilities (one batched
+        evaluation of the snapshot on the whole grid) and draws its boundary and title.
         """
-        from .plots import plot_decision_boundary
+        from .frames import DecisionRegions
+        from .plots import decision_grid
         from .widgets import TrainingPlayer
 
         if not self.snapshots:
             raise ValueError("no snapshots yet: pass the recorder to model.fit(callbacks=[...]).")
+        if limits is None:  # once, from the data: every frame shows the same square
+            xx, yy, _ = decision_grid(X, resolution=2)
+            limits = ((xx.min(), xx.max()), (yy.min(), yy.max()))
 
-        def draw(ax, item):
-            epoch, state, loss = item
-            plot_decision_boundary(state, X, y, ax=ax, limits=limits, resolution=resolution,
-                                   size=8)
-            text = "" if np.isnan(loss) else f", loss {loss:.3g}"
-            ax.set_title(f"epoch {epoch}{text}", fontsize=9)
+        def setup(ax):
+            return DecisionRegions(ax, limits, X, y, resolution=resolution, size=8,
+                                   class_names=class_names, legend_loc=legend_loc)
+
+        def update(regions, item):
+            regions.update(item[1], title=snapshot_title(item), fontsize=9)
 
         labels = [f"epoch {e}" for e, *_ in self.snapshots]
-        return TrainingPlayer.from_items(self.snapshots, draw, labels=labels, figsize=figsize,
-                                         title=title, **kwargs)
+        return TrainingPlayer.from_items(self.snapshots, update, setup=setup, labels=labels,
+                                         figsize=figsize, title=title, **kwargs)
 
     def __repr__(self) -> str:
         return f"BoundaryRecorder({len(self.snapshots)} snapshots)"
+
+
+def snapshot_title(item) -> str:
+    """The title of a snapshot's frame: ``"epoch 5, loss 0.691"`` (no loss before training)."""
+    epoch, _, loss = item
+    text = "" if np.isnan(loss) else f", loss {loss:.3g}"
+    return f"epoch {epoch}{text}"
 
 
 #: Another name for :class:`BoundaryRecorder`: the callback that feeds a TrainingPlayer.

@@ -74,15 +74,81 @@ def test_boundary_recorder_continues_epoch_count(moons):
     assert [e for e, *_ in recorder.snapshots] == [0, 1, 2, 3, 4]
 
 
-def test_boundary_recorder_player(moons):
+@pytest.fixture(scope="module")
+def trained_recorder(moons):
     X, y = moons
     _, twin = _compiled_twin()
-    recorder = BoundaryRecorder(epochs=[0, 2])
-    twin.fit(X, y, epochs=2, batch_size=32, verbose=0, callbacks=[recorder])
-    player = recorder.player(X, y, resolution=20)
-    assert len(player.frames) == 2 and player.labels == ["epoch 0", "epoch 2"]
+    recorder = BoundaryRecorder(epochs=[0, 2, 6])
+    twin.fit(X, y, epochs=6, batch_size=16, verbose=0, callbacks=[recorder])
+    return twin, recorder
+
+
+def test_boundary_recorder_player(moons, trained_recorder):
+    X, y = moons
+    _, recorder = trained_recorder
+    player = recorder.player(X, y, resolution=20, title="moons")
+    assert len(player.frames) == 3 and player.labels == ["epoch 0", "epoch 2", "epoch 6"]
+    assert len(set(player.frames)) == 3  # the boundary moves: every frame differs
+    # The render's cost is kept: one time per frame, the bytes of the frames.
+    assert player.render.name == "moons" and len(player.render.seconds) == 3
+    assert player.render.median_ms > 0 and player.n_bytes == player.render.n_bytes > 0
     with pytest.raises(ValueError, match="no snapshots"):
         BoundaryRecorder().player(X, y)
+
+
+def test_boundary_recorder_player_evaluates_each_snapshot_once_on_the_grid(
+        moons, trained_recorder, monkeypatch):
+    """One batched call of the network per frame, on the whole grid (no loop, no small batches)."""
+    X, y = moons
+    twin, recorder = trained_recorder
+    calls = []
+    stateless_call = twin.stateless_call
+
+    def counted(trainable, non_trainable, inputs, **kwargs):
+        calls.append(np.shape(inputs))
+        return stateless_call(trainable, non_trainable, inputs, **kwargs)
+
+    monkeypatch.setattr(twin, "stateless_call", counted)
+    recorder.player(X, y, resolution=24)
+    assert calls == [(24 * 24, 2)] * len(recorder.snapshots)
+
+
+def test_boundary_recorder_player_frames_equal_full_redraws(moons, trained_recorder):
+    """The blitted frames are the frames drawn from scratch, except on the axes' edges."""
+    from test_frames import assert_same_picture
+
+    from nbcode import frames
+    from nbcode.widgets import TrainingPlayer
+
+    X, y = moons
+    _, recorder = trained_recorder
+    figsize, resolution = (3.0, 2.8), 30
+    # The player's default limits: the data and 0.5 around it, computed once.
+    limits = tuple((X[:, j].min() - 0.5, X[:, j].max() + 0.5) for j in range(2))
+
+    def draw_from_scratch(ax, item):
+        regions = frames.DecisionRegions(ax, limits, X, y, resolution=resolution, size=8,
+                                         class_names=["a", "b"], legend_loc="upper left")
+        regions.update(item[1], title=keras_bridge.snapshot_title(item), fontsize=9)
+
+    player = recorder.player(X, y, resolution=resolution, figsize=figsize, colors=None,
+                             class_names=["a", "b"])
+    slow = TrainingPlayer.from_items(recorder.snapshots, update=draw_from_scratch,
+                                     labels=player.labels, figsize=figsize, colors=None)
+    canvas = frames.FrameCanvas(figsize, colors=None)
+    draw_from_scratch(canvas.axes, recorder.snapshots[0])
+    canvas.rgb()
+    x0, y0, x1, y1 = canvas.axes.get_window_extent().extents
+    height = canvas.canvas.get_width_height()[1]
+    edges = [(round(x0), round(height - y0)), (round(x1), round(height - y1))]
+    assert len(player.frames) == len(slow.frames) == 3
+    for fast_frame, slow_frame in zip(player.frames, slow.frames, strict=True):
+        assert_same_picture(fast_frame, slow_frame, edges)
+
+
+def test_snapshot_title():
+    assert keras_bridge.snapshot_title((0, None, float("nan"))) == "epoch 0"
+    assert keras_bridge.snapshot_title((5, None, 0.69123)) == "epoch 5, loss 0.691"
 
 
 def test_snapshot_multiclass_probabilities():
