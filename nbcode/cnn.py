@@ -30,12 +30,13 @@ from ._validation import (
 from .nn import Activation, Conv2D, Dense, Flatten, MaxPool2D, Sequential, conv2d_forward, conv_output_size
 from .nn.layers import _rng
 from .nn.losses import softmax
-from .plots import CLASS_COLORS, plot_decision_boundary
+from .plots import CLASS_COLORS
 from .widgets import dropdown, live_panel, slider
 
 __all__ = ["make_cnn", "split_cnn", "cnn_features", "as_image_batch", "to_grey", "downsample",
            "load_photo", "shift_image", "equivariance_gap", "plot_filters", "plot_feature_maps",
-           "plot_feature_space", "feature_limits", "plot_mistakes", "kernel_explorer"]
+           "plot_feature_space", "feature_limits", "plot_mistakes", "kernel_explorer",
+           "FeatureSpace", "MistakeMosaic"]
 
 
 # --------------------------------------------------------------------------- the model
@@ -305,57 +306,149 @@ def feature_limits(features, quantile: float = 0.005, margin: float = 0.15):
     return tuple((float(lo), float(hi)) for lo, hi in zip(low - pad, high + pad, strict=True))
 
 
+class FeatureSpace:
+    """A moving piece (:mod:`nbcode.frames`): a CNN's classifier in the plane of its 2 features.
+
+    The head's decision regions over the plane, the images as points at their features
+    (class colours and markers of the book) and, for each class, the image closest to the
+    class's median features drawn there, framed in the class colour. Built once on an
+    axis; :meth:`update` shades another network's regions and moves points and thumbnails.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    model : Sequential
+        A classifier whose last layer is ``Dense(2, n_classes)`` (as :func:`make_cnn`).
+    images : array, shape (n, 1, h, w)
+    y : array, shape (n,)
+    limits : ((x_min, x_max), (y_min, y_max)), optional
+        Default: :func:`feature_limits` of ``model``'s features (pass limits that hold
+        every frame's features when the piece is animated).
+    """
+
+    def __init__(self, ax, model: Sequential, images, y, limits=None, thumbnails: bool = True,
+                 resolution: int = 60, size: float = 8, zoom: float = 2.0):
+        from .frames import DecisionRegions
+
+        self.images = as_array(images, "images", ndim=4)
+        self.y = as_array(y, "y", ndim=1, dtype=None)
+        check_same_length(self.images, self.y, "images", "y")
+        features = self._features(model)
+        self.regions = DecisionRegions(ax, limits or feature_limits(features), features, self.y,
+                                       resolution=resolution, size=size,
+                                       axis_labels=("feature 1", "feature 2"))
+        for scatter in self.regions.scatters:
+            scatter.set_linewidth(0.25)
+        self.thumbnails = []
+        for j, label in enumerate(np.unique(self.y) if thumbnails else []):
+            box = OffsetImage(self.images[0, 0], cmap="gray_r", zoom=zoom,
+                              interpolation="nearest")
+            frame = AnnotationBbox(box, (0.0, 0.0), frameon=True, pad=0.05, zorder=4,
+                                   bboxprops={"edgecolor": CLASS_COLORS[j % 10],
+                                              "linewidth": 1.2})
+            ax.add_artist(frame)
+            self.thumbnails.append((label, box, frame))
+        self._place_thumbnails(features)
+
+    def _features(self, model) -> np.ndarray:
+        features = cnn_features(model, self.images)
+        if features.shape[1] != 2:
+            raise ValueError(f"model's feature layer must have 2 units to be drawn; received "
+                             f"{features.shape[1]}.")
+        return features
+
+    def _place_thumbnails(self, features) -> None:
+        for label, box, frame in self.thumbnails:
+            members = np.flatnonzero(self.y == label)
+            centre = np.median(features[members], axis=0)
+            i = members[np.argmin(np.sum((features[members] - centre) ** 2, axis=1))]
+            box.set_data(self.images[i, 0])
+            frame.xy = frame.xybox = tuple(features[i])
+
+    @property
+    def artists(self) -> list:
+        return [*self.regions.artists, *(frame for _, _, frame in self.thumbnails)]
+
+    def update(self, model: Sequential, title: str | None = None) -> None:
+        head = model.layers[-1]
+        features = self._features(model)
+        self.regions.update(lambda points: softmax(head.forward(points)), X=features,
+                            title=title)
+        self._place_thumbnails(features)
+
+
 def plot_feature_space(model: Sequential, images, y, ax=None, limits=None,
                        thumbnails: bool = True, resolution: int = 60, size: float = 8,
                        zoom: float = 2.0):
     """Decision regions of a CNN's classifier in the plane of its 2 learned features.
 
-    Parameters
-    ----------
-    model : Sequential
-        A classifier whose last layer is ``Dense(2, n_classes)`` (as :func:`make_cnn`).
-    images : array, shape (n, 1, h, w)
-        Images placed at their features (coloured points, class colours of the book).
-    y : array, shape (n,)
-    limits : ((x_min, x_max), (y_min, y_max)), optional
-        Default: :func:`feature_limits` of the images' features.
-    thumbnails : bool
-        Draw, for each class, the image whose features are closest to the class's
-        median features, framed in the class colour.
+    A still picture of a :class:`FeatureSpace` (see there for the parameters):
+    ``model`` a classifier whose last layer is ``Dense(2, n_classes)``, ``images`` of
+    shape (n, 1, h, w) placed at their features, ``y`` of shape (n,).
     """
-    images = as_array(images, "images", ndim=4)
-    y = as_array(y, "y", ndim=1, dtype=None)
-    check_same_length(images, y, "images", "y")
-    features = cnn_features(model, images)
-    if features.shape[1] != 2:
-        raise ValueError(f"model's feature layer must have 2 units to be drawn; received "
-                         f"{features.shape[1]}.")
-    head = model.layers[-1]
     ax = ax or plt.gca()
-    limits = limits or feature_limits(features)
-
-    def proba(points):
-        return softmax(head.forward(points))
-
-    plot_decision_boundary(proba, features, y, ax=ax, limits=limits, resolution=resolution,
-                           show_data=False)
-    y = np.asarray(y)
-    colors = np.array(CLASS_COLORS)[y % 10]
-    ax.scatter(features[:, 0], features[:, 1], s=size, c=colors, edgecolors="black",
-               linewidths=0.25)
-    for label in np.unique(y) if thumbnails else []:
-        members = np.flatnonzero(y == label)
-        centre = np.median(features[members], axis=0)
-        i = members[np.argmin(np.sum((features[members] - centre) ** 2, axis=1))]
-        box = OffsetImage(images[i, 0], cmap="gray_r", zoom=zoom, interpolation="nearest")
-        ax.add_artist(AnnotationBbox(box, features[i], frameon=True, pad=0.05,
-                                     bboxprops={"edgecolor": CLASS_COLORS[y[i] % 10],
-                                                "linewidth": 1.2}))
-    ax.set_xlim(limits[0])
-    ax.set_ylim(limits[1])
-    ax.set_xlabel("feature 1")
-    ax.set_ylabel("feature 2")
+    FeatureSpace(ax, model, images, y, limits=limits, thumbnails=thumbnails,
+                 resolution=resolution, size=size, zoom=zoom).update(model)
     return ax
+
+
+class MistakeMosaic:
+    """A moving piece (:mod:`nbcode.frames`): the misclassified images, each labelled "true→predicted".
+
+    One image holds the mosaic (at most ``n_columns × n_rows`` mistakes, in the order of
+    ``images``), a fixed set of labels above the tiles and the title say what it shows;
+    :meth:`update` fills them for another set of predictions. Labels are 9 pt.
+    """
+
+    def __init__(self, ax, images, n_columns: int = 6, n_rows: int = 4, gap: int = 1,
+                 fontsize: float = 9):
+        images = as_array(images, "images", ndim=(3, 4))
+        self.images = images[:, 0] if images.ndim == 4 else images
+        check_positive(n_columns, "n_columns", integer=True)
+        check_positive(n_rows, "n_rows", integer=True)
+        check_positive(gap, "gap", integer=True, allow_zero=True)
+        self.ax, self.n_columns, self.n_rows, self.gap = ax, n_columns, n_rows, gap
+        h, w = self.images.shape[1:]
+        self.shape = (n_rows * (h + gap + 3), n_columns * (w + gap))
+        cmap = plt.get_cmap("gray_r").with_extremes(bad="white")
+        self.image = ax.imshow(np.full(self.shape, np.nan), cmap=cmap, vmin=0, vmax=1,
+                               interpolation="nearest")
+        self.labels = []
+        for k in range(n_columns * n_rows):
+            r, c = divmod(k, n_columns)
+            top, left = r * (h + gap + 3) + 3, c * (w + gap)
+            self.labels.append(ax.text(left + w / 2 - 0.5, top - 0.6, "", ha="center",
+                                       va="bottom", fontsize=fontsize, color="#333333"))
+        ax.axis("off")
+
+    @property
+    def artists(self) -> list:
+        return [self.image, *self.labels, self.ax.title]
+
+    def update(self, y_true, y_pred) -> np.ndarray:
+        """Show the mistakes of ``y_pred`` (shape (n,)) against ``y_true``; returns their indices."""
+        y_true = as_array(y_true, "y_true", ndim=1, dtype=None)
+        y_pred = as_array(y_pred, "y_pred", ndim=1, dtype=None)
+        check_same_length(self.images, y_true, "images", "y_true")
+        check_same_length(self.images, y_pred, "images", "y_pred")
+        wrong = np.flatnonzero(y_true != y_pred)
+        shown = wrong[: len(self.labels)]
+        h, w = self.images.shape[1:]
+        mosaic = np.full(self.shape, np.nan)
+        for k, label in enumerate(self.labels):
+            if k < len(shown):
+                i = shown[k]
+                r, c = divmod(k, self.n_columns)
+                top, left = r * (h + self.gap + 3) + 3, c * (w + self.gap)
+                mosaic[top:top + h, left:left + w] = self.images[i]
+                label.set_text(f"{y_true[i]}→{y_pred[i]}")
+            else:
+                label.set_text("")
+        self.image.set_data(mosaic)
+        self.ax.set_title(f"{len(wrong)} mistakes of {len(y_true)}"
+                          + (f" (first {len(shown)})" if len(wrong) > len(shown) else ""),
+                          fontsize=9)
+        return shown
 
 
 def plot_mistakes(images, y_true, y_pred, ax=None, n_columns: int = 6, n_rows: int = 4,
@@ -363,33 +456,11 @@ def plot_mistakes(images, y_true, y_pred, ax=None, n_columns: int = 6, n_rows: i
     """The misclassified images as one mosaic, each labelled "true→predicted".
 
     ``images`` has shape (n, h, w) or (n, 1, h, w). At most ``n_columns × n_rows``
-    mistakes are shown, in the order of ``images``.
+    mistakes are shown, in the order of ``images``. A still picture of a
+    :class:`MistakeMosaic`.
     """
-    images = as_array(images, "images", ndim=(3, 4))
-    if images.ndim == 4:
-        images = images[:, 0]
-    check_positive(n_columns, "n_columns", integer=True)
-    check_positive(n_rows, "n_rows", integer=True)
-    y_true = as_array(y_true, "y_true", ndim=1, dtype=None)
-    y_pred = as_array(y_pred, "y_pred", ndim=1, dtype=None)
-    check_same_length(images, y_true, "images", "y_true")
-    check_same_length(images, y_pred, "images", "y_pred")
-    wrong = np.flatnonzero(y_true != y_pred)
-    shown = wrong[: n_columns * n_rows]
-    h, w = images.shape[1:]
-    mosaic = np.full((n_rows * (h + gap + 3), n_columns * (w + gap)), np.nan)
     ax = ax or plt.gca()
-    for k, i in enumerate(shown):
-        r, c = divmod(k, n_columns)
-        top, left = r * (h + gap + 3) + 3, c * (w + gap)
-        mosaic[top:top + h, left:left + w] = images[i]
-        ax.text(left + w / 2 - 0.5, top - 0.6, f"{y_true[i]}→{y_pred[i]}", ha="center",
-                va="bottom", fontsize=7, color="#333333")
-    cmap = plt.get_cmap("gray_r").with_extremes(bad="white")
-    ax.imshow(mosaic, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
-    ax.set_title(f"{len(wrong)} mistakes of {len(y_true)}"
-                 + (f" (first {len(shown)})" if len(wrong) > len(shown) else ""), fontsize=9)
-    ax.axis("off")
+    MistakeMosaic(ax, images, n_columns=n_columns, n_rows=n_rows, gap=gap).update(y_true, y_pred)
     return ax
 
 

@@ -351,19 +351,18 @@ class DecisionRegions:
         Draw a legend with these names, one per label of ``y`` (at ``legend_loc``).
     axis_labels : (str, str) or None
         The axes' labels (default: $x_1$, $x_2$ when points are drawn).
+    rescale : bool
+        Whether :meth:`update` may be given new ``limits`` (the axes follow points that
+        spread out during training); the pipeline then redraws the axes' ticks too.
     """
 
     def __init__(self, ax, limits, X=None, y=None, resolution: int = 60, palette=CLASS_COLORS,
                  size: float = 18, class_names=None, legend_loc: str = "upper right",
-                 axis_labels=None):
+                 axis_labels=None, rescale: bool = False):
         limits = check_limits(limits)
         check_positive(resolution, "resolution", integer=True)
-        self.ax, self.limits, self.palette = ax, limits, palette
-        self.xs = np.linspace(*limits[0], resolution)
-        self.ys = np.linspace(*limits[1], resolution)
-        xx, yy = np.meshgrid(self.xs, self.ys)
-        self.grid = np.column_stack([xx.ravel(), yy.ravel()])
-        self.shape = xx.shape
+        self.ax, self.palette, self.resolution, self.rescale = ax, palette, resolution, rescale
+        self._set_grid(limits)
         self.image = None  # made by the first update, once the number of classes is known
         self.n_classes = None
         self.boundary = LineCollection([], colors="k", linewidths=1.2, zorder=2)
@@ -385,11 +384,20 @@ class DecisionRegions:
         ax.set_xlim(limits[0])
         ax.set_ylim(limits[1])
 
+    def _set_grid(self, limits) -> None:
+        self.limits = limits
+        self.xs = np.linspace(*limits[0], self.resolution)
+        self.ys = np.linspace(*limits[1], self.resolution)
+        xx, yy = np.meshgrid(self.xs, self.ys)
+        self.grid = np.column_stack([xx.ravel(), yy.ravel()])
+        self.shape = xx.shape
+
     @property
     def artists(self) -> list:
         """What :meth:`update` moves (the frame pipeline redraws only these)."""
         image = [] if self.image is None else [self.image]
-        return [*image, self.boundary, *self.scatters, self.ax.title]
+        axes = [self.ax.xaxis, self.ax.yaxis] if self.rescale else []
+        return [*image, self.boundary, *self.scatters, *axes, self.ax.title]
 
     def _make_image(self, n_classes: int) -> None:
         extent = (*self.limits[0], *self.limits[1])
@@ -417,12 +425,23 @@ class DecisionRegions:
                              f"the earlier frames had {self.n_classes}.")
         return proba
 
-    def update(self, model, X=None, title: str | None = None, fontsize: float | None = 9) -> None:
+    def update(self, model, X=None, title: str | None = None, fontsize: float | None = 9,
+               limits=None) -> None:
         """Shade the regions of ``model``; move the points to ``X`` (shape (n, 2)) if given.
 
         ``model`` has a ``predict_proba`` method or is a function points (m, 2) ->
-        probabilities (m, k) (or P(class 1), shape (m,)).
+        probabilities (m, k) (or P(class 1), shape (m,)). ``limits``: new axes limits
+        (only for regions built with ``rescale=True``).
         """
+        if limits is not None:
+            if not self.rescale:
+                raise ValueError("limits given to update, but these regions were built with "
+                                 "fixed axes: build them with rescale=True.")
+            self._set_grid(check_limits(limits))
+            if self.image is not None:
+                self.image.set_extent((*self.limits[0], *self.limits[1]))
+            self.ax.set_xlim(self.limits[0])
+            self.ax.set_ylim(self.limits[1])
         proba = self.probabilities(model)
         if self.image is None:
             self._make_image(proba.shape[1])

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import to_rgb
 
 from ._validation import (
     as_array,
@@ -43,7 +42,8 @@ from .nn import Activation, Adam, Conv2D, Dense, Flatten, Sequential, softmax
 from .plots import CLASS_COLORS
 from .widgets import live_panel, select_slider, slider
 
-__all__ = ["TransferData", "split_digits", "pretrain", "body_size", "new_head", "freeze", "n_trainable",
+__all__ = ["TargetRegions", "TransferData", "split_digits",
+           "pretrain", "body_size", "new_head", "freeze", "n_trainable",
            "augment_digits", "permute_pixels", "SOURCES", "source_task", "linear_head", "TuningResult",
            "tune", "GridResult", "split_labels", "transfer_grid", "plot_grid",
            "sample_labels", "train_target", "REGIMES", "learning_curve",
@@ -350,42 +350,79 @@ def plot_learning_curves(label_counts, results: dict, ax=None, chance: float | N
     return ax
 
 
+class TargetRegions:
+    """A moving piece (:mod:`nbcode.frames`): a 2-feature CNN's head regions, images at their features.
+
+    Like :class:`nbcode.cnn.FeatureSpace`, but class ``k`` is drawn in the book's colour
+    of digit ``k + offset`` (the target classes 0-4 are the digits 5-9), so that a digit
+    keeps its colour across chapters. Built once on an axis; :meth:`update` shades the
+    regions of another network and moves the images to its features.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    model : Sequential
+        A network whose feature layer has 2 units (its features fix the limits if
+        ``limits`` is None).
+    X : array, shape (n, 1, h, w)
+    y : array, shape (n,)
+        Target classes 0 .. k-1.
+    legend : bool
+        A legend naming the digits.
+    rescale : bool
+        Whether the axes follow the features in every :meth:`update` (their
+        :func:`~nbcode.cnn.feature_limits`), as they spread out during training.
+    """
+
+    def __init__(self, ax, model: Sequential, X, y, limits=None, resolution: int = 50,
+                 size: float = 8, offset: int = 5, legend: bool = False,
+                 legend_loc: str = "upper right", rescale: bool = False):
+        from .frames import DecisionRegions
+
+        self.X = as_array(X, "X", ndim=4)
+        features = self._features(model)
+        y = as_array(y, "y", ndim=1, dtype=None)
+        n_classes = int(model.layers[-1].params["W"].shape[1])
+        palette = [CLASS_COLORS[(c + offset) % 10] for c in range(n_classes)]
+        labels = np.unique(y)
+        names = [str(int(c) + offset) for c in labels] if legend else None
+        self.regions = DecisionRegions(ax, limits or feature_limits(features), features, y,
+                                       resolution=resolution, palette=palette, size=size,
+                                       class_names=names, legend_loc=legend_loc,
+                                       axis_labels=("feature 1", "feature 2"), rescale=rescale)
+        for scatter in self.regions.scatters:  # the book's feature-space points: thin edges
+            scatter.set_linewidth(0.25)
+
+    def _features(self, model) -> np.ndarray:
+        features = cnn_features(model, self.X)
+        if features.shape[1] != 2:
+            raise ValueError(f"the feature layer must have 2 units; it has {features.shape[1]}.")
+        return features
+
+    @property
+    def artists(self) -> list:
+        return self.regions.artists
+
+    def update(self, model: Sequential, title: str | None = None) -> None:
+        head = model.layers[-1]
+        features = self._features(model)
+        self.regions.update(lambda points: softmax(head.forward(points)), X=features,
+                            title=title,
+                            limits=feature_limits(features) if self.regions.rescale else None)
+
+
 def plot_target_regions(model: Sequential, X, y, ax=None, limits=None, resolution: int = 50,
-                        size: float = 8, offset: int = 5, title: str | None = None):
+                        size: float = 8, offset: int = 5, title: str | None = None,
+                        legend: bool = False):
     """Decision regions of a 2-feature CNN's head, with the images placed at their features.
 
-    Like :func:`nbcode.cnn.plot_feature_space`, but class ``k`` is drawn in the
-    book's colour of digit ``k + offset`` (the target classes 0-4 are the digits
-    5-9), so that a digit keeps its colour across chapters.
+    A still picture of a :class:`TargetRegions` (the piece the chapter's player moves):
+    class ``k`` in the colour of digit ``k + offset``.
     """
-    X = as_array(X, "X", ndim=4)
-    features = cnn_features(model, X)
-    if features.shape[1] != 2:
-        raise ValueError(f"the feature layer must have 2 units; it has {features.shape[1]}.")
     ax = ax or plt.gca()
-    (x0, x1), (y0, y1) = limits or feature_limits(features)
-    xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    proba = softmax(model.layers[-1].forward(np.column_stack([xx.ravel(), yy.ravel()])))
-    k = proba.shape[1]
-    palette = np.array([to_rgb(CLASS_COLORS[(c + offset) % 10]) for c in range(k)])
-    winner = proba.argmax(axis=1)
-    strength = ((proba.max(axis=1) - 1 / k) / (1 - 1 / k))[:, None]
-    rgb = 1 - 0.5 * strength * (1 - palette[winner])
-    ax.imshow(rgb.reshape(resolution, resolution, 3), origin="lower", extent=(x0, x1, y0, y1),
-              aspect="auto", interpolation="nearest")
-    ax.contour(xx, yy, winner.reshape(xx.shape), levels=np.arange(k) + 0.5, colors="k",
-               linewidths=0.7)
-    y = np.asarray(y)
-    ax.scatter(features[:, 0], features[:, 1], s=size, c=palette[y % k], edgecolors="black",
-               linewidths=0.25)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xlabel("feature 1")
-    ax.set_ylabel("feature 2")
-    if title:
-        ax.set_title(title, fontsize=9)
+    TargetRegions(ax, model, X, y, limits=limits, resolution=resolution, size=size,
+                  offset=offset, legend=legend).update(model, title=title)
     return ax
-
 
 
 def transfer_explorer(pretrained: Sequential, data: TransferData, label_options=(5, 10, 20, 50, 200),

@@ -115,6 +115,29 @@ def test_moving_points_and_several_classes_blit_like_full_redraws():
         assert_same_picture(a, b, edges)
 
 
+def test_regions_that_rescale_blit_like_full_redraws():
+    """New limits each frame: the ticks move too, and are redrawn with the moving pieces."""
+    def setup(ax):
+        return frames.DecisionRegions(ax, LIMITS, MOONS_X, MOONS_Y, resolution=30, rescale=True)
+
+    def update(regions, k):
+        scale = 1 + k
+        regions.update(logistic((1.0, -1.0), 0.1), X=MOONS_X * scale, title=f"scale {scale}",
+                       limits=tuple((lo * scale, hi * scale) for lo, hi in LIMITS))
+
+    blitted = frames.render_frames(range(3), update, setup, colors=None)
+    redrawn = frames.render_frames(range(3), lambda ax, k: update(setup(ax), k), colors=None)
+    canvas = frames.FrameCanvas(colors=None)
+    update(setup(canvas.axes), 0)
+    canvas.rgb()
+    assert canvas.axes.get_xlim() == (-1.5, 2.5)
+    for a, b in zip(blitted.frames, redrawn.frames, strict=True):
+        np.testing.assert_array_equal(pixels(a), pixels(b))  # the ticks are redrawn: exact
+    assert len(set(blitted.frames)) == 3
+    with pytest.raises(ValueError, match="rescale=True"):
+        frames.DecisionRegions(canvas.axes, LIMITS).update(logistic((1, 1), 0), limits=LIMITS)
+
+
 def test_boundary_is_the_closed_form_line():
     w, b = np.array([1.5, -2.0]), 0.4
     fig_canvas = frames.FrameCanvas()
@@ -204,3 +227,67 @@ def test_still_figure_and_frame_look_the_same():
 def test_errors_teach(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+# --------------------------------------------------------------------------- the chapters' pieces
+
+def _digits(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.random((n, 1, 8, 8)), np.arange(n) % 5
+
+
+def test_feature_space_moves_to_another_network_as_if_built_for_it():
+    from nbcode import cnn
+
+    images, y = _digits()
+    a, b = cnn.make_cnn(n_classes=5, seed=0), cnn.make_cnn(n_classes=5, seed=1)
+    limits = ((-3.0, 3.0), (-3.0, 3.0))
+    moved = cnn.FeatureSpace(frames.FrameCanvas().axes, a, images, y, limits=limits)
+    moved.update(a)
+    moved.update(b)
+    fresh = cnn.FeatureSpace(frames.FrameCanvas().axes, b, images, y, limits=limits)
+    fresh.update(b)
+    features = cnn.cnn_features(b, images)
+    for s_moved, s_fresh, mask in zip(moved.regions.scatters, fresh.regions.scatters,
+                                      moved.regions.masks, strict=True):
+        np.testing.assert_allclose(s_moved.get_offsets(), features[mask])
+        np.testing.assert_allclose(s_fresh.get_offsets(), features[mask])
+    np.testing.assert_array_equal(moved.regions.image.get_array(), fresh.regions.image.get_array())
+    assert [t[2].xy for t in moved.thumbnails] == [t[2].xy for t in fresh.thumbnails]
+
+
+def test_mistake_mosaic_shows_the_mistakes_in_order():
+    from nbcode import cnn
+
+    images, y = _digits(20)
+    pred = y.copy()
+    wrong = [2, 5, 11, 17]
+    pred[wrong] = (y[wrong] + 1) % 5
+    canvas = frames.FrameCanvas()
+    mosaic = cnn.MistakeMosaic(canvas.axes, images, n_columns=3, n_rows=1)
+    shown = mosaic.update(y, pred)
+    assert shown.tolist() == wrong[:3]
+    assert [t.get_text() for t in mosaic.labels] == [f"{y[i]}→{pred[i]}" for i in wrong[:3]]
+    assert canvas.axes.get_title() == "4 mistakes of 20 (first 3)"
+    data_ = mosaic.image.get_array()
+    np.testing.assert_array_equal(data_[3:11, 0:8], images[2, 0])   # first tile: image 2
+    np.testing.assert_array_equal(data_[3:11, 9:17], images[5, 0])  # second: image 5
+    mosaic.update(y, y)  # no mistakes any more: every tile and label cleared
+    assert all(t.get_text() == "" for t in mosaic.labels)
+    assert np.isnan(np.ma.filled(mosaic.image.get_array(), np.nan)).all()
+
+
+def test_target_regions_follow_the_features_when_they_rescale():
+    from nbcode import cnn
+    from nbcode import transfer as tr
+
+    images, y = _digits()
+    model = cnn.make_cnn(n_classes=5, seed=3)
+    canvas = frames.FrameCanvas()
+    piece = tr.TargetRegions(canvas.axes, model, images, y, rescale=True, legend=True)
+    piece.update(model, title="t")
+    features = cnn.cnn_features(model, images)
+    assert canvas.axes.get_xlim() == pytest.approx(cnn.feature_limits(features)[0])
+    assert [t.get_text() for t in canvas.axes.get_legend().get_texts()] == ["5", "6", "7", "8", "9"]
+    np.testing.assert_allclose(np.concatenate([s.get_offsets() for s in piece.regions.scatters]),
+                               np.concatenate([features[m] for m in piece.regions.masks]))
