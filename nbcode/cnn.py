@@ -309,10 +309,12 @@ def feature_limits(features, quantile: float = 0.005, margin: float = 0.15):
 class FeatureSpace:
     """A moving piece (:mod:`nbcode.frames`): a CNN's classifier in the plane of its 2 features.
 
-    The head's decision regions over the plane, the images as points at their features
-    (class colours and markers of the book) and, for each class, the image closest to the
-    class's median features drawn there, framed in the class colour. Built once on an
-    axis; :meth:`update` shades another network's regions and moves points and thumbnails.
+    The head's decision regions over the plane (a :class:`~nbcode.frames.DecisionRegions`
+    of the head's softmax), the images as points at their features (class colours and
+    markers of the book) and, for each class, a thumbnail: the class's image closest to
+    the class's median features, drawn there in a frame of the class colour. Built once
+    on an axis; :meth:`update` shades another network's regions and moves the points and
+    the thumbnails to its features.
 
     Parameters
     ----------
@@ -320,10 +322,21 @@ class FeatureSpace:
     model : Sequential
         A classifier whose last layer is ``Dense(2, n_classes)`` (as :func:`make_cnn`).
     images : array, shape (n, 1, h, w)
+        Images placed at their features.
     y : array, shape (n,)
+        Their labels.
     limits : ((x_min, x_max), (y_min, y_max)), optional
-        Default: :func:`feature_limits` of ``model``'s features (pass limits that hold
-        every frame's features when the piece is animated).
+        Fixed axes. Default: the axes follow the features, :func:`feature_limits` of
+        each network's features (the ticks then move too), since a network's features
+        spread out by orders of magnitude during training.
+    thumbnails : bool
+        Draw the thumbnails.
+    resolution : int
+        Grid points along each axis of the regions.
+    size : float
+        Marker size of the points.
+    zoom : float
+        Screen pixels per image pixel of the thumbnails.
     """
 
     def __init__(self, ax, model: Sequential, images, y, limits=None, thumbnails: bool = True,
@@ -333,18 +346,21 @@ class FeatureSpace:
         self.images = as_array(images, "images", ndim=4)
         self.y = as_array(y, "y", ndim=1, dtype=None)
         check_same_length(self.images, self.y, "images", "y")
+        check_positive(zoom, "zoom")
         features = self._features(model)
+        self.follow = limits is None
         self.regions = DecisionRegions(ax, limits or feature_limits(features), features, self.y,
                                        resolution=resolution, size=size,
-                                       axis_labels=("feature 1", "feature 2"))
-        for scatter in self.regions.scatters:
+                                       axis_labels=("feature 1", "feature 2"),
+                                       rescale=self.follow)
+        for scatter in self.regions.scatters:  # the book's feature-space points: thin edges
             scatter.set_linewidth(0.25)
-        self.thumbnails = []
+        self.thumbnails = []  # (label, OffsetImage, AnnotationBbox), one per class
         for j, label in enumerate(np.unique(self.y) if thumbnails else []):
             box = OffsetImage(self.images[0, 0], cmap="gray_r", zoom=zoom,
                               interpolation="nearest")
             frame = AnnotationBbox(box, (0.0, 0.0), frameon=True, pad=0.05, zorder=4,
-                                   bboxprops={"edgecolor": CLASS_COLORS[j % 10],
+                                   bboxprops={"edgecolor": CLASS_COLORS[j % len(CLASS_COLORS)],
                                               "linewidth": 1.2})
             ax.add_artist(frame)
             self.thumbnails.append((label, box, frame))
@@ -357,23 +373,34 @@ class FeatureSpace:
                              f"{features.shape[1]}.")
         return features
 
-    def _place_thumbnails(self, features) -> None:
-        for label, box, frame in self.thumbnails:
+    def central_images(self, features) -> list[int]:
+        """Index of each class's image closest to the class's median features."""
+        central = []
+        for label, _, _ in self.thumbnails:
             members = np.flatnonzero(self.y == label)
             centre = np.median(features[members], axis=0)
-            i = members[np.argmin(np.sum((features[members] - centre) ** 2, axis=1))]
+            central.append(int(members[np.argmin(np.sum((features[members] - centre) ** 2,
+                                                         axis=1))]))
+        return central
+
+    def _place_thumbnails(self, features) -> None:
+        for (_, box, frame), i in zip(self.thumbnails, self.central_images(features),
+                                      strict=True):
             box.set_data(self.images[i, 0])
-            frame.xy = frame.xybox = tuple(features[i])
+            frame.xy = frame.xybox = (float(features[i, 0]), float(features[i, 1]))
 
     @property
     def artists(self) -> list:
+        """What :meth:`update` moves: the regions' artists (and ticks if the axes follow), the thumbnails."""
         return [*self.regions.artists, *(frame for _, _, frame in self.thumbnails)]
 
     def update(self, model: Sequential, title: str | None = None) -> None:
+        """Show ``model``: its head's regions, the images at its features; a title (9 pt) if given."""
         head = model.layers[-1]
         features = self._features(model)
         self.regions.update(lambda points: softmax(head.forward(points)), X=features,
-                            title=title)
+                            title=title,
+                            limits=feature_limits(features) if self.follow else None)
         self._place_thumbnails(features)
 
 
@@ -382,9 +409,11 @@ def plot_feature_space(model: Sequential, images, y, ax=None, limits=None,
                        zoom: float = 2.0):
     """Decision regions of a CNN's classifier in the plane of its 2 learned features.
 
-    A still picture of a :class:`FeatureSpace` (see there for the parameters):
-    ``model`` a classifier whose last layer is ``Dense(2, n_classes)``, ``images`` of
-    shape (n, 1, h, w) placed at their features, ``y`` of shape (n,).
+    A still picture of a :class:`FeatureSpace` (the piece chapter 5's player moves; see
+    there for the parameters): ``model`` a classifier whose last layer is
+    ``Dense(2, n_classes)``, ``images`` of shape (n, 1, h, w) placed at their features,
+    ``y`` of shape (n,); ``limits`` default to :func:`feature_limits` of the features.
+    Returns the axis.
     """
     ax = ax or plt.gca()
     FeatureSpace(ax, model, images, y, limits=limits, thumbnails=thumbnails,
@@ -392,13 +421,36 @@ def plot_feature_space(model: Sequential, images, y, ax=None, limits=None,
     return ax
 
 
+def _check_predictions(images, y_true, y_pred):
+    y_true = as_array(y_true, "y_true", ndim=1, dtype=None)
+    y_pred = as_array(y_pred, "y_pred", ndim=1, dtype=None)
+    check_same_length(images, y_true, "images", "y_true")
+    check_same_length(images, y_pred, "images", "y_pred")
+    return y_true, y_pred
+
+
 class MistakeMosaic:
     """A moving piece (:mod:`nbcode.frames`): the misclassified images, each labelled "true→predicted".
 
-    One image holds the mosaic (at most ``n_columns × n_rows`` mistakes, in the order of
-    ``images``), a fixed set of labels above the tiles and the title say what it shows;
-    :meth:`update` fills them for another set of predictions. Labels are 9 pt.
+    One image holds the mosaic of at most ``n_columns × n_rows`` mistakes, in the order of
+    ``images``, each tile under a label (a fixed pool of ``n_columns × n_rows`` texts, the
+    unused ones empty); the title counts all the mistakes. :meth:`update`
+    fills them for another set of predictions.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    images : array, shape (n, h, w) or (n, 1, h, w)
+    n_columns, n_rows : int
+        Tiles per row and rows.
+    gap : int
+        Blank pixels between tiles.
+    fontsize : float
+        Of the labels, in points (9 at least: 9 px in a 72-dpi frame). Labels like
+        "9→4" at 9 pt fit over 8-pixel digits up to about 6 columns in a 3.5-inch panel.
     """
+
+    LABEL_ROWS = 3  #: blank image rows above each tile, where its label goes
 
     def __init__(self, ax, images, n_columns: int = 6, n_rows: int = 4, gap: int = 1,
                  fontsize: float = 9):
@@ -407,30 +459,34 @@ class MistakeMosaic:
         check_positive(n_columns, "n_columns", integer=True)
         check_positive(n_rows, "n_rows", integer=True)
         check_positive(gap, "gap", integer=True, allow_zero=True)
+        check_positive(fontsize, "fontsize")
         self.ax, self.n_columns, self.n_rows, self.gap = ax, n_columns, n_rows, gap
         h, w = self.images.shape[1:]
-        self.shape = (n_rows * (h + gap + 3), n_columns * (w + gap))
+        self.shape = (n_rows * (h + gap + self.LABEL_ROWS), n_columns * (w + gap))
         cmap = plt.get_cmap("gray_r").with_extremes(bad="white")
         self.image = ax.imshow(np.full(self.shape, np.nan), cmap=cmap, vmin=0, vmax=1,
                                interpolation="nearest")
-        self.labels = []
-        for k in range(n_columns * n_rows):
-            r, c = divmod(k, n_columns)
-            top, left = r * (h + gap + 3) + 3, c * (w + gap)
-            self.labels.append(ax.text(left + w / 2 - 0.5, top - 0.6, "", ha="center",
-                                       va="bottom", fontsize=fontsize, color="#333333"))
+        self.labels = [ax.text(left + w / 2 - 0.5, top - 0.6, "", ha="center", va="bottom",
+                               fontsize=fontsize, color="#333333")
+                       for top, left in (self._corner(k) for k in range(n_columns * n_rows))]
         ax.axis("off")
+        for spine in ax.spines.values():  # the pipeline redraws visible spines, even axis off
+            spine.set_visible(False)
+
+    def _corner(self, k: int) -> tuple[int, int]:
+        """Top row and left column of tile ``k`` in the mosaic."""
+        h, w = self.images.shape[1:]
+        r, c = divmod(k, self.n_columns)
+        return r * (h + self.gap + self.LABEL_ROWS) + self.LABEL_ROWS, c * (w + self.gap)
 
     @property
     def artists(self) -> list:
+        """What :meth:`update` changes: the mosaic image, the labels, the title."""
         return [self.image, *self.labels, self.ax.title]
 
     def update(self, y_true, y_pred) -> np.ndarray:
-        """Show the mistakes of ``y_pred`` (shape (n,)) against ``y_true``; returns their indices."""
-        y_true = as_array(y_true, "y_true", ndim=1, dtype=None)
-        y_pred = as_array(y_pred, "y_pred", ndim=1, dtype=None)
-        check_same_length(self.images, y_true, "images", "y_true")
-        check_same_length(self.images, y_pred, "images", "y_pred")
+        """Show the mistakes of ``y_pred`` (shape (n,)) against ``y_true``; returns the shown indices."""
+        y_true, y_pred = _check_predictions(self.images, y_true, y_pred)
         wrong = np.flatnonzero(y_true != y_pred)
         shown = wrong[: len(self.labels)]
         h, w = self.images.shape[1:]
@@ -438,11 +494,10 @@ class MistakeMosaic:
         for k, label in enumerate(self.labels):
             if k < len(shown):
                 i = shown[k]
-                r, c = divmod(k, self.n_columns)
-                top, left = r * (h + self.gap + 3) + 3, c * (w + self.gap)
+                top, left = self._corner(k)
                 mosaic[top:top + h, left:left + w] = self.images[i]
                 label.set_text(f"{y_true[i]}→{y_pred[i]}")
-            else:
+            else:  # empty, not hidden: the pipeline redraws the artists visible at its start
                 label.set_text("")
         self.image.set_data(mosaic)
         self.ax.set_title(f"{len(wrong)} mistakes of {len(y_true)}"
@@ -453,12 +508,15 @@ class MistakeMosaic:
 
 def plot_mistakes(images, y_true, y_pred, ax=None, n_columns: int = 6, n_rows: int = 4,
                   gap: int = 1):
-    """The misclassified images as one mosaic, each labelled "true→predicted".
+    """The misclassified images as one mosaic, each labelled "true→predicted" (9 pt).
 
     ``images`` has shape (n, h, w) or (n, 1, h, w). At most ``n_columns × n_rows``
-    mistakes are shown, in the order of ``images``. A still picture of a
-    :class:`MistakeMosaic`.
+    mistakes are shown, in the order of ``images``; the title counts them all. A still
+    picture of a :class:`MistakeMosaic` (the piece chapter 5's player moves). Returns
+    the axis.
     """
+    images = as_array(images, "images", ndim=(3, 4))
+    _check_predictions(images, y_true, y_pred)  # before drawing anything
     ax = ax or plt.gca()
     MistakeMosaic(ax, images, n_columns=n_columns, n_rows=n_rows, gap=gap).update(y_true, y_pred)
     return ax

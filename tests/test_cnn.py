@@ -114,3 +114,164 @@ def test_kernel_explorer_draws_and_reacts():
     plt.close("all")
     with pytest.raises(ValueError, match="kernels"):
         cnn.kernel_explorer(image, {})
+
+
+# --------------------------------------------------------------------------- the player's pieces
+
+def _pieces_data(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.random((n, 1, 8, 8)), np.arange(n) % 5
+
+
+def _space_state(space):
+    """What a FeatureSpace shows: every artist's data."""
+    regions = space.regions
+    return {"image": np.asarray(regions.image.get_array()),
+            "extent": regions.image.get_extent(),
+            "boundary": [np.asarray(s) for s in regions.boundary.get_segments()],
+            "points": [np.asarray(s.get_offsets()) for s in regions.scatters],
+            "thumbs_xy": [frame.xy for _, _, frame in space.thumbnails],
+            "thumbs_xybox": [frame.xybox for _, _, frame in space.thumbnails],
+            "thumbs": [np.asarray(box.get_data()) for _, box, _ in space.thumbnails],
+            "limits": (regions.ax.get_xlim(), regions.ax.get_ylim()),
+            "title": regions.ax.get_title()}
+
+
+def _assert_same_state(a, b):
+    assert a.keys() == b.keys()
+    for key in a:
+        if isinstance(a[key], list):
+            assert len(a[key]) == len(b[key]), key
+            for u, v in zip(a[key], b[key], strict=True):
+                np.testing.assert_array_equal(np.asarray(u), np.asarray(v), err_msg=key)
+        elif isinstance(a[key], np.ndarray):
+            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+        else:
+            assert a[key] == b[key], key
+
+
+def test_feature_space_puts_points_and_thumbnails_at_the_features():
+    from nbcode import frames
+
+    images, y = _pieces_data()
+    model = cnn.make_cnn(n_classes=5, seed=2)
+    canvas = frames.FrameCanvas()
+    space = cnn.FeatureSpace(canvas.axes, model, images, y, resolution=20)
+    space.update(model, title="epoch 0")
+    features = cnn.cnn_features(model, images)
+    for scatter, mask, label in zip(space.regions.scatters, space.regions.masks, range(5),
+                                    strict=True):
+        assert np.array_equal(mask, y == label)
+        np.testing.assert_array_equal(scatter.get_offsets(), features[mask])
+    central = space.central_images(features)
+    assert [int(y[i]) for i in central] == [0, 1, 2, 3, 4]
+    for (label, box, frame), i in zip(space.thumbnails, central, strict=True):
+        members = features[y == label]
+        distances = np.sum((members - np.median(members, axis=0)) ** 2, axis=1)
+        assert np.sum((features[i] - np.median(members, axis=0)) ** 2) == distances.min()
+        assert frame.xy == frame.xybox == tuple(features[i])
+        np.testing.assert_array_equal(box.get_data(), images[i, 0])
+        assert frame.patch.get_edgecolor()[:3] == pytest.approx(
+            matplotlib.colors.to_rgb(cnn.CLASS_COLORS[label]))
+    limits = cnn.feature_limits(features)  # default: the axes follow the features
+    assert canvas.axes.get_xlim() == pytest.approx(limits[0])
+    assert canvas.axes.get_ylim() == pytest.approx(limits[1])
+    assert canvas.axes.get_title() == "epoch 0" and canvas.axes.title.get_fontsize() >= 9
+    moving = space.artists
+    assert all(frame in moving for _, _, frame in space.thumbnails)
+    assert space.regions.image in moving and canvas.axes.xaxis in moving
+    fixed = cnn.FeatureSpace(frames.FrameCanvas().axes, model, images, y, thumbnails=False,
+                             limits=((-9.0, 9.0), (-8.0, 8.0)), resolution=20)
+    fixed.update(cnn.make_cnn(n_classes=5, seed=4))
+    assert fixed.regions.ax.get_xlim() == (-9.0, 9.0) and fixed.thumbnails == []
+    assert fixed.regions.ax.xaxis not in fixed.artists  # fixed axes: ticks not redrawn
+
+
+@pytest.mark.parametrize("limits", [None, ((-4.0, 4.0), (-3.0, 5.0))])
+def test_feature_space_updated_for_b_after_a_equals_one_built_for_b(limits):
+    from nbcode import frames
+
+    images, y = _pieces_data()
+    a, b = cnn.make_cnn(n_classes=5, seed=0), cnn.make_cnn(n_classes=5, seed=1)
+    moved = cnn.FeatureSpace(frames.FrameCanvas().axes, a, images, y, limits=limits,
+                             resolution=25)
+    moved.update(a, title="a")
+    before = _space_state(moved)
+    moved.update(b, title="b")
+    fresh = cnn.FeatureSpace(frames.FrameCanvas().axes, b, images, y, limits=limits,
+                             resolution=25)
+    fresh.update(b, title="b")
+    _assert_same_state(_space_state(moved), _space_state(fresh))
+    assert not np.array_equal(before["points"][0], _space_state(moved)["points"][0])
+    still = plt.figure().add_subplot()  # the still picture: the same piece, updated once
+    cnn.plot_feature_space(b, images, y, ax=still, limits=limits, resolution=25)
+    np.testing.assert_array_equal(still.images[0].get_array(), fresh.regions.image.get_array())
+    assert still.get_xlim() == fresh.regions.ax.get_xlim()
+    plt.close("all")
+
+
+def test_mistake_mosaic_shows_exactly_the_mistakes_in_order():
+    from nbcode import frames
+
+    rng = np.random.default_rng(5)
+    images = rng.random((40, 1, 8, 8))
+    y = np.arange(40) % 10
+    pred = y.copy()
+    wrong = [1, 4, 6, 13, 20, 21, 30, 39]
+    pred[wrong] = (y[wrong] + 3) % 10
+    canvas = frames.FrameCanvas()
+    mosaic = cnn.MistakeMosaic(canvas.axes, images, n_columns=3, n_rows=2)
+    assert len(mosaic.labels) == 6
+    assert mosaic.artists == [mosaic.image, *mosaic.labels, canvas.axes.title]
+    shown = mosaic.update(y, pred)
+    assert shown.tolist() == wrong[:6]
+    assert [t.get_text() for t in mosaic.labels] == [f"{y[i]}→{pred[i]}" for i in wrong[:6]]
+    assert canvas.axes.get_title() == "8 mistakes of 40 (first 6)"
+    assert all(t.get_fontsize() >= 9 for t in [*mosaic.labels, canvas.axes.title])
+    tiles = np.ma.filled(mosaic.image.get_array(), np.nan)
+    assert tiles.shape == (2 * (8 + 1 + 3), 3 * (8 + 1))
+    for k, i in enumerate(wrong[:6]):
+        r, c = divmod(k, 3)
+        top, left = r * 12 + 3, c * 9
+        np.testing.assert_array_equal(tiles[top:top + 8, left:left + 8], images[i, 0])
+        tiles[top:top + 8, left:left + 8] = np.nan
+    assert np.isnan(tiles).all()  # nothing else: the gaps and label rows are blank
+
+    few = y.copy()
+    few[[7, 9]] = 0
+    mosaic.update(y, few)  # fewer mistakes than tiles: the other labels emptied
+    assert [t.get_text() for t in mosaic.labels] == ["7→0", "9→0", "", "", "", ""]
+    assert canvas.axes.get_title() == "2 mistakes of 40"
+    fresh = cnn.MistakeMosaic(frames.FrameCanvas().axes, images, n_columns=3, n_rows=2)
+    fresh.update(y, few)
+    np.testing.assert_array_equal(np.ma.filled(mosaic.image.get_array(), -1),
+                                  np.ma.filled(fresh.image.get_array(), -1))
+    assert [t.get_text() for t in mosaic.labels] == [t.get_text() for t in fresh.labels]
+    assert [t.get_position() for t in mosaic.labels] == [t.get_position() for t in fresh.labels]
+    assert mosaic.ax.get_title() == fresh.ax.get_title()
+    mosaic.update(y, y)
+    assert all(t.get_text() == "" for t in mosaic.labels)
+    assert canvas.axes.get_title() == "0 mistakes of 40"
+
+
+def test_mistake_mosaic_frames_equal_still_pictures():
+    """Blitted frames show what a still plot_mistakes shows (no spines of the hidden axis)."""
+    from nbcode import frames
+
+    images, y = _pieces_data(30)
+    predictions = [(y + 1) % 5, np.where(np.arange(30) % 4 == 0, (y + 2) % 5, y)]
+    movie = frames.render_frames(
+        predictions, lambda mosaic, pred: mosaic.update(y, pred),
+        lambda ax: cnn.MistakeMosaic(ax, images, n_columns=5, n_rows=3), colors=None)
+    for png, pred in zip(movie.frames, predictions, strict=True):
+        canvas = frames.FrameCanvas(colors=None)
+        cnn.plot_mistakes(images, y, pred, ax=canvas.axes, n_columns=5, n_rows=3)
+        np.testing.assert_array_equal(_png_pixels(png), _png_pixels(canvas.png()))
+
+
+def _png_pixels(png):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
