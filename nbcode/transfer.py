@@ -31,6 +31,8 @@ from ._validation import (
     as_array,
     check_callable,
     check_choice,
+    check_class_indices,
+    check_integer,
     check_positive,
     check_probability,
     check_same_length,
@@ -354,9 +356,10 @@ class TargetRegions:
     """A moving piece (:mod:`nbcode.frames`): a 2-feature CNN's head regions, images at their features.
 
     Like :class:`nbcode.cnn.FeatureSpace`, but class ``k`` is drawn in the book's colour
-    of digit ``k + offset`` (the target classes 0-4 are the digits 5-9), so that a digit
-    keeps its colour across chapters. Built once on an axis; :meth:`update` shades the
-    regions of another network and moves the images to its features.
+    and marker of digit ``k + offset`` (the target classes 0-4 are the digits 5-9), so
+    that a digit looks the same across chapters. Built once on an axis; :meth:`update`
+    shades the regions of another network (its head's softmax over the feature plane)
+    and moves the images to its features (:func:`~nbcode.cnn.cnn_features`).
 
     Parameters
     ----------
@@ -366,9 +369,12 @@ class TargetRegions:
         ``limits`` is None).
     X : array, shape (n, 1, h, w)
     y : array, shape (n,)
-        Target classes 0 .. k-1.
+        Target classes 0 .. k-1 (k the head's outputs).
     legend : bool
-        A legend naming the digits.
+        A legend naming the digits of ``y``.
+    legend_loc : str
+        Where: a matplotlib location inside the axes, or ``"outside right"`` (beside the
+        axes, hiding no point).
     rescale : bool
         Whether the axes follow the features in every :meth:`update` (their
         :func:`~nbcode.cnn.feature_limits`), as they spread out during training.
@@ -377,21 +383,34 @@ class TargetRegions:
     def __init__(self, ax, model: Sequential, X, y, limits=None, resolution: int = 50,
                  size: float = 8, offset: int = 5, legend: bool = False,
                  legend_loc: str = "upper right", rescale: bool = False):
-        from .frames import DecisionRegions
+        from matplotlib.markers import MarkerStyle
+
+        from .frames import CLASS_MARKERS, DecisionRegions
 
         self.X = as_array(X, "X", ndim=4)
         features = self._features(model)
-        y = as_array(y, "y", ndim=1, dtype=None)
         n_classes = int(model.layers[-1].params["W"].shape[1])
-        palette = [CLASS_COLORS[(c + offset) % 10] for c in range(n_classes)]
-        labels = np.unique(y)
-        names = [str(int(c) + offset) for c in labels] if legend else None
+        y = check_class_indices(y, n_classes, "y", " (one per output of the head)")
+        check_same_length(self.X, y, "X", "y")
+        offset = check_integer(offset, "offset")
+        digit = [(c + offset) % 10 for c in range(n_classes)]
         self.regions = DecisionRegions(ax, limits or feature_limits(features), features, y,
-                                       resolution=resolution, palette=palette, size=size,
-                                       class_names=names, legend_loc=legend_loc,
+                                       resolution=resolution,
+                                       palette=[CLASS_COLORS[d] for d in digit], size=size,
                                        axis_labels=("feature 1", "feature 2"), rescale=rescale)
-        for scatter in self.regions.scatters:  # the book's feature-space points: thin edges
-            scatter.set_linewidth(0.25)
+        # The j-th scatter holds the j-th smallest class of y: give it that digit's look.
+        for scatter, label in zip(self.regions.scatters, np.unique(y), strict=True):
+            marker = MarkerStyle(CLASS_MARKERS[digit[label]])
+            scatter.set_paths([marker.get_path().transformed(marker.get_transform())])
+            scatter.set_facecolor(CLASS_COLORS[digit[label]])
+            scatter.set_linewidth(0.25)  # the book's feature-space points: thin edges
+            scatter.set_label(str(digit[label]))
+        if legend:
+            place = ({"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0}
+                     if legend_loc == "outside right" else {"loc": legend_loc})
+            ax.legend(handles=self.regions.scatters, fontsize=9, framealpha=0.85,
+                      markerscale=3, handletextpad=0.2, borderpad=0.3, labelspacing=0.2,
+                      handlelength=1.0, **place)
 
     def _features(self, model) -> np.ndarray:
         features = cnn_features(model, self.X)
@@ -404,6 +423,7 @@ class TargetRegions:
         return self.regions.artists
 
     def update(self, model: Sequential, title: str | None = None) -> None:
+        """Shade ``model``'s head regions and move the images to its features."""
         head = model.layers[-1]
         features = self._features(model)
         self.regions.update(lambda points: softmax(head.forward(points)), X=features,

@@ -113,6 +113,80 @@ def test_plots_run(data, pretrained):
         tr.plot_target_regions(wide, data.X_target_test[:5], data.y_target_test[:5])
 
 
+def _piece_state(piece):
+    regions = piece.regions
+    return {"limits": regions.limits, "image": np.asarray(regions.image.get_array()),
+            "boundary": [np.asarray(s) for s in regions.boundary.get_segments()],
+            "points": [np.asarray(s.get_offsets()) for s in regions.scatters],
+            "title": regions.ax.get_title()}
+
+
+@pytest.mark.parametrize("rescale", [False, True])
+def test_target_regions_updated_for_b_after_a_equal_the_piece_built_for_b(data, pretrained, rescale):
+    from nbcode.cnn import cnn_features, feature_limits
+    from nbcode.frames import CLASS_COLORS, CLASS_MARKERS, FrameCanvas
+
+    X, y = data.X_target_test[:60], data.y_target_test[:60]
+    a, b = make_cnn(n_classes=5, n_features=2, seed=0), pretrained  # an untrained net, then a trained one
+    both = np.concatenate([cnn_features(a, X), cnn_features(b, X)])
+    limits = None if rescale else feature_limits(both)  # fixed axes: those of every frame
+    canvas = FrameCanvas()
+    moved = tr.TargetRegions(canvas.axes, a, X, y, limits=limits, resolution=20, legend=True,
+                             rescale=rescale)
+    moved.update(a, title="A")
+    canvas.rgb(moved.artists)
+    moved.update(b, title="B")
+    fresh = tr.TargetRegions(FrameCanvas().axes, b, X, y, limits=limits, resolution=20,
+                             rescale=rescale)
+    fresh.update(b, title="B")
+    got, want = _piece_state(moved), _piece_state(fresh)
+    np.testing.assert_allclose(got["limits"], want["limits"])
+    np.testing.assert_allclose(got["image"], want["image"])
+    assert len(got["boundary"]) == len(want["boundary"]) > 0
+    for s_got, s_want in zip(got["boundary"], want["boundary"], strict=True):
+        np.testing.assert_allclose(s_got, s_want)
+    assert got["title"] == want["title"] == "B"
+    # The points sit at B's features, class k in the colour and marker of digit k + 5.
+    features = cnn_features(b, X)
+    for scatter, points, mask, k in zip(moved.regions.scatters, got["points"],
+                                        moved.regions.masks, range(5), strict=True):
+        np.testing.assert_allclose(points, features[mask])
+        assert np.all(y[mask] == k)
+        assert tuple(scatter.get_facecolor()[0][:3]) == pytest.approx(
+            matplotlib.colors.to_rgb(CLASS_COLORS[k + 5]))
+        marker = matplotlib.markers.MarkerStyle(CLASS_MARKERS[k + 5])
+        np.testing.assert_allclose(scatter.get_paths()[0].vertices,
+                                   marker.get_path().transformed(marker.get_transform()).vertices)
+    for got_points, want_points in zip(got["points"], want["points"], strict=True):
+        np.testing.assert_allclose(got_points, want_points)
+    if rescale:
+        np.testing.assert_allclose(got["limits"], feature_limits(features))
+    # The legend names the digits; the still picture is the same piece, updated once.
+    texts = [t.get_text() for t in canvas.axes.get_legend().get_texts()]
+    assert texts == ["5", "6", "7", "8", "9"]
+    fig, ax = plt.subplots()
+    tr.plot_target_regions(b, X, y, ax=ax, limits=limits, resolution=20, title="B")
+    np.testing.assert_allclose(ax.images[0].get_array(), want["image"])
+    plt.close(fig)
+
+
+def test_target_regions_colour_a_class_by_its_digit_and_check_labels(data, pretrained):
+    from nbcode.frames import CLASS_COLORS, FrameCanvas
+
+    X, y = data.X_target_test[:40], data.y_target_test[:40]
+    keep = (y == 1) | (y == 3)  # only the digits 6 and 8
+    piece = tr.TargetRegions(FrameCanvas().axes, pretrained, X[keep], y[keep], legend=True,
+                             legend_loc="outside right")
+    colours = [tuple(s.get_facecolor()[0][:3]) for s in piece.regions.scatters]
+    assert colours == [matplotlib.colors.to_rgb(CLASS_COLORS[6]),
+                       matplotlib.colors.to_rgb(CLASS_COLORS[8])]
+    assert [t.get_text() for t in piece.regions.ax.get_legend().get_texts()] == ["6", "8"]
+    with pytest.raises(ValueError, match="0, ..., 4"):
+        tr.TargetRegions(FrameCanvas().axes, pretrained, X, y + 1)
+    with pytest.raises(ValueError, match="same number of rows"):
+        tr.TargetRegions(FrameCanvas().axes, pretrained, X, y[:-1])
+
+
 def test_body_size_needs_a_flatten_layer():
     with pytest.raises(TypeError, match="Flatten"):
         tr.body_size(nn.MLP(2, (4,), 3))
