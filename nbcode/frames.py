@@ -147,7 +147,8 @@ class FrameCanvas:
                 raise ValueError(f"a moving artist must belong to an axis of this figure; "
                                  f"{artist!r} does not.")
         for ax in {id(a.axes): a.axes for a in moving}.values():
-            for artist in (*ax.spines.values(), ax.title, ax._left_title,
+            spines = list(ax.spines.values()) if ax.axison else []  # axis("off"): no spines
+            for artist in (*spines, ax.title, ax._left_title,
                            ax._right_title,
                            *([ax.get_legend()] if ax.get_legend() else [])):
                 artist.set_animated(True)
