@@ -44,7 +44,7 @@ from ._validation import as_array, check_callable, check_limits, check_positive
 
 __all__ = ["FrameCanvas", "Frames", "render_frames", "render_log", "clear_render_log",
            "DecisionRegions", "DescentPath", "moving_artists", "scatter_classes", "region_colors",
-           "boundary_segments", "png_from_rgb", "check_png_settings",
+           "boundary_segments", "png_from_rgb", "check_png_settings", "data_limits", "class_legend",
            "CLASS_COLORS", "CLASS_MARKERS", "probability_colormap"]
 
 #: Okabe–Ito colours, one per class, used by every figure of the book.
@@ -295,6 +295,26 @@ def boundary_segments(xs, ys, field: np.ndarray, levels) -> list[np.ndarray]:
             if len(line) > 1]
 
 
+def data_limits(X, margin: float = 0.5):
+    """Axis limits ((x_min, x_max), (y_min, y_max)) holding the points ``X`` (n, 2), ``margin`` around."""
+    X = as_array(X, "X", shape=(None, 2))
+    check_positive(margin, "margin", allow_zero=True)
+    return tuple((float(X[:, j].min() - margin), float(X[:, j].max() + margin)) for j in range(2))
+
+
+def class_legend(ax, handles, loc: str = "upper right", **settings):
+    """The book's legend of classes drawn as markers: 9 pt, short handles, a light frame.
+
+    ``loc`` is a matplotlib location or ``"outside right"`` (beside the axes); ``settings``
+    override the defaults (for instance ``markerscale=3`` for tiny points).
+    """
+    place = ({"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0}
+             if loc == "outside right" else {"loc": loc})
+    style = {"fontsize": 9, "framealpha": 0.85, "handlelength": 0.8, "handletextpad": 0.4,
+             "borderpad": 0.3, "labelspacing": 0.2, **settings}
+    return ax.legend(handles=handles, **place, **style)
+
+
 def scatter_classes(ax, X, y, size: float = 18, palette=CLASS_COLORS, class_names=None,
                     alpha: float = 0.9, zorder: float = 3):
     """One scatter per class (the j-th smallest label: colour and marker j); returns (scatters, masks).
@@ -375,8 +395,7 @@ class DecisionRegions:
             self.scatters, self.masks = scatter_classes(ax, X, y, size=size, palette=palette,
                                                         class_names=class_names)
             if class_names is not None:
-                ax.legend(handles=self.scatters, loc=legend_loc, fontsize=9, framealpha=0.85,
-                          handletextpad=0.2, borderpad=0.3, labelspacing=0.2)
+                class_legend(ax, self.scatters, loc=legend_loc)
             if axis_labels is None:
                 axis_labels = ("$x_1$", "$x_2$")
         if axis_labels is not None:

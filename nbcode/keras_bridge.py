@@ -155,22 +155,20 @@ class BoundaryRecorder(Recorder, keras.callbacks.Callback):
         """A :class:`~nbcode.widgets.TrainingPlayer` of the decision boundary, one frame per snapshot.
 
         ``X`` (n, 2) and ``y`` (n,) are drawn on every frame; ``limits`` fixes the axes
-        (default: the data and 0.5 around it, as :func:`nbcode.plots.decision_grid`).
+        (default: the data and 0.5 around it, :func:`nbcode.frames.data_limits`).
         ``class_names`` (one per label of ``y``) draws a class legend at ``legend_loc``.
 
         The frames are rendered by :mod:`nbcode.frames`: the axes, the data and the labels
         are drawn once, then each frame shades one snapshot's probabilities (one batched
         evaluation of the snapshot on the whole grid) and draws its boundary and title.
         """
-        from .frames import DecisionRegions
-        from .plots import decision_grid
+        from .frames import DecisionRegions, data_limits
         from .widgets import TrainingPlayer
 
         if not self.snapshots:
             raise ValueError("no snapshots yet: pass the recorder to model.fit(callbacks=[...]).")
         if limits is None:  # once, from the data: every frame shows the same square
-            xx, yy, _ = decision_grid(X, resolution=2)
-            limits = ((xx.min(), xx.max()), (yy.min(), yy.max()))
+            limits = data_limits(X)
 
         def setup(ax):
             return DecisionRegions(ax, limits, X, y, resolution=resolution, size=8,

@@ -21,6 +21,7 @@ from .frames import (
     DecisionRegions,
     DescentPath,
     check_png_settings,
+    data_limits,
     png_from_rgb,
     probability_colormap,
     scatter_classes,
@@ -60,10 +61,7 @@ def decision_grid(X, resolution: int = 100, margin: float = 0.5, limits=None):
     X = as_array(X, "X", shape=(None, 2))
     check_positive(resolution, "resolution", integer=True)
     check_positive(margin, "margin", allow_zero=True)
-    if limits is None:
-        limits = [(X[:, j].min() - margin, X[:, j].max() + margin) for j in range(2)]
-    else:
-        limits = check_limits(limits)
+    limits = data_limits(X, margin) if limits is None else check_limits(limits)
     xs = np.linspace(*limits[0], resolution)
     ys = np.linspace(*limits[1], resolution)
     xx, yy = np.meshgrid(xs, ys)

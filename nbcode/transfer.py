@@ -385,7 +385,7 @@ class TargetRegions:
                  legend_loc: str = "upper right", rescale: bool = False):
         from matplotlib.markers import MarkerStyle
 
-        from .frames import CLASS_MARKERS, DecisionRegions
+        from .frames import CLASS_MARKERS, DecisionRegions, class_legend
 
         self.X = as_array(X, "X", ndim=4)
         features = self._features(model)
@@ -406,11 +406,8 @@ class TargetRegions:
             scatter.set_linewidth(0.25)  # the book's feature-space points: thin edges
             scatter.set_label(str(digit[label]))
         if legend:
-            place = ({"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0}
-                     if legend_loc == "outside right" else {"loc": legend_loc})
-            ax.legend(handles=self.regions.scatters, fontsize=9, framealpha=0.85,
-                      markerscale=3, handletextpad=0.2, borderpad=0.3, labelspacing=0.2,
-                      handlelength=1.0, **place)
+            class_legend(ax, self.regions.scatters, loc=legend_loc, markerscale=3,
+                         handlelength=1.0, handletextpad=0.2)
 
     def _features(self, model) -> np.ndarray:
         features = cnn_features(model, self.X)

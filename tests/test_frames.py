@@ -291,3 +291,17 @@ def test_target_regions_follow_the_features_when_they_rescale():
     assert [t.get_text() for t in canvas.axes.get_legend().get_texts()] == ["5", "6", "7", "8", "9"]
     np.testing.assert_allclose(np.concatenate([s.get_offsets() for s in piece.regions.scatters]),
                                np.concatenate([features[m] for m in piece.regions.masks]))
+
+
+def test_data_limits_and_the_class_legend():
+    X = np.array([[0.0, 1.0], [2.0, -1.0]])
+    assert frames.data_limits(X) == ((-0.5, 2.5), (-1.5, 1.5))
+    xx, yy, _ = plots.decision_grid(X, resolution=3)          # the same limits, one home
+    assert (xx.min(), xx.max(), yy.min(), yy.max()) == (-0.5, 2.5, -1.5, 1.5)
+    canvas = frames.FrameCanvas()
+    regions = frames.DecisionRegions(canvas.axes, LIMITS, MOONS_X, MOONS_Y,
+                                     class_names=["a", "b"], legend_loc="outside right")
+    legend = canvas.axes.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
+    assert legend.get_texts()[0].get_fontsize() == 9 and legend.handlelength == 0.8
+    assert legend.get_bbox_to_anchor() is not None and regions.scatters
