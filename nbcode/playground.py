@@ -114,8 +114,8 @@ def train_config(config: PlaygroundConfig, record_epochs=None):
     return model, X, y, recorder
 
 
-def _limits(X, margin=0.4):
-    return tuple((float(X[:, j].min() - margin), float(X[:, j].max() + margin)) for j in range(2))
+#: The Playground's data sets fill their frames: 0.4 around the points.
+PLAYGROUND_MARGIN = 0.4
 
 
 class RunView:
@@ -147,7 +147,8 @@ class RunView:
         self.ax_boundary, self.ax_loss = axes
         self.X, self.y = X, y
         self.losses = np.asarray(losses, dtype=float)
-        self.regions = frames.DecisionRegions(self.ax_boundary, limits or _limits(X), X, y,
+        limits = limits or frames.data_limits(X, PLAYGROUND_MARGIN)
+        self.regions = frames.DecisionRegions(self.ax_boundary, limits, X, y,
                                               resolution=resolution, size=size)
         (self.curve,) = self.ax_loss.plot([], [], color=plots.CLASS_COLORS[5], lw=1.6)
         self.ax_loss.set_xlim(0, max(epochs, 1))
@@ -245,7 +246,7 @@ class Playground(LivePanel):
         record = sorted({int(round(e)) for e in np.geomspace(1, epochs, n_frames - 1)} | {0})
         model, X, y, recorder = train_config(c, record_epochs=record)
         losses = model.history_["loss"]
-        limits = _limits(X)
+        limits = frames.data_limits(X, PLAYGROUND_MARGIN)
 
         def setup(axes):  # drawn once: the data, the loss axis
             return RunView(axes, X, y, losses, epochs, limits=limits)
