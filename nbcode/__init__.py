@@ -21,6 +21,7 @@ data          toy data sets (moons, circles, XOR, spirals, blobs, digits) as num
 plots         decision boundaries, loss curves, image grids
 widgets       the training player (animates on the static site) and the live-panel builder
 playground    the live playground of chapter 3
+parallel      independent cells on several processes, with one core's result
 notebook      setup(), glue, show_source, agreement: what a chapter's cells need
 checks        the exercise checkers
 

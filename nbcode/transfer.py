@@ -41,6 +41,7 @@ from ._validation import (
 from .cnn import as_image_batch, cnn_features, feature_limits, make_cnn
 from .data import load_digits
 from .nn import Activation, Adam, Conv2D, Dense, Flatten, Sequential, softmax
+from .parallel import map_cells
 from .plots import CLASS_COLORS
 from .widgets import live_panel, select_slider, slider
 
@@ -683,7 +684,7 @@ class GridResult:
         Target test accuracy of the setting chosen on validation, one per seed.
         ``"scratch"`` ignores the source: both sources hold the same array.
     settings : dict (source, n_labels, regime) -> list of (learning_rate, n_steps), one per seed
-    label_counts, seeds, sources : what was run.
+    label_counts, seeds, sources, regimes : what was run.
     """
 
     accuracy: dict
@@ -691,6 +692,7 @@ class GridResult:
     label_counts: tuple
     seeds: tuple
     sources: tuple
+    regimes: tuple = REGIMES
 
     def mean_sd(self, source: str, n_labels: int, regime: str) -> tuple[float, float]:
         """Mean and standard deviation over seeds of one cell's test accuracy."""
@@ -707,7 +709,7 @@ class GridResult:
         :func:`plot_learning_curves` takes it."""
         check_choice(source, "source", set(self.sources))
         return {regime: np.array([self.accuracy[source, n, regime] for n in self.label_counts])
-                for regime in REGIMES}
+                for regime in self.regimes}
 
     def difference(self, source: str, n_labels: int, regime: str, baseline: str = "scratch"):
         """Paired comparison over seeds (same labels for both): ``(mean, standard error, verdict)``.
@@ -726,11 +728,11 @@ class GridResult:
 
     def table(self) -> str:
         """The grid as text: one row per (source, labels), mean ± sd of each regime."""
-        lines = [f"{'source':>10s} {'labels':>6s}" + "".join(f"{r:>15s}" for r in REGIMES)]
+        lines = [f"{'source':>10s} {'labels':>6s}" + "".join(f"{r:>15s}" for r in self.regimes)]
         for source in self.sources:
             for n in self.label_counts:
                 cells = "".join("{:>9.2f} ± {:.2f}".format(*self.mean_sd(source, n, r))
-                                for r in REGIMES)
+                                for r in self.regimes)
                 lines.append(f"{source:>10s} {n:>6d}{cells}")
         return "\n".join(lines)
 
@@ -750,7 +752,8 @@ def split_labels(y, n_labels: int, n_validation: int, seed: int = 0) -> tuple[np
 
 def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), seeds=range(5),
                   learning_rates=(0.001, 0.003, 0.01), checkpoints=(25, 50, 100, 200),
-                  n_validation: int = 50, batch_size: int = 32, conv_init: str = "he") -> GridResult:
+                  n_validation: int = 50, batch_size: int = 32, conv_init: str = "he",
+                  regimes=REGIMES, n_jobs: int | None = None) -> GridResult:
     """Frozen, fine-tuned and from-scratch target networks for each source, label count and seed.
 
     ``pretrained`` maps a source name to a network pretrained on it (:func:`pretrain`).
@@ -764,7 +767,11 @@ def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), 
     * ``"scratch"``: :func:`linear_head` with a random body, its convolutions drawn with
       ``conv_init`` (once per seed: no source).
 
-    Mini-batches hold ``min(batch_size, n_labels)`` images. Returns a :class:`GridResult`.
+    ``regimes`` selects some of them (``"fine-tune"`` needs ``"frozen"``, its starting head).
+    Mini-batches hold ``min(batch_size, n_labels)`` images. The (labels, seed) cells are
+    independent: they run on ``n_jobs`` processes (default: the usable cores, see
+    :func:`nbcode.parallel.map_cells`), with the same result for any ``n_jobs``.
+    Returns a :class:`GridResult`.
     """
     if not isinstance(pretrained, dict) or not pretrained:
         raise TypeError(f"pretrained must be a dict {{source name: pretrained network}}; "
@@ -774,50 +781,81 @@ def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), 
     if not isinstance(data, TransferData):
         raise TypeError(f"data must be a TransferData (from split_digits()); received "
                         f"{type(data).__name__}.")
+    regimes = tuple(check_choice(regime, "regimes (each)", set(REGIMES)) for regime in regimes)
+    if not regimes:
+        raise ValueError(f"regimes must name at least one of {REGIMES}; received ().")
+    if "fine-tune" in regimes and "frozen" not in regimes:
+        raise ValueError("regimes: 'fine-tune' starts from the head the 'frozen' regime chose, "
+                         "so it needs 'frozen' too; received " + repr(regimes) + ".")
+    regimes = tuple(regime for regime in REGIMES if regime in regimes)
     label_counts, seeds = tuple(int(n) for n in label_counts), tuple(int(s) for s in seeds)
+    setting = (tuple(learning_rates), tuple(checkpoints), n_validation, batch_size, conv_init, regimes)
+    cells = [(n, seed) for n in label_counts for seed in seeds]
+    results = map_cells(_grid_cell, cells, n_jobs=n_jobs, initializer=_grid_state,
+                        initargs=(pretrained, data, setting))
+    accuracy, settings = {}, {}
+    for cell_result in results:   # in the order of the cells: seeds in order within a count
+        for key, (score, chosen) in cell_result.items():
+            accuracy.setdefault(key, []).append(score)
+            settings.setdefault(key, []).append(chosen)
+    accuracy = {key: np.array(values) for key, values in accuracy.items()}
+    return GridResult(accuracy, settings, label_counts, seeds, tuple(pretrained), regimes)
+
+
+def _grid_state(pretrained, data, setting):
+    """What every cell of :func:`transfer_grid` shares: computed once per process."""
     bodies = {name: Sequential(model.layers[:body_size(model)]) for name, model in pretrained.items()}
     test_features = {name: body.forward(data.X_target_test) for name, body in bodies.items()}
-    accuracy, settings = {}, {}
-    for n in label_counts:
-        batch = min(batch_size, n)
-        for seed in seeds:
-            index, val = split_labels(data.y_pool, n, n_validation, seed=seed)
-            X, y, X_val, y_val = data.X_pool[index], data.y_pool[index], data.X_pool[val], data.y_pool[val]
-            any_model = next(iter(pretrained.values()))
+    return pretrained, data, setting, bodies, test_features
 
-            def fresh(model=any_model, seed=seed):
-                return linear_head(model, seed=1000 + seed, pretrained=False, conv_init=conv_init)
 
-            runs = {"scratch": tune(fresh, X, y, X_val, y_val, learning_rates, checkpoints, batch, seed)}
-            for name, model in pretrained.items():
-                body = bodies[name]
-                n_flat = test_features[name].shape[1]
+def _grid_cell(state, cell) -> dict:
+    """One (labels, seed) cell of :func:`transfer_grid`:
+    ``{(source, n_labels, regime): (test accuracy, (learning_rate, n_steps))}``."""
+    pretrained, data, setting, bodies, test_features = state
+    learning_rates, checkpoints, n_validation, batch_size, conv_init, regimes = setting
+    n, seed = cell
+    batch = min(batch_size, n)
+    index, val = split_labels(data.y_pool, n, n_validation, seed=seed)
+    X, y, X_val, y_val = data.X_pool[index], data.y_pool[index], data.X_pool[val], data.y_pool[val]
+    found = {}
+    if "scratch" in regimes:
+        any_model = next(iter(pretrained.values()))
 
-                def new_layer(n_flat=n_flat, seed=seed):
-                    return Sequential([Dense(n_flat, 5, init="glorot", seed=1000 + seed)])
+        def fresh():
+            return linear_head(any_model, seed=1000 + seed, pretrained=False, conv_init=conv_init)
 
-                frozen = tune(new_layer, body.forward(X), y, body.forward(X_val), y_val,
-                              learning_rates, checkpoints, batch, seed)
-                head = frozen.model.layers[0].params
+        scratch = tune(fresh, X, y, X_val, y_val, learning_rates, checkpoints, batch, seed)
+        scratch_score = scratch.model.score(data.X_target_test, data.y_target_test)
+    for name, model in pretrained.items():
+        if "frozen" in regimes:
+            body = bodies[name]
+            n_flat = test_features[name].shape[1]
 
-                def start(model=model, head=head, seed=seed):
-                    network = linear_head(model, seed=seed)
-                    for key, value in head.items():
-                        np.copyto(network.layers[-1].params[key], value)
-                    return network
+            def new_layer(n_flat=n_flat):
+                return Sequential([Dense(n_flat, 5, init="glorot", seed=1000 + seed)])
 
-                fine = tune(start, X, y, X_val, y_val, learning_rates, checkpoints, batch, seed)
-                for regime, run, score in (
-                        ("frozen", frozen, frozen.model.score(test_features[name], data.y_target_test)),
-                        ("fine-tune", fine, fine.model.score(data.X_target_test, data.y_target_test)),
-                        ("scratch", runs["scratch"], None)):
-                    if score is None:
-                        score = runs.setdefault("scratch_score", run.model.score(
-                            data.X_target_test, data.y_target_test))
-                    accuracy.setdefault((name, n, regime), []).append(score)
-                    settings.setdefault((name, n, regime), []).append((run.learning_rate, run.n_steps))
-    accuracy = {key: np.array(values) for key, values in accuracy.items()}
-    return GridResult(accuracy, settings, label_counts, seeds, tuple(pretrained))
+            frozen = tune(new_layer, body.forward(X), y, body.forward(X_val), y_val,
+                          learning_rates, checkpoints, batch, seed)
+            found[name, n, "frozen"] = (
+                frozen.model.score(test_features[name], data.y_target_test),
+                (frozen.learning_rate, frozen.n_steps))
+        if "fine-tune" in regimes:
+            head = frozen.model.layers[0].params
+
+            def start(model=model, head=head):
+                network = linear_head(model, seed=seed)
+                for key, value in head.items():
+                    np.copyto(network.layers[-1].params[key], value)
+                return network
+
+            fine = tune(start, X, y, X_val, y_val, learning_rates, checkpoints, batch, seed)
+            found[name, n, "fine-tune"] = (
+                fine.model.score(data.X_target_test, data.y_target_test),
+                (fine.learning_rate, fine.n_steps))
+        if "scratch" in regimes:
+            found[name, n, "scratch"] = (scratch_score, (scratch.learning_rate, scratch.n_steps))
+    return found
 
 
 def plot_grid(result: GridResult, n_few: int, n_many: int, axes=None):
@@ -840,13 +878,13 @@ def plot_grid(result: GridResult, n_few: int, n_many: int, axes=None):
     for row, n in enumerate((n_few, n_many)):
         for col, source in enumerate(result.sources):
             ax = axes[row, col]
-            for k, regime in enumerate(REGIMES):
+            for k, regime in enumerate(result.regimes):
                 mean, sd = result.mean_sd(source, n, regime)
                 color, _, label = REGIME_STYLE[regime]
                 ax.bar(k, mean, yerr=sd, color=color, alpha=0.85, capsize=3, label=label)
                 ax.text(k, 0.03, f"{mean:.2f}", ha="center", va="bottom", fontsize=8,
                         color="white")
-            ax.set_xticks(range(len(REGIMES)), REGIMES, fontsize=8)
+            ax.set_xticks(range(len(result.regimes)), result.regimes, fontsize=8)
             ax.set_ylim(0, 1)
             ax.set_title(f"{source} source, {n} labels", fontsize=9)
             ax.grid(axis="y", alpha=0.3)

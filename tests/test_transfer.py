@@ -372,9 +372,28 @@ def test_transfer_grid_cells_frozen_body_and_determinism(data, pretrained):
     assert mean == result.accuracy["similar", 5, "frozen"].mean() and sd >= 0
     assert result.chosen("similar", 5, "frozen") in result.settings["similar", 5, "frozen"]
     assert "fine-tune" in result.table() and result.table().count("\n") == 4
-    again = tr.transfer_grid({"similar": pretrained, "dissimilar": other}, data, **grid)
+    # The same grid again, its cells shared between two worker processes: the same numbers,
+    # bit for bit, and the same choices (each cell seeds its own draws).
+    again = tr.transfer_grid({"similar": pretrained, "dissimilar": other}, data, **grid, n_jobs=2)
+    assert again.accuracy.keys() == result.accuracy.keys()
     for key in result.accuracy:
         assert np.array_equal(again.accuracy[key], result.accuracy[key])
+        assert again.settings[key] == result.settings[key]
+    # One regime alone: the very cells of the full grid, and a table with that column only.
+    scratch = tr.transfer_grid({"similar": pretrained}, data, **grid, regimes=("scratch",), n_jobs=1)
+    assert set(scratch.accuracy) == {("similar", n, "scratch") for n in (5, 20)}
+    for n in (5, 20):
+        assert np.array_equal(scratch.accuracy["similar", n, "scratch"],
+                              result.accuracy["similar", n, "scratch"])
+    assert scratch.regimes == ("scratch",) and "frozen" not in scratch.table()
+    assert tr.transfer_grid({"similar": pretrained}, data, **grid,
+                            regimes=("fine-tune", "frozen")).regimes == ("frozen", "fine-tune")
+    with pytest.raises(ValueError, match="needs 'frozen'"):
+        tr.transfer_grid({"similar": pretrained}, data, regimes=("fine-tune",))
+    with pytest.raises(ValueError, match="regimes"):
+        tr.transfer_grid({"similar": pretrained}, data, regimes=("linear probe",))
+    with pytest.raises(ValueError, match="regimes"):
+        tr.transfer_grid({"similar": pretrained}, data, regimes=())
     with pytest.raises(TypeError, match="pretrained"):
         tr.transfer_grid(pretrained, data)
     with pytest.raises(TypeError, match="data"):

@@ -1,0 +1,144 @@
+"""Independent runs of an experiment on several cores, with the result a single core gives.
+
+A chapter's experiments are often a grid of independent cells (a number of labels and a
+seed, say), each a few hundred small training steps whose cost is Python overhead, not
+arithmetic: one BLAS call cannot use a second core for them, but a second process can.
+:func:`map_cells` runs ``function(state, item)`` for every item, in worker processes
+when there are several usable cores, and returns the results in the order of the items,
+so the result is the same, bit for bit, whatever the number of processes (each cell
+draws its random numbers from its own seed, never from a shared generator).
+
+``function`` and ``initializer`` must be functions defined at the top level of a module
+(workers import them by name): not lambdas, and not functions defined in a notebook.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from ._validation import check_callable, check_positive
+
+__all__ = ["usable_cpus", "map_cells"]
+
+#: What a worker holds: the state its initializer returned (one per process).
+_STATE = None
+
+
+def _cgroup_quota(root: Path = Path("/sys/fs/cgroup")) -> float | None:
+    """CPUs allowed by the container's cgroup CPU quota, or None if there is no quota."""
+    try:   # cgroup v2: "max 100000" (no quota) or "200000 100000" (2 CPUs)
+        quota, period = (root / "cpu.max").read_text().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:   # cgroup v1: cfs_quota_us is -1 without a quota
+        quota = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
+        period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
+        return None if quota <= 0 else quota / period
+    except (OSError, ValueError):
+        return None
+
+
+def usable_cpus() -> int:
+    """The number of CPUs this process may keep busy (at least 1).
+
+    The CPUs it may run on (its affinity mask), capped by the CPU quota of its container
+    when there is one: Binder, a JupyterHub or a CI runner often shows the host's many
+    cores but grants one or two, and ``os.cpu_count()`` sees only the former.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:   # macOS, Windows
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_quota()
+    if quota is not None:
+        cpus = min(cpus, max(1, int(quota)))
+    return max(1, cpus)
+
+
+def _start_worker(initializer, initargs):
+    global _STATE
+    try:   # the cells are many small products: one BLAS thread per process is fastest
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits=1)
+    except ImportError:
+        pass
+    _STATE = initializer(*initargs)
+
+
+def _run_cell(function, item):
+    return function(_STATE, item)
+
+
+def _context(function):
+    """forkserver on Linux (a fresh process that has imported ``function``'s module, forked
+    once per worker: safe in a kernel that runs threads, and quick), spawn elsewhere."""
+    if sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("forkserver")
+        module = getattr(function, "__module__", None)
+        if module and module != "__main__":
+            context.set_forkserver_preload([module])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def map_cells(function: Callable, items: Iterable, n_jobs: int | None = None,
+              initializer: Callable | None = None, initargs: tuple = ()) -> list:
+    """``[function(state, item) for item in items]``, the items shared among processes.
+
+    Parameters
+    ----------
+    function : ``(state, item) -> result``, a top-level function of a module.
+    items : the cells, each small to send (indices, seeds); the big shared inputs go
+        through ``initargs`` instead, sent once per process.
+    n_jobs : int, optional
+        Processes to use. Default: :func:`usable_cpus`. Never more than the number of items;
+        1 runs everything in this process (no worker is started).
+    initializer : ``(*initargs) -> state``, a top-level function of a module, called once
+        per process; default: the state is ``initargs`` itself.
+
+    Returns
+    -------
+    list : the results, in the order of ``items``, equal to those of ``n_jobs=1``.
+    """
+    check_callable(function, "function", "(state, item) -> result")
+    if initializer is not None:
+        check_callable(initializer, "initializer", "(*initargs) -> state")
+    if not isinstance(initargs, tuple):
+        raise TypeError(f"initargs must be a tuple (the initializer's arguments); received "
+                        f"{type(initargs).__name__}.")
+    items = list(items)
+    if n_jobs is None:
+        n_jobs = usable_cpus()
+    else:
+        check_positive(n_jobs, "n_jobs", integer=True)
+    n_jobs = min(int(n_jobs), len(items))
+    make_state = initializer if initializer is not None else _as_state
+    if n_jobs <= 1:
+        state = make_state(*initargs)
+        return [function(state, item) for item in items]
+    for name, f in (("function", function), ("initializer", initializer)):
+        if f is not None and (getattr(f, "__module__", "__main__") == "__main__"
+                              or "<lambda>" in getattr(f, "__qualname__", "<lambda>")
+                              or "<locals>" in getattr(f, "__qualname__", "")):
+            raise ValueError(f"{name} must be defined at the top level of a module, so that "
+                             f"worker processes can import it; {f!r} is not. Move it into a "
+                             f"module, or pass n_jobs=1 to run in this process.")
+    try:
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_context(function),
+                                 initializer=_start_worker,
+                                 initargs=(make_state, initargs)) as pool:
+            return list(pool.map(_run_cell, [function] * len(items), items))
+    except BrokenProcessPool as error:
+        raise RuntimeError(f"a worker process died ({error}); this happens when the machine runs "
+                           f"out of memory. Pass n_jobs=1 to run in this process.") from None
+
+
+def _as_state(*args):
+    return args
