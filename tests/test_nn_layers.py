@@ -275,6 +275,36 @@ def test_maxpool_matches_naive_loop(size, stride):
     assert layer.output_shape((3, 7, 7)) == expected.shape[1:]
 
 
+@pytest.mark.parametrize(("size", "stride"), [(2, 2), (3, 1), (2, 1)])
+def test_maxpool_ties_go_to_the_first_maximum(size, stride):
+    # After a ReLU many windows are all zeros: the gradient goes to the window's first
+    # maximum in row-major order (numpy's argmax, as in the naive loop), nowhere else.
+    x = np.maximum(rng.integers(-2, 2, size=(2, 3, 7, 7)).astype(float), 0.0)
+    out, cache = maxpool2d_forward(x, size, stride)
+    expected, routes = naive_maxpool(x, size, stride)
+    np.testing.assert_array_equal(out, expected)
+    dout = rng.normal(size=out.shape)
+    dx_expected = np.zeros_like(x)
+    for out_index, in_index in routes:
+        dx_expected[in_index] += dout[out_index]
+    # (overlapping windows add in another order than the loop: equal to rounding)
+    np.testing.assert_allclose(maxpool2d_backward(dout, cache), dx_expected, rtol=1e-12, atol=1e-15)
+
+
+def test_conv2d_param_backward_is_backward_without_dx():
+    layer = Conv2D(2, 3, kernel_size=3, padding=1, seed=0)
+    x = rng.normal(size=(4, 2, 6, 6))
+    dout = rng.normal(size=layer.forward(x).shape)
+    layer.backward(dout)
+    full = {key: grad.copy() for key, grad in layer.grads.items()}
+    layer.grads.clear()
+    assert layer.param_backward(dout) is None
+    for key in ("W", "b"):
+        np.testing.assert_array_equal(layer.grads[key], full[key])
+    with pytest.raises(ValueError, match="dout must have shape"):
+        layer.param_backward(dout[:, :2])
+
+
 def test_maxpool_backward_matches_finite_differences():
     x = rng.normal(size=(1, 2, 4, 4))
     layer = MaxPool2D(2)

@@ -84,6 +84,33 @@ def test_backward_matches_finite_differences_end_to_end():
             np.testing.assert_allclose(layer.grads[key], numeric, rtol=1e-5, atol=1e-9)
 
 
+def test_training_backward_computes_the_same_gradients_and_skips_what_nobody_uses():
+    # fit's backward pass (_param_backward) gives every trainable layer the gradients of the
+    # full backward pass, bit for bit; it stops at the first trainable layer, whose dL/dx
+    # (the data's gradient) it skips, and never touches the frozen layers before it.
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(6, 1, 8, 8)), np.array([0, 1, 2, 0, 1, 2])
+    for frozen_first in (False, True):
+        model = Sequential([Conv2D(1, 4, padding=1, seed=0), Activation("relu"), MaxPool2D(2),
+                            Conv2D(4, 4, padding=1, seed=1), Activation("relu"), MaxPool2D(2),
+                            Flatten(), Dense(16, 3, seed=2)])
+        model[0].trainable = not frozen_first
+        _, dout = softmax_cross_entropy(model.forward(X, training=True), y)
+        model.backward(dout)
+        full = [{key: grad.copy() for key, grad in layer.grads.items()} for layer in model.layers]
+        for layer in model.layers:
+            layer.grads.clear()
+        model._param_backward(dout)
+        first = 3 if frozen_first else 0
+        for k, layer in enumerate(model.layers):
+            if k < first:
+                assert layer.grads == {}
+            else:
+                assert layer.grads.keys() == full[k].keys()
+                for key in layer.grads:
+                    np.testing.assert_array_equal(layer.grads[key], full[k][key])
+
+
 def test_l1_gives_exact_zeros_and_l2_shrinks(moons):
     X, y, _, _ = moons
     weights = {}

@@ -149,6 +149,19 @@ class Sequential:
             d = layer.backward(d)
         return d
 
+    def _param_backward(self, dloss: np.ndarray) -> None:
+        """:meth:`backward` for training: the parameters' gradients only. Stops at the first
+        trainable layer, which skips its ``dL/dx`` (:meth:`Layer.param_backward`); the
+        layers before it have nothing to learn."""
+        first = next((k for k, layer in enumerate(self.layers) if layer.trainable and layer.params),
+                     None)
+        if first is None:
+            return
+        d = dloss
+        for layer in self.layers[:first:-1]:
+            d = layer.backward(d)
+        self.layers[first].param_backward(d)
+
     # ------------------------------------------------------------------ parameters
     def parameters(self) -> list[np.ndarray]:
         """Every parameter array, layer by layer (frozen layers included)."""
@@ -468,7 +481,7 @@ class Sequential:
 
         def update(index):
             batch_loss, d = loss_fn(self.forward(X[index], training=True), target[index])
-            self.backward(d)
+            self._param_backward(d)
             grads = [layer.grads[key] for layer, key in slots]
             if l2:
                 for param, grad, pen in zip(params, grads, penalized, strict=True):
