@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps assets book pdf translations student execute test test-fast lint bench serve clean publish-student
+.PHONY: help setup system-deps assets cache book pdf translations student execute test test-fast lint bench serve clean publish-student
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,10 +35,13 @@ student: setup  ## Write the student editions (solutions removed) into student/
 publish-student: setup  ## Commit the student editions to the branch a course's JupyterHub pulls (REPOSITORY=, BRANCH=)
 	$(BIN)/python scripts/publish_student.py $(if $(REPOSITORY),--repository $(REPOSITORY)) $(if $(BRANCH),--branch $(BRANCH))
 
-pdf: system-deps setup  ## Build the PDF into _build/latex/book.pdf (SOLUTIONS=omit leaves the solutions out)
+cache: setup  ## Execute the chapters into the build's cache (_build/.jupyter_cache), several at a time
+	$(BIN)/python scripts/execute_cache.py
+
+pdf: system-deps setup cache  ## Build the PDF into _build/latex/book.pdf (SOLUTIONS=omit leaves the solutions out)
 	$(BIN)/python scripts/build_pdf.py --solutions $(or $(SOLUTIONS),include)
 
-book: system-deps assets student pdf  ## Build the site into _build/html (English), _build/html/fr (French), with the PDF
+book: system-deps assets student cache pdf  ## Build the site into _build/html (English), _build/html/fr (French), with the PDF
 	$(JB) build . --builder html --warningiserror --nitpick --keep-going
 	$(BIN)/python scripts/i18n.py build
 	@echo "Built: _build/html/index.html and _build/html/fr/  (serve them with: make serve)"

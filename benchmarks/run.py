@@ -272,9 +272,16 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _jupyter_book(book: Path) -> tuple[float | None, str]:
-    """Run the build; (seconds, note). With --keep-going a build that exits 1 on warnings
-    (-W) still executes and renders everything, so its time counts; the note says so."""
+    """Run the build as `make book` does: the chapters executed into the cache on the usable
+    cores (scripts/execute_cache.py), then Jupyter Book; (seconds, note). With --keep-going a
+    build that exits 1 on warnings (-W) still renders everything, so its time counts; the
+    note says so."""
     start = time.perf_counter()
+    proc = subprocess.run([str(BIN / "python"), "scripts/execute_cache.py"], cwd=book, text=True,
+                          capture_output=True)
+    if proc.returncode != 0:
+        tail = ANSI.sub("", proc.stdout + proc.stderr).strip().splitlines()[-3:]
+        return None, f"execution failed (exit {proc.returncode}): {' / '.join(tail)[:300]}"
     proc = subprocess.run([str(BIN / "jupyter-book"), *BUILD_COMMAND], cwd=book, text=True,
                           capture_output=True)
     seconds = time.perf_counter() - start
