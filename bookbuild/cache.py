@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     pending = [path for _, path in sorted(pending, key=lambda item: -item[0])]  # longest first
     jobs = min(args.jobs or usable_cpus(), len(pending))
+    if jobs < 1:
+        parser.error(f"--jobs must be at least 1; received {args.jobs}")
     print(f"executing {len(pending)} chapter(s), {jobs} at a time: "
           + ", ".join(path.stem for path in pending), flush=True)
     start = time.perf_counter()

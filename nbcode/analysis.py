@@ -185,7 +185,7 @@ def activations_across_depth(n_layers: int = 10, width: int = 256, activation: s
 
 def train_from_initialisations(X, y, schemes: dict, seeds=(0, 1, 2, 3, 4), hidden=(64,) * 8,
                                activation: str = "tanh", epochs: int = 100, batch_size: int = 32,
-                               learning_rate: float = 0.1) -> dict:
+                               learning_rate: float = 0.1, n_jobs: int | None = None) -> dict:
     """Train one architecture from several weight-initialisation rules, each over several seeds.
 
     A deep network trained by plain SGD is chaotic: two runs that differ in the last
@@ -208,6 +208,9 @@ def train_from_initialisations(X, y, schemes: dict, seeds=(0, 1, 2, 3, 4), hidde
     hidden, activation, epochs, batch_size, learning_rate
         The network (``nn.MLP(p, hidden, k, activation)``) and its training (``fit``
         with ``nn.SGD(learning_rate)``), the same for every rule and seed.
+    n_jobs : int, optional
+        Processes sharing the (rule, seed) runs (None or 1: this process; -1: every usable
+        core; see :func:`nbcode.parallel.map_cells`): the same result for any ``n_jobs``.
 
     Returns
     -------
@@ -218,7 +221,6 @@ def train_from_initialisations(X, y, schemes: dict, seeds=(0, 1, 2, 3, 4), hidde
         of shape (n_seeds,).
     """
     from ._validation import check_labels
-    from .nn import MLP, SGD
 
     X = as_array(X, "X", ndim=2)
     y = check_labels(y, "y")
@@ -237,20 +239,31 @@ def train_from_initialisations(X, y, schemes: dict, seeds=(0, 1, 2, 3, 4), hidde
     n_classes = int(y.max()) + 1
     if n_classes < 3:
         raise ValueError(f"y must have at least 3 classes (a softmax output); received {n_classes}.")
+    from .parallel import map_cells
+
+    setting = (X, y, hidden, n_classes, activation, epochs, batch_size, learning_rate)
+    cells = [(rule, seed) for rule in schemes.values() for seed in seeds]
+    runs = iter(map_cells(_initialisation_run, cells, n_jobs=n_jobs, initargs=setting))
     results = {}
-    for name, (init, scale) in schemes.items():
-        curves, accuracies = [], []
-        for seed in seeds:
-            model = MLP(X.shape[1], hidden=hidden, n_outputs=n_classes, activation=activation, seed=seed)
-            rng = np.random.default_rng(seed)
-            for layer in model.layers:
-                if isinstance(layer, Dense):
-                    W = layer.params["W"]
-                    W[...] = init_weights(W.shape, W.shape[0], W.shape[1], init, scale, rng)
-            model.fit(X, y, epochs=epochs, batch_size=batch_size, optimizer=SGD(learning_rate), seed=seed)
-            curves.append(model.history_["loss"])
-            accuracies.append(model.score(X, y))
+    for name in schemes:
+        curves, accuracies = zip(*[next(runs) for _ in seeds], strict=True)
         curves = np.asarray(curves, dtype=float)
         results[name] = {"loss_curves": curves, "start_loss": curves[:, 0],
                          "final_loss": curves[:, -1], "train_accuracy": np.asarray(accuracies)}
     return results
+
+
+def _initialisation_run(setting, cell):
+    """One run of :func:`train_from_initialisations`: (loss curve, training accuracy)."""
+    from .nn import MLP, SGD
+
+    X, y, hidden, n_classes, activation, epochs, batch_size, learning_rate = setting
+    (init, scale), seed = cell
+    model = MLP(X.shape[1], hidden=hidden, n_outputs=n_classes, activation=activation, seed=seed)
+    rng = np.random.default_rng(seed)
+    for layer in model.layers:
+        if isinstance(layer, Dense):
+            W = layer.params["W"]
+            W[...] = init_weights(W.shape, W.shape[0], W.shape[1], init, scale, rng)
+    model.fit(X, y, epochs=epochs, batch_size=batch_size, optimizer=SGD(learning_rate), seed=seed)
+    return model.history_["loss"], model.score(X, y)

@@ -3,10 +3,11 @@
 A chapter's experiments are often a grid of independent cells (a number of labels and a
 seed, say), each a few hundred small training steps whose cost is Python overhead, not
 arithmetic: one BLAS call cannot use a second core for them, but a second process can.
-:func:`map_cells` runs ``function(state, item)`` for every item, in worker processes
-when there are several usable cores, and returns the results in the order of the items,
-so the result is the same, bit for bit, whatever the number of processes (each cell
-draws its random numbers from its own seed, never from a shared generator).
+:func:`map_cells` runs ``function(state, item)`` for every item, in ``n_jobs`` worker
+processes (scikit-learn's convention: -1 for every usable core), and returns the results
+in the order of the items, so the result is the same, bit for bit, whatever the number
+of processes: each cell draws its random numbers from its own seed, never from a shared
+generator, and each worker uses the BLAS thread counts of the process that started it.
 
 ``function`` and ``initializer`` must be functions defined at the top level of a module
 (workers import them by name): not lambdas, and not functions defined in a notebook.
@@ -15,6 +16,7 @@ draws its random numbers from its own seed, never from a shared generator).
 from __future__ import annotations
 
 import multiprocessing
+import numbers
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -22,9 +24,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from ._validation import check_callable, check_positive
+from ._validation import check_callable
 
-__all__ = ["usable_cpus", "map_cells"]
+__all__ = ["usable_cpus", "resolve_n_jobs", "map_cells"]
 
 #: What a worker holds: the state its initializer returned (one per process).
 _STATE = None
@@ -62,13 +64,34 @@ def usable_cpus() -> int:
     return max(1, cpus)
 
 
-def _start_worker(initializer, initargs):
-    global _STATE
-    try:   # the cells are many small products: one BLAS thread per process is fastest
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(limits=1)
+def resolve_n_jobs(n_jobs: int | None) -> int:
+    """scikit-learn's ``n_jobs``, as a number of processes: ``None`` → 1, ``k >= 1`` → k,
+    ``-1`` → :func:`usable_cpus`, ``-2`` → one fewer, ... (at least 1)."""
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be a non-zero integer (1: this process only; -1: every "
+                         f"usable core, -2: all but one) or None (1); received {n_jobs!r}.")
+    return int(n_jobs) if n_jobs > 0 else max(1, usable_cpus() + 1 + int(n_jobs))
+
+
+def _thread_counts() -> dict:
+    """This process's BLAS/OpenMP thread count per library (threadpoolctl), {} without it."""
+    try:
+        from threadpoolctl import threadpool_info
     except ImportError:
-        pass
+        return {}
+    return {info["prefix"]: info["num_threads"] for info in threadpool_info()}
+
+
+def _start_worker(initializer, initargs, thread_counts):
+    global _STATE
+    # A worker uses the BLAS thread counts of the process that started it: a product
+    # split among another number of threads can round differently, and the cells must
+    # give the numbers one process gives.
+    if thread_counts:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits=thread_counts)
     _STATE = initializer(*initargs)
 
 
@@ -98,8 +121,12 @@ def map_cells(function: Callable, items: Iterable, n_jobs: int | None = None,
     items : the cells, each small to send (indices, seeds); the big shared inputs go
         through ``initargs`` instead, sent once per process.
     n_jobs : int, optional
-        Processes to use. Default: :func:`usable_cpus`. Never more than the number of items;
-        1 runs everything in this process (no worker is started).
+        Processes to use, as in scikit-learn: ``None`` or 1 runs everything in this process
+        (no worker is started), -1 uses every usable core (:func:`usable_cpus`), -2 all but
+        one, and so on. Never more than the number of items. In a script (not a notebook),
+        code that starts workers must sit under ``if __name__ == "__main__":`` (Python's
+        rule for worker processes; see "Safe importing of main module" in its
+        ``multiprocessing`` documentation).
     initializer : ``(*initargs) -> state``, a top-level function of a module, called once
         per process; default: the state is ``initargs`` itself.
 
@@ -114,11 +141,7 @@ def map_cells(function: Callable, items: Iterable, n_jobs: int | None = None,
         raise TypeError(f"initargs must be a tuple (the initializer's arguments); received "
                         f"{type(initargs).__name__}.")
     items = list(items)
-    if n_jobs is None:
-        n_jobs = usable_cpus()
-    else:
-        check_positive(n_jobs, "n_jobs", integer=True)
-    n_jobs = min(int(n_jobs), len(items))
+    n_jobs = min(resolve_n_jobs(n_jobs), len(items))
     make_state = initializer if initializer is not None else _as_state
     if n_jobs <= 1:
         state = make_state(*initargs)
@@ -133,11 +156,13 @@ def map_cells(function: Callable, items: Iterable, n_jobs: int | None = None,
     try:
         with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_context(function),
                                  initializer=_start_worker,
-                                 initargs=(make_state, initargs)) as pool:
+                                 initargs=(make_state, initargs, _thread_counts())) as pool:
             return list(pool.map(_run_cell, [function] * len(items), items))
     except BrokenProcessPool as error:
-        raise RuntimeError(f"a worker process died ({error}); this happens when the machine runs "
-                           f"out of memory. Pass n_jobs=1 to run in this process.") from None
+        raise RuntimeError(f"a worker process died ({error}). Either the machine ran out of "
+                           f"memory, or a script started workers from code that is not under "
+                           f"`if __name__ == \"__main__\":` (each worker imports the script "
+                           f"again). Pass n_jobs=1 to run in this process.") from None
 
 
 def _as_state(*args):

@@ -769,8 +769,9 @@ def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), 
 
     ``regimes`` selects some of them (``"fine-tune"`` needs ``"frozen"``, its starting head).
     Mini-batches hold ``min(batch_size, n_labels)`` images. The (labels, seed) cells are
-    independent: they run on ``n_jobs`` processes (default: the usable cores, see
-    :func:`nbcode.parallel.map_cells`), with the same result for any ``n_jobs``.
+    independent: they run on ``n_jobs`` processes (scikit-learn's convention: None or 1 in
+    this process, -1 on every usable core; see :func:`nbcode.parallel.map_cells`), with the
+    same result for any ``n_jobs``.
     Returns a :class:`GridResult`.
     """
     if not isinstance(pretrained, dict) or not pretrained:

@@ -33,6 +33,19 @@ def test_one_run_is_the_documented_recipe():
     assert run["train_accuracy"][0] == model.score(X3, Y3)
 
 
+def test_runs_on_two_processes_equal_the_runs_in_one():
+    # The chapter's depth (8 tanh layers of 64) is chaotic: any difference in one product
+    # would show in the curves. Two processes give the very numbers of one, rule by rule.
+    schemes = {"large": ("normal", 1.0), "Glorot": ("glorot", None)}
+    kwargs = dict(seeds=range(3), hidden=(64,) * 8, epochs=3, learning_rate=0.1)
+    one = analysis.train_from_initialisations(X3, Y3, schemes, n_jobs=1, **kwargs)
+    two = analysis.train_from_initialisations(X3, Y3, schemes, n_jobs=2, **kwargs)
+    assert list(two) == list(one)
+    for name in schemes:
+        for key in one[name]:
+            np.testing.assert_array_equal(two[name][key], one[name][key])
+
+
 def test_seeds_give_different_runs_and_every_rule_gets_every_seed():
     runs = analysis.train_from_initialisations(
         X3, Y3, {"a": ("glorot", None), "b": ("normal", 1.0)}, seeds=range(3), hidden=(4,), epochs=1)

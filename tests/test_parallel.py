@@ -32,6 +32,11 @@ def test_usable_cpus_reads_the_cgroup_quota(tmp_path, monkeypatch):
     assert parallel.usable_cpus() >= 1
 
 
+def test_n_jobs_follows_scikit_learns_convention(monkeypatch):
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 4)
+    assert [parallel.resolve_n_jobs(n) for n in (None, 1, 3, -1, -2, -4, -9)] == [1, 1, 3, 4, 3, 1, 1]
+
+
 def test_map_cells_in_processes_equals_one_process():
     items = list(range(7))
     # state = int("3") (the initializer), result = state * item, for each item, in order
@@ -48,8 +53,9 @@ def test_map_cells_in_processes_equals_one_process():
 def test_map_cells_errors_teach():
     with pytest.raises(ValueError, match="top level of a module"):
         parallel.map_cells(lambda state, item: item, [1, 2], n_jobs=2)
-    with pytest.raises(ValueError, match="n_jobs"):
-        parallel.map_cells(operator.mul, [1, 2], n_jobs=0)
+    for bad in (0, 1.5, "2", True):
+        with pytest.raises(ValueError, match="n_jobs"):
+            parallel.map_cells(operator.mul, [1, 2], n_jobs=bad)
     with pytest.raises(TypeError, match="initargs"):
         parallel.map_cells(operator.mul, [1, 2], initargs=3)
     with pytest.raises(TypeError, match="function"):
