@@ -12,7 +12,8 @@ points that a network maps somewhere new, a title. So the pipeline
    changes only those pieces (``set_data``, ``set_offsets``, ``set_segments``,
    ``set_text``), then
 3. draws the canvas once and encodes its pixel buffer straight to a small palette PNG
-   (``colors`` colours), with no ``savefig`` and no new figure per frame.
+   (``colors`` colours, the class colours among them exactly), with no ``savefig`` and
+   no new figure per frame.
 
 The layout (constrained) is computed on the first frame and then frozen, so frames
 do not jitter when a title changes length, and later frames skip it.
@@ -29,6 +30,7 @@ the renders made in this process (the benchmarks read it after running a chapter
 
 from __future__ import annotations
 
+import functools
 import io
 import time
 from collections.abc import Callable, Sequence
@@ -44,8 +46,9 @@ from ._validation import as_array, check_callable, check_limits, check_positive
 
 __all__ = ["FrameCanvas", "Frames", "render_frames", "render_log", "clear_render_log",
            "DecisionRegions", "DescentPath", "moving_artists", "scatter_classes", "region_colors",
-           "boundary_segments", "png_from_rgb", "check_png_settings", "data_limits", "class_legend",
-           "CLASS_COLORS", "CLASS_MARKERS", "probability_colormap"]
+           "boundary_segments", "class_boundary_segments", "png_from_rgb", "check_png_settings",
+           "data_limits", "class_legend", "CLASS_COLORS", "CLASS_MARKERS", "KEPT_COLORS",
+           "probability_colormap"]
 
 #: Okabe–Ito colours, one per class, used by every figure of the book.
 CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
@@ -56,6 +59,9 @@ CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
 
 #: zlib level of the frames' PNGs: 7 makes files 5 % larger than 9 and encodes 7 times faster.
 PNG_COMPRESS_LEVEL = 7
+#: Median cut sees every 4th of a frame's pixels: a quarter of the work and, measured on the
+#: book's players, frames as close to their pixels as with all of them.
+MEDIAN_CUT_STRIDE = 4
 
 
 def probability_colormap() -> LinearSegmentedColormap:
@@ -72,11 +78,99 @@ def check_png_settings(dpi, colors) -> None:
             raise ValueError(f"colors must be at most 256 (a PNG palette); received {colors}.")
 
 
-def png_from_rgb(rgb: np.ndarray, colors: int | None = 64) -> bytes:
+#: Colours a frame's palette keeps exactly wherever they appear: the class colours and white.
+KEPT_COLORS = (*CLASS_COLORS, "#FFFFFF")
+
+
+def _rgb_keys(pixels: np.ndarray) -> np.ndarray:
+    """One integer per pixel, 0xRRGGBB, for pixels of shape (m, 3) uint8."""
+    pixels = pixels.astype(np.uint32)
+    return (pixels[:, 0] << 16) | (pixels[:, 1] << 8) | pixels[:, 2]
+
+
+def _key_rgb(keys: np.ndarray) -> np.ndarray:
+    """The colours (m, 3), as floats, of integers 0xRRGGBB."""
+    return np.column_stack([keys >> 16, (keys >> 8) & 255, keys & 255]).astype(float)
+
+
+@functools.lru_cache(maxsize=16)
+def _kept_keys(keep: tuple) -> np.ndarray:
+    """The keys of colours given as RGB triples in [0, 1], sorted."""
+    rgb = np.array([[round(255 * v) for v in colour] for colour in keep], dtype=np.uint8)
+    return np.unique(_rgb_keys(rgb.reshape(-1, 3)))
+
+
+def _squared_distances(points: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """|point - entry|^2 for every point (m, 3) and palette entry (p, 3): (m, p), exact for integers."""
+    return ((points ** 2).sum(axis=1)[:, None] - 2 * points @ palette.T
+            + (palette ** 2).sum(axis=1)[None, :])
+
+
+def _palette_indices(rgb: np.ndarray, colors: int, keep) -> tuple[np.ndarray, list[int]]:
+    """Quantise ``rgb`` (h, w, 3) to ``colors`` colours that include the ``keep`` colours it shows.
+
+    1. The colours of ``keep`` that some pixel has exactly (the class colours of points and
+       legend markers, white) are palette entries, at most half of the palette (the most
+       frequent ones).
+    2. Median cut chooses four fifths of the remaining entries for the other pixels
+       (every :data:`MEDIAN_CUT_STRIDE`-th of them).
+    3. The last fifth goes, one by one, to the colour that the palette serves worst
+       (its pixels times its squared distance to its nearest entry): the cores of small
+       points, darkened by their edges, a few hundred pixels of one colour that median
+       cut merges into a grey.
+    Every pixel then takes its nearest entry (so a kept colour stays exact). The work is
+    on the image's distinct colours (a few thousand), not on its pixels.
+    Returns (indices (h, w) uint8, palette as a flat RGB list).
+    """
+    from PIL import Image
+
+    flat = rgb.reshape(-1, 3)
+    uniq, inverse, counts = np.unique(_rgb_keys(flat), return_inverse=True, return_counts=True)
+    values = _key_rgb(uniq)
+    if len(uniq) <= colors:                          # few colours: all of them, exactly
+        return (inverse.reshape(rgb.shape[:2]).astype(np.uint8),
+                values.astype(np.uint8).ravel().tolist())
+    kept = _kept_keys(tuple(to_rgb(c) for c in keep)) if keep else np.zeros(1, dtype=np.uint32)
+    slot = np.minimum(np.searchsorted(kept, uniq), len(kept) - 1)
+    is_kept = (kept[slot] == uniq) if keep else np.zeros(len(uniq), dtype=bool)
+    kept_here = np.flatnonzero(is_kept)
+    if len(kept_here) > colors // 2:
+        is_kept[kept_here[np.argsort(-counts[kept_here], kind="stable")[colors // 2:]]] = False
+        kept_here = np.flatnonzero(is_kept)
+    free = colors - len(kept_here)
+    n_extra = free // 5
+    rest = flat[~is_kept[inverse]][::MEDIAN_CUT_STRIDE]
+    quantized = Image.fromarray(np.ascontiguousarray(rest)[None]).quantize(
+        colors=free - n_extra, method=Image.Quantize.MEDIANCUT)
+    median_cut = np.array(quantized.getpalette()[:3 * (free - n_extra)], dtype=float)
+    palette = [median_cut.reshape(-1, 3), values[kept_here]]
+    distances = _squared_distances(values, np.vstack(palette))
+    nearest = distances.argmin(axis=1)
+    distance = np.maximum(distances[np.arange(len(values)), nearest], 0)
+    size = len(distances[0])
+    for _ in range(n_extra):
+        cost = distance * counts
+        worst = int(cost.argmax())
+        if cost[worst] == 0:
+            break
+        to_new = ((values - values[worst]) ** 2).sum(axis=1)
+        closer = to_new < distance
+        nearest[closer], distance[closer] = size, to_new[closer]
+        palette.append(values[worst][None])
+        size += 1
+    palette = np.vstack(palette).astype(np.uint8)
+    return nearest[inverse].reshape(rgb.shape[:2]).astype(np.uint8), palette.ravel().tolist()
+
+
+def png_from_rgb(rgb: np.ndarray, colors: int | None = 64, keep=KEPT_COLORS) -> bytes:
     """Encode an image, shape (h, w, 3) or (h, w, 4) of uint8, as PNG bytes.
 
-    ``colors`` quantises it to a palette of that many colours (median cut): animation
-    frames three to four times smaller with no visible change. ``None`` keeps RGB.
+    ``colors`` quantises it to a palette of that many colours: animation frames three
+    to four times smaller with no visible change. The palette holds exactly each colour
+    of ``keep`` (matplotlib colours; default: the class colours and white) that some
+    pixel has, so that points and legend markers keep their class colour; median cut
+    chooses most other entries, and the colours it serves worst (the few pixels of small
+    points) the last ones. ``None`` keeps RGB.
     """
     from PIL import Image
 
@@ -84,11 +178,14 @@ def png_from_rgb(rgb: np.ndarray, colors: int | None = 64) -> bytes:
     if rgb.ndim != 3 or rgb.shape[2] not in (3, 4) or rgb.dtype != np.uint8:
         raise ValueError(f"rgb must be an image of shape (h, w, 3) or (h, w, 4) with dtype uint8; "
                          f"received shape {rgb.shape} and dtype {rgb.dtype}.")
-    if colors is not None:
+    rgb = np.ascontiguousarray(rgb[..., :3])
+    if colors is None:
+        image = Image.fromarray(rgb)
+    else:
         check_png_settings(1, colors)
-    image = Image.fromarray(np.ascontiguousarray(rgb[..., :3]))
-    if colors is not None:
-        image = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+        indices, palette = _palette_indices(rgb, colors, keep)
+        image = Image.fromarray(indices)
+        image.putpalette(palette)
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
     return out.getvalue()
@@ -295,6 +392,77 @@ def boundary_segments(xs, ys, field: np.ndarray, levels) -> list[np.ndarray]:
             if len(line) > 1]
 
 
+def _on_grid(xs, ys, values: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Bilinear interpolation of ``values`` (len(ys), len(xs), c) at ``points`` (m, 2): (m, c)."""
+    out = []
+    for axis, nodes in ((0, xs), (1, ys)):
+        cell = np.clip(np.searchsorted(nodes, points[:, axis]) - 1, 0, len(nodes) - 2)
+        frac = (points[:, axis] - nodes[cell]) / (nodes[cell + 1] - nodes[cell])
+        out.append((cell, np.clip(frac, 0.0, 1.0)[:, None]))
+    (i, tx), (j, ty) = out
+    return ((1 - ty) * ((1 - tx) * values[j, i] + tx * values[j, i + 1])
+            + ty * ((1 - tx) * values[j + 1, i] + tx * values[j + 1, i + 1]))
+
+
+def _keep_where(line: np.ndarray, margin: np.ndarray) -> list[np.ndarray]:
+    """The parts of a polyline where ``margin`` (one value per vertex, linear in between) is >= 0."""
+    keep = margin >= 0
+    if keep.all():
+        return [line]
+    if not keep.any():
+        return []
+    flips = np.flatnonzero(keep[1:] != keep[:-1])   # the margin changes sign after these vertices
+    t = (margin[flips] / (margin[flips] - margin[flips + 1]))[:, None]
+    cuts = line[flips] + t * (line[flips + 1] - line[flips])
+    parts, start, head = [], (0 if keep[0] else None), []
+    for flip, cut in zip(flips, cuts, strict=True):
+        if start is None:                            # a kept part starts at this cut
+            start, head = flip + 1, [cut]
+        else:                                        # and ends at the next one
+            parts.append(np.vstack([*head, line[start:flip + 1], cut]))
+            start = None
+    if start is not None:
+        parts.append(np.vstack([*head, line[start:]]))
+    return parts
+
+
+def class_boundary_segments(xs, ys, proba: np.ndarray) -> list[np.ndarray]:
+    """The boundaries of the most probable class, one line between each pair of neighbouring regions.
+
+    ``proba`` has shape (len(ys), len(xs), k): k class probabilities on the grid. Where the
+    regions of classes i and j meet, the boundary is where their scores tie: the zero
+    contour of log p_i - log p_j (the difference of the logits, linear for a softmax of
+    linear scores), kept only where i and j are the two most probable classes (scores
+    interpolated linearly, so the lines of a triple point meet there). Only the pairs of
+    classes that win at two neighbouring grid points are contoured (one contour each).
+    """
+    from contourpy import LineType, contour_generator
+
+    proba = np.asarray(proba, dtype=float)
+    k = proba.shape[-1]
+    scores = np.log(np.maximum(proba, np.finfo(float).tiny))
+    winner = scores.argmax(axis=-1)
+    pairs = []
+    for a, b in ((winner[:, 1:], winner[:, :-1]), (winner[1:], winner[:-1])):
+        differ = a != b
+        pairs.append(np.minimum(a, b)[differ] * k + np.maximum(a, b)[differ])
+    segments = []
+    for code in np.unique(np.concatenate(pairs)):
+        i, j = divmod(int(code), k)
+        generator = contour_generator(xs, ys, scores[..., i] - scores[..., j],
+                                      line_type=LineType.Separate)
+        lines = [line for line in generator.lines(0.0) if len(line) > 1]
+        if not lines:
+            continue
+        at = _on_grid(xs, ys, scores, np.concatenate(lines))
+        others = np.delete(at, [i, j], axis=1)
+        margin = 0.5 * (at[:, i] + at[:, j]) - (others.max(axis=1) if k > 2 else -np.inf)
+        ends = np.cumsum([len(line) for line in lines])[:-1]
+        for line, line_margin in zip(lines, np.split(margin, ends), strict=True):
+            segments += _keep_where(line, line_margin)
+    return segments
+
+
 def data_limits(X, margin: float = 0.5):
     """Axis limits ((x_min, x_max), (y_min, y_max)) holding the points ``X`` (n, 2), ``margin`` around."""
     X = as_array(X, "X", shape=(None, 2))
@@ -352,7 +520,8 @@ class DecisionRegions:
     Binary classifiers: the shade goes from the class-0 colour (P(class 1) = 0)
     through white to the class-1 colour; the boundary is the 0.5 contour. Several
     classes: each point of the plane takes the colour of its most probable class,
-    paler where the classifier is less sure; boundaries between winners.
+    paler where the classifier is less sure; one line between two neighbouring
+    regions, where their two scores tie (:func:`class_boundary_segments`).
 
     Parameters
     ----------
@@ -392,8 +561,11 @@ class DecisionRegions:
         if X is not None:
             if y is None:
                 raise ValueError("y must be given with X: the points' labels choose their colours.")
+            # Opaque points: a point's core is exactly its class colour, which every
+            # frame's palette keeps (png_from_rgb); at alpha 0.9 it took a tenth of
+            # whatever lay behind.
             self.scatters, self.masks = scatter_classes(ax, X, y, size=size, palette=palette,
-                                                        class_names=class_names)
+                                                        class_names=class_names, alpha=1.0)
             if class_names is not None:
                 class_legend(ax, self.scatters, loc=legend_loc)
             if axis_labels is None:
@@ -471,9 +643,8 @@ class DecisionRegions:
             self.boundary.set_segments(boundary_segments(self.xs, self.ys, p1, [0.5]))
         else:
             self.image.set_data(region_colors(proba, self.palette).reshape(*self.shape, 3))
-            winner = proba.argmax(axis=1).reshape(self.shape)
-            self.boundary.set_segments(boundary_segments(
-                self.xs, self.ys, winner, np.arange(self.n_classes - 1) + 0.5))
+            self.boundary.set_segments(class_boundary_segments(
+                self.xs, self.ys, proba.reshape(*self.shape, self.n_classes)))
         if X is not None:
             if not self.scatters:
                 raise ValueError("X given to update, but these regions were built without "

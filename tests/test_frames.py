@@ -305,3 +305,90 @@ def test_data_limits_and_the_class_legend():
     assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
     assert legend.get_texts()[0].get_fontsize() == 9 and legend.handlelength == 0.8
     assert legend.get_bbox_to_anchor() is not None and regions.scatters
+
+
+# --------------------------------------------------------------------------- palette and boundaries
+
+def rgb_of(colour):
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def exact_pixels_around(frame, display_xy, colour):
+    """How many pixels of the 3 x 3 block at a display point have exactly ``colour``."""
+    px, py = display_xy
+    row, col = int(frame.shape[0] - py), int(px)
+    block = frame[row - 1:row + 2, col - 1:col + 2].reshape(-1, 3)
+    return int(np.all(block == rgb_of(colour), axis=1).sum())
+
+
+def test_frame_palette_keeps_the_class_colours_of_points_and_legend_markers():
+    """Median cut alone merged the few pixels of each point into a nearby tint (issue 21).
+
+    A marker's core (2 x 2 pixels or more, where Agg snaps it) is exactly its class colour.
+    """
+    X = np.array([[x, y] for x in (-2.5, -0.5, 1.5) for y in (-2.5, -1.0, 0.5)])
+    y = np.arange(9) % 3
+    W = np.array([[1.0, -1.0, 0.0], [0.0, 0.5, 1.0]])
+    canvas = frames.FrameCanvas(colors=32)
+    regions = frames.DecisionRegions(canvas.axes, ((-3.5, 3.5), (-3.5, 3.5)), X, y,
+                                     class_names=["a", "b", "c"])
+    for scale in (0.5, 1.5):   # the first frame drawn in full, the second blitted
+        regions.update(softmax_model(scale * W), title=f"scale {scale}")
+        frame = pixels(canvas.png(frames.moving_artists(regions)))
+        for centre, label in zip(regions.ax.transData.transform(X), y, strict=True):
+            assert exact_pixels_around(frame, centre, frames.CLASS_COLORS[label]) >= 2
+        for handle, label in zip(canvas.axes.get_legend().legend_handles, range(3), strict=True):
+            (centre,) = handle.get_offset_transform().transform(handle.get_offsets())
+            assert exact_pixels_around(frame, centre, frames.CLASS_COLORS[label]) >= 2
+
+
+def test_palette_serves_a_small_colour_and_keeps_few_colours_exact():
+    rng = np.random.default_rng(0)
+    ramp = np.linspace(0, 1, 200)[None, :, None]
+    image = (255 * (0.4 + 0.6 * ramp * rng.uniform(0.9, 1, (120, 200, 3)))).astype(np.uint8)
+    image[10:30, 10:25] = (155, 107, 0)       # 300 pixels: the core of small orange points
+    image[50:52, 50:52] = rgb_of(frames.CLASS_COLORS[2])
+    decoded = pixels(frames.png_from_rgb(image, colors=24))
+    assert np.abs(decoded[10:30, 10:25].astype(int) - (155, 107, 0)).max() <= 2
+    assert (decoded[50:52, 50:52] == rgb_of(frames.CLASS_COLORS[2])).all()
+    assert np.abs(decoded.astype(int) - image).mean() < 4
+    assert len(Image.open(io.BytesIO(frames.png_from_rgb(image, colors=24))).getpalette()) <= 3 * 24
+    few = np.zeros((6, 5, 3), dtype=np.uint8)
+    few[2:, 1:] = (10, 200, 30)
+    np.testing.assert_array_equal(pixels(frames.png_from_rgb(few, colors=4)), few)
+
+
+def three_regions(points):
+    """Linear scores: class 0 below the line y = 0.2 x + 0.05, class 2 above, class 1 right of x = 2."""
+    offset = points[:, 1] - 0.2 * points[:, 0] - 0.05
+    return np.column_stack([-offset, points[:, 0] - 2, offset])
+
+
+def test_regions_of_classes_two_apart_meet_on_one_line_where_their_scores_tie():
+    def proba(points):
+        z = three_regions(points)
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
+    limits = ((-3.0, 3.0), (-3.0, 3.0))
+    regions = frames.DecisionRegions(frames.FrameCanvas().axes, limits, resolution=60)
+    regions.update(proba)
+    step = 6.0 / 59
+    lines = regions.boundary.get_segments()
+    points = np.concatenate(lines)
+    # Every boundary point is where the two highest scores tie (the scores are piecewise
+    # linear: their tie is found exactly, not to a grid step).
+    z = np.sort(three_regions(points), axis=1)
+    assert np.max(z[:, -1] - z[:, -2]) < 0.01 * step
+    # Along the border of classes 0 and 2 (away from class 1): one line, not two.
+    offset = lambda p: (p[:, 1] - 0.2 * p[:, 0] - 0.05) / np.hypot(1, 0.2)   # noqa: E731
+    length = 0.0
+    for line in lines:
+        middle = 0.5 * (line[1:] + line[:-1])
+        inside = (np.abs(offset(middle)) < 2 * step) & (middle[:, 0] > -2.5) & (middle[:, 0] < 1.0)
+        length += np.linalg.norm(np.diff(line, axis=0), axis=1)[inside].sum()
+    assert length == pytest.approx(3.5 * np.hypot(1, 0.2), abs=2 * step)
+    # The three borders meet at the triple point (x = 2 on the line), each ending there.
+    triple = np.array([2.0, 0.45])
+    ends = np.array([end for line in lines for end in (line[0], line[-1])])
+    assert np.sum(np.linalg.norm(ends - triple, axis=1) < 0.01 * step) >= 3
