@@ -11,14 +11,22 @@
   :func:`classifier_loss` the matching loss and accuracy for logit outputs.
 * :func:`keras_counts` and :func:`numpy_initialisers`: parameter counts of a Keras model,
   and placeholder weights drawn at once, to look at a large architecture (chapter 6).
+* :func:`share_initialiser_compilations`: Keras' initial weights drawn with the same
+  values, but with one compiled JAX program per distribution instead of one per shape.
+* :func:`reuse_compiled_programs`: an identical program (the same network and settings
+  compiled again) is compiled once per session.
 
 Importing this module selects the JAX backend unless ``KERAS_BACKEND`` is already set
-(the backend is fixed when Keras is first imported).
+(the backend is fixed when Keras is first imported), and, with the JAX backend, calls
+:func:`share_initialiser_compilations` (no value changes, only fewer compilations).
 """
 
 from __future__ import annotations
 
+import math
 import os
+import tempfile
+import weakref
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
@@ -36,7 +44,7 @@ from .train import Progress, Recorder  # noqa: E402
 
 __all__ = ["KerasSnapshot", "BoundaryRecorder", "PlayerCallback", "ProgressLog", "build_mlp", "build_cnn",
            "from_nbcode", "classifier_loss", "output_is_logits", "keras_counts",
-           "numpy_initialisers"]
+           "numpy_initialisers", "share_initialiser_compilations", "reuse_compiled_programs"]
 
 
 def output_is_logits(model) -> bool:
@@ -61,11 +69,46 @@ def _probabilities(out: np.ndarray, from_logits: bool) -> np.ndarray:
     return softmax(out) if from_logits else out
 
 
+#: model -> its forward pass compiled by ``jax.jit`` (see :func:`_inference`).
+_INFERENCE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _inference(model) -> Callable:
+    """``f(trainable, non_trainable, X) -> outputs``: the model's forward pass, ``training=False``.
+
+    One function per model, compiled by ``jax.jit`` once per input shape: every snapshot
+    of the model (same variable shapes, other values) reuses the compiled program, where
+    an eager ``stateless_call`` dispatches (and first compiles) each operation in turn.
+    Other backends get the eager call.
+    """
+    try:
+        return _INFERENCE[model]
+    except KeyError:
+        pass
+    if keras.backend.backend() != "jax":
+        return partial(_eager_forward, model)
+    import jax
+
+    owner = weakref.ref(model)  # the cache must not keep the model alive
+
+    def forward(trainable, non_trainable, X):
+        return owner().stateless_call(trainable, non_trainable, X, training=False)[0]
+
+    _INFERENCE[model] = compiled = jax.jit(forward)
+    return compiled
+
+
+def _eager_forward(model, trainable, non_trainable, X):
+    return model.stateless_call(trainable, non_trainable, X, training=False)[0]
+
+
 class KerasSnapshot:
     """The state of a Keras model at one moment, usable as a classifier.
 
     It stores copies of the model's variables (numpy arrays) and computes outputs
-    with ``model.stateless_call``, so the live model is never modified.
+    with ``model.stateless_call``, so the live model is never modified. With the JAX
+    backend the forward pass is compiled once per model and input shape and shared by
+    all the model's snapshots (a player evaluates one snapshot per frame on one grid).
 
     Parameters
     ----------
@@ -89,8 +132,7 @@ class KerasSnapshot:
     def output(self, X) -> np.ndarray:
         """The network's output for ``X`` (shape (n, ...) as the model expects)."""
         X = np.asarray(X, dtype="float32")
-        out, _ = self.model.stateless_call(self.trainable, self.non_trainable, X, training=False)
-        return np.asarray(out)
+        return np.asarray(_inference(self.model)(self.trainable, self.non_trainable, X))
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, shape (n, n_classes) (two columns for one output unit)."""
@@ -407,7 +449,7 @@ def numpy_initialisers(seed: int = 0):
     architecture and count its parameters), numpy's generator gives the same kind
     of draws at once. The Keras functions are restored on exit.
     """
-    import jax.numpy as jnp
+    import jax
     from keras.src import backend
 
     rng = np.random.default_rng(seed)
@@ -415,11 +457,16 @@ def numpy_initialisers(seed: int = 0):
     names = ("uniform", "normal", "truncated_normal")
     saved = {name: getattr(module, name) for name in names}
 
+    def array(values, dtype):
+        # Converted by numpy and copied to the device: jnp.asarray would compile a
+        # program (a conversion, or a copy) for every new shape.
+        return jax.device_put(np.asarray(values, dtype=np.dtype(dtype or "float32")))
+
     def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-        return jnp.asarray(rng.uniform(minval, maxval, shape), dtype=dtype or "float32")
+        return array(rng.uniform(minval, maxval, shape), dtype)
 
     def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-        return jnp.asarray(rng.normal(mean, stddev, shape), dtype=dtype or "float32")
+        return array(rng.normal(mean, stddev, shape), dtype)
 
     def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
         z = rng.normal(size=shape)
@@ -427,7 +474,7 @@ def numpy_initialisers(seed: int = 0):
         while outside.any():  # redraw beyond two standard deviations, as Keras does
             z[outside] = rng.normal(size=int(outside.sum()))
             outside = np.abs(z) > 2
-        return jnp.asarray(mean + stddev * z, dtype=dtype or "float32")
+        return array(mean + stddev * z, dtype)
 
     module.uniform, module.normal, module.truncated_normal = uniform, normal, truncated_normal
     try:
@@ -435,6 +482,216 @@ def numpy_initialisers(seed: int = 0):
     finally:
         for name, function in saved.items():
             setattr(module, name, function)
+
+
+# --------------------------------------------------------------------------- fewer compilations
+
+#: Draws are made this long at least (2**16 values), so one compiled program serves them all.
+SHARED_DRAW_LENGTH = 2 ** 16
+
+#: Keras' own functions, kept while :func:`share_initialiser_compilations` replaces them.
+_KERAS_ORIGINALS: dict = {}
+
+
+def _draw_length(n: int) -> int:
+    """How many values to draw for ``n``: :data:`SHARED_DRAW_LENGTH`, or the next power of two."""
+    return max(SHARED_DRAW_LENGTH, 1 << max(int(n) - 1, 0).bit_length())
+
+
+def _plain_shape(shape) -> tuple | None:
+    """``shape`` as a tuple of Python ints, or None if it is not a concrete shape."""
+    try:
+        plain = tuple(int(d) for d in shape)
+    except (TypeError, ValueError):
+        return None
+    if any(d < 0 or d != size for d, size in zip(plain, shape, strict=True)):
+        return None
+    return plain
+
+
+def _concrete_scalars(*values) -> bool:
+    """True if every value is a number known now (not traced by jax, not an array)."""
+    import jax
+
+    return all(not isinstance(v, jax.core.Tracer) and np.ndim(v) == 0 for v in values)
+
+
+def _shared_draw(sample, key, shape):
+    """The first ``prod(shape)`` values of one longer draw ``sample(key, (length,))``, reshaped.
+
+    JAX's counter-based generator (threefry, "partitionable" since JAX 0.5) gives value
+    ``i`` of a draw from the key and ``i`` alone, so these are the values of
+    ``sample(key, shape)``; the draw's length comes from a few powers of two, and the
+    program that makes it is compiled once for all the shapes it covers.
+    """
+    n = math.prod(shape)
+    return np.asarray(sample(key, (_draw_length(n),)))[:n].reshape(shape)
+
+
+def _shift_scale(sample: np.ndarray, stddev, mean):
+    """``sample * stddev + mean`` in float32, as JAX computes it (two rounded float32 operations)."""
+    return sample * np.float32(stddev) + np.float32(mean)
+
+
+def _shared_random_functions():
+    """Replacements for Keras' JAX ``uniform``, ``normal`` and ``truncated_normal``.
+
+    Each does what Keras' own does (keras/src/backend/jax/random.py): draw the seed, then
+    sample; only the sampling goes through :func:`_shared_draw`, for float32 draws with a
+    concrete shape, seed and parameters. Anything else (other dtypes, values traced inside
+    a compiled function) is left to Keras' own function.
+    """
+    import jax
+    from keras.src.backend import floatx, standardize_dtype
+    from keras.src.backend.jax.random import jax_draw_seed
+
+    originals = _KERAS_ORIGINALS
+
+    def shareable(shape, dtype, *parameters):
+        plain = _plain_shape(shape)
+        ok = plain is not None and standardize_dtype(dtype) == "float32"
+        return plain if ok and _concrete_scalars(*parameters) else None
+
+    def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+        dtype = dtype or floatx()
+        plain = shareable(shape, dtype, minval, maxval)
+        if plain is None:
+            return originals["uniform"](shape, minval=minval, maxval=maxval, dtype=dtype, seed=seed)
+        key = jax_draw_seed(seed)
+        if isinstance(key, jax.core.Tracer):
+            return jax.random.uniform(key, shape=shape, dtype=dtype, minval=minval, maxval=maxval)
+        return jax.device_put(_shared_draw(
+            lambda k, s: jax.random.uniform(k, shape=s, dtype=dtype, minval=minval, maxval=maxval),
+            key, plain))
+
+    def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+        dtype = dtype or floatx()
+        plain = shareable(shape, dtype, mean, stddev)
+        if plain is None:
+            return originals["normal"](shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
+        key = jax_draw_seed(seed)
+        if isinstance(key, jax.core.Tracer):
+            return jax.random.normal(key, shape=shape, dtype=dtype) * stddev + mean
+        sample = _shared_draw(lambda k, s: jax.random.normal(k, shape=s, dtype=dtype), key, plain)
+        return jax.device_put(_shift_scale(sample, stddev, mean))
+
+    def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+        dtype = dtype or floatx()
+        plain = shareable(shape, dtype, mean, stddev)
+        if plain is None:
+            return originals["truncated_normal"](shape, mean=mean, stddev=stddev, dtype=dtype,
+                                                 seed=seed)
+        key = jax_draw_seed(seed)
+
+        def sample(k, s):
+            return jax.random.truncated_normal(k, shape=s, lower=-2.0, upper=2.0, dtype=dtype)
+
+        if isinstance(key, jax.core.Tracer):
+            return sample(key, shape) * stddev + mean
+        return jax.device_put(_shift_scale(_shared_draw(sample, key, plain), stddev, mean))
+
+    return {"uniform": uniform, "normal": normal, "truncated_normal": truncated_normal}
+
+
+def _constant_call(fill: int):
+    """``Zeros.__call__`` / ``Ones.__call__`` that fill with numpy (jnp.zeros compiles per shape)."""
+    import jax
+    from keras.src.backend import standardize_dtype
+
+    name = "Zeros" if fill == 0 else "Ones"
+
+    def __call__(self, shape, dtype=None):
+        dtype = standardize_dtype(dtype)
+        plain = _plain_shape(shape)
+        try:
+            numpy_dtype = np.dtype(dtype)
+        except TypeError:
+            numpy_dtype = None
+        if plain is None or numpy_dtype is None or jax.dtypes.canonicalize_dtype(numpy_dtype) != numpy_dtype:
+            return _KERAS_ORIGINALS[name](self, shape, dtype)
+        return jax.device_put(np.full(plain, fill, dtype=numpy_dtype))
+
+    return __call__
+
+
+def share_initialiser_compilations(enable: bool = True) -> None:
+    """Let Keras (JAX backend) draw initial weights with one compiled program per distribution.
+
+    JAX compiles its random-number generator for every shape it draws, and Keras fills
+    zeros and ones with a program compiled per shape too: building a model compiles a few
+    small programs per layer (0.1-1 s each on a busy CPU). With this, ``uniform``,
+    ``normal`` and ``truncated_normal`` draw :data:`SHARED_DRAW_LENGTH` values (or the next
+    power of two) and keep the first ones, which are the very values Keras would have
+    drawn (see :func:`_shared_draw`); ``Zeros`` and ``Ones`` are filled by numpy. Same
+    weights, bit for bit; only the number of compilations changes. Importing this module
+    calls it; ``enable=False`` puts Keras' own functions back. Other backends: no effect.
+    """
+    if keras.backend.backend() != "jax":
+        return
+    from keras.src.backend.jax import random as jax_random
+    from keras.src.initializers import constant_initializers
+
+    classes = {"Zeros": constant_initializers.Zeros, "Ones": constant_initializers.Ones}
+    names = ("uniform", "normal", "truncated_normal")
+    if enable and not _KERAS_ORIGINALS:
+        _KERAS_ORIGINALS.update({name: getattr(jax_random, name) for name in names})
+        _KERAS_ORIGINALS.update({name: cls.__call__ for name, cls in classes.items()})
+        for name, function in _shared_random_functions().items():
+            setattr(jax_random, name, function)
+        for fill, cls in enumerate(classes.values()):
+            cls.__call__ = _constant_call(fill)
+    elif not enable and _KERAS_ORIGINALS:
+        for name in names:
+            setattr(jax_random, name, _KERAS_ORIGINALS[name])
+        for name, cls in classes.items():
+            cls.__call__ = _KERAS_ORIGINALS[name]
+        _KERAS_ORIGINALS.clear()
+
+
+share_initialiser_compilations()
+
+
+#: (folder, JAX's previous minimum compile time) while :func:`reuse_compiled_programs` is on.
+_PROGRAM_FOLDERS: list = []
+
+
+def reuse_compiled_programs(enable: bool = True) -> str | None:
+    """Compile each distinct program once per session, even for another model.
+
+    JAX keeps a compiled program with the function it compiled: a second model of the
+    same architecture, compiled with the same loss, optimiser and metrics, has a training
+    step of its own, and XLA compiles it again, although the program is the same. JAX's
+    compilation cache finds programs by their content instead. Pointed at a temporary
+    folder, deleted when Python exits, it reads back every program compiled earlier in
+    the session; a new session (a fresh kernel) starts empty and compiles everything
+    once. Values do not change: the program read back is the one compiled before.
+
+    Returns the cache folder. A folder configured before (``jax_compilation_cache_dir``)
+    is kept as it is. ``enable=False`` turns the temporary folder off again. Only the
+    JAX backend compiles with XLA: with another one nothing is done (None).
+    """
+    if keras.backend.backend() != "jax":
+        return None
+    import jax
+    from jax.experimental.compilation_cache import compilation_cache
+
+    current = jax.config.jax_compilation_cache_dir
+    if not enable:
+        if _PROGRAM_FOLDERS and current == _PROGRAM_FOLDERS[-1][0].name:
+            folder, min_time = _PROGRAM_FOLDERS.pop()
+            jax.config.update("jax_compilation_cache_dir", None)
+            jax.config.update("jax_persistent_cache_min_compile_time_secs", min_time)
+            compilation_cache.reset_cache()
+            folder.cleanup()
+        return None
+    if current:
+        return current
+    folder = tempfile.TemporaryDirectory(prefix="nbcode-jax-programs-")
+    _PROGRAM_FOLDERS.append((folder, jax.config.jax_persistent_cache_min_compile_time_secs))
+    compilation_cache.reset_cache()  # JAX reads the folder when the cache is first used
+    jax.config.update("jax_compilation_cache_dir", folder.name)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)  # small programs too
+    return folder.name
 
 
 def keras_counts(model) -> tuple[int, int]:

@@ -1,6 +1,7 @@
 """Tests of nbcode.keras_bridge: the Keras callbacks and the book's architectures in Keras."""
 
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -98,19 +99,204 @@ def test_boundary_recorder_player(moons, trained_recorder):
 
 def test_boundary_recorder_player_evaluates_each_snapshot_once_on_the_grid(
         moons, trained_recorder, monkeypatch):
-    """One batched call of the network per frame, on the whole grid (no loop, no small batches)."""
+    """One batched call of the compiled network per frame, on the whole grid (no loop, no small batches)."""
     X, y = moons
     twin, recorder = trained_recorder
-    calls = []
+    calls, traced = [], []
     stateless_call = twin.stateless_call
+    compiled = keras_bridge._inference(twin)
 
     def counted(trainable, non_trainable, inputs, **kwargs):
-        calls.append(np.shape(inputs))
+        traced.append(np.shape(inputs))
         return stateless_call(trainable, non_trainable, inputs, **kwargs)
 
+    def forward(model):
+        assert model is twin
+        return lambda trainable, non_trainable, inputs: (calls.append(np.shape(inputs)),
+                                                         compiled(trainable, non_trainable, inputs))[1]
+
     monkeypatch.setattr(twin, "stateless_call", counted)
+    monkeypatch.setattr(keras_bridge, "_inference", forward)
     recorder.player(X, y, resolution=24)
     assert calls == [(24 * 24, 2)] * len(recorder.snapshots)
+    assert traced in ([], [(24 * 24, 2)])  # traced once at most, for the grid's shape
+
+
+def _compilations():
+    """A context manager listing the programs XLA compiles (and the ones JAX's cache reads back)."""
+    import logging
+    from contextlib import contextmanager
+
+    import jax
+
+    @contextmanager
+    def listening():
+        messages = []
+
+        class Handler(logging.Handler):
+            def emit(self, record):
+                message = record.getMessage()
+                if "Finished XLA compilation" in message or "cache hit" in message:
+                    messages.append(message)
+
+        handler, logger = Handler(), logging.getLogger("jax")
+        logger.addHandler(handler)
+        try:
+            with jax.log_compiles(True):
+                yield messages
+        finally:
+            logger.removeHandler(handler)
+
+    return listening()
+
+
+def _compiled(messages, name):
+    return [m for m in messages if f"compilation of jit({name})" in m]
+
+
+def test_snapshot_outputs_are_the_models_and_one_program_serves_every_snapshot(moons):
+    X, y = moons
+    _, twin = _compiled_twin(n_outputs=3)
+    before = KerasSnapshot(twin)
+    twin.fit(X, y, epochs=2, batch_size=32, verbose=0)
+    after = KerasSnapshot(twin)
+    grid = np.random.default_rng(0).uniform(-2, 3, size=(77, 2))
+    np.testing.assert_allclose(after.output(grid), np.asarray(twin(grid.astype("float32"))), atol=1e-6)
+    assert not np.allclose(before.output(grid), after.output(grid))  # the weights of its own moment
+    with _compilations() as messages:
+        for snapshot in (before, after, KerasSnapshot(twin)):
+            snapshot.predict_proba(grid)
+    assert _compiled(messages, "forward") == []  # compiled for this shape already, once for all
+    with _compilations() as messages:
+        before.output(grid[:5])
+    assert len(_compiled(messages, "forward")) == 1  # a new shape: one program, not one per layer
+
+
+@pytest.mark.parametrize("name", ["uniform", "normal", "truncated_normal"])
+def test_shared_draws_are_kerass_draws_bit_for_bit(name):
+    """The shared draws equal Keras' own, for any shape and seed, and compile one program."""
+    import jax
+    from keras.src.backend.jax import random as jax_random
+
+    shared, original = getattr(jax_random, name), keras_bridge._KERAS_ORIGINALS[name]
+    assert shared is not original  # importing keras_bridge installed them
+    parameters = {"minval": -0.3, "maxval": 0.7} if name == "uniform" else {"mean": 0.1, "stddev": 0.05}
+    shapes = [(2, 64), (64, 64), (3, 3, 1, 8), (7,), (), (0, 5), (300, 300)]
+    for shape in shapes:
+        for seed in (0, 1, 12345):
+            got = np.asarray(shared(shape, seed=seed, **parameters))
+            expected = np.asarray(original(shape, seed=seed, **parameters))
+            assert got.dtype == expected.dtype == np.float32 and got.shape == expected.shape == shape
+            assert got.tobytes() == expected.tobytes(), (name, shape, seed)
+    # Drawn directly by JAX, the closed form of Keras' function for an integer seed.
+    key = jax.numpy.asarray([4, 0], dtype="uint32")
+    direct = {"uniform": lambda: jax.random.uniform(key, (5, 6), minval=-0.3, maxval=0.7),
+              "normal": lambda: jax.random.normal(key, (5, 6)) * 0.05 + 0.1,
+              "truncated_normal": lambda: jax.random.truncated_normal(key, -2.0, 2.0, (5, 6)) * 0.05 + 0.1}
+    assert np.asarray(shared((5, 6), seed=4, **parameters)).tobytes() == np.asarray(direct[name]()).tobytes()
+    # A seed generator advances the same way: the same sequence of draws.
+    a, b = keras.random.SeedGenerator(3), keras.random.SeedGenerator(3)
+    for shape in [(4, 4), (9,), (4, 4)]:
+        assert (np.asarray(shared(shape, seed=a, **parameters)).tobytes()
+                == np.asarray(original(shape, seed=b, **parameters)).tobytes())
+    # New shapes, one program (at most: it may have been compiled by an earlier draw).
+    with _compilations() as messages:
+        for shape in [(11, 13), (17, 19), (23, 29), (31, 37)]:
+            shared(shape, seed=7, **parameters)
+    assert len([m for m in messages if "Finished XLA compilation" in m]) <= 1
+
+
+def test_shared_draws_leave_other_cases_to_keras():
+    import jax
+    from keras.src.backend.jax import random as jax_random
+
+    # float16, and a draw traced inside a compiled function, are Keras' own
+    half = jax_random.normal((3, 4), seed=1, dtype="float16")
+    assert str(half.dtype) == "float16"
+    assert np.asarray(half).tobytes() == np.asarray(
+        keras_bridge._KERAS_ORIGINALS["normal"]((3, 4), seed=1, dtype="float16")).tobytes()
+
+    @jax.jit
+    def traced(key):
+        return jax_random.truncated_normal((6,), stddev=0.5, seed=key)
+
+    key = jax.numpy.asarray([2, 0], dtype="uint32")
+    np.testing.assert_array_equal(np.asarray(traced(key)), np.asarray(
+        keras_bridge._KERAS_ORIGINALS["truncated_normal"]((6,), stddev=0.5, seed=key)))
+
+
+def test_shared_initialisers_give_kerass_weights():
+    init = keras.initializers
+    initialisers = [init.GlorotUniform(seed=3), init.GlorotNormal(seed=3), init.HeNormal(seed=4),
+                    init.HeUniform(seed=4), init.LecunNormal(seed=1), init.RandomNormal(0.2, 0.05, seed=5),
+                    init.RandomUniform(-1, 2, seed=6), init.TruncatedNormal(seed=7),
+                    init.Orthogonal(seed=2), init.Zeros(), init.Ones()]
+    shared = [np.asarray(initialiser((33, 17))) for initialiser in initialisers]
+    keras_bridge.share_initialiser_compilations(False)
+    try:
+        from keras.src.backend.jax import random as jax_random
+
+        assert not keras_bridge._KERAS_ORIGINALS and jax_random.normal.__module__.startswith("keras")
+        own = [np.asarray(initialiser((33, 17))) for initialiser in initialisers]
+    finally:
+        keras_bridge.share_initialiser_compilations()
+    for initialiser, a, b in zip(initialisers, shared, own, strict=True):
+        assert a.dtype == b.dtype == np.float32 and a.tobytes() == b.tobytes(), type(initialiser).__name__
+    np.testing.assert_array_equal(shared[-2], np.zeros((33, 17)))
+    np.testing.assert_array_equal(shared[-1], np.ones((33, 17)))
+
+
+def test_zeros_and_ones_compile_nothing():
+    zeros, ones = keras.initializers.Zeros(), keras.initializers.Ones()
+    with _compilations() as messages:
+        z = zeros((41, 43))
+        o = ones((47,), dtype="int32")
+    assert messages == []
+    assert np.asarray(z).dtype == np.float32 and not np.asarray(z).any()
+    assert np.asarray(o).dtype == np.int32 and np.all(np.asarray(o) == 1)
+    # int64 is not a JAX dtype here (it would be int32): that case stays Keras' own (which warns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        assert np.asarray(zeros((2,), dtype="int64")).dtype == np.asarray(
+            keras_bridge._KERAS_ORIGINALS["Zeros"](zeros, (2,), "int64")).dtype
+
+
+def test_reuse_compiled_programs(moons, tmp_path):
+    """A second model with the same program reads it back: no compilation, the same training."""
+    import os
+
+    import jax
+
+    X, y = moons
+    assert jax.config.jax_compilation_cache_dir is None
+    folder = keras_bridge.reuse_compiled_programs()
+    try:
+        assert os.path.isdir(folder) and keras_bridge.reuse_compiled_programs() == folder
+        losses = []
+        for round_ in range(2):
+            _, twin = _compiled_twin(seed=3)
+            with _compilations() as messages:
+                losses.append(twin.fit(X, y, epochs=3, batch_size=len(X), shuffle=False,
+                                       verbose=0).history["loss"])
+            read_back = [m for m in messages if "cache hit for 'jit_train_step'" in m]
+            # the first model compiles its training step; the second reads the same program back
+            assert len(_compiled(messages, "train_step")) == 1 and len(read_back) == round_
+        assert losses[0] == losses[1]
+    finally:
+        keras_bridge.reuse_compiled_programs(False)
+    assert jax.config.jax_compilation_cache_dir is None and not os.path.exists(folder)
+    assert jax.config.jax_persistent_cache_min_compile_time_secs == 1.0
+    # A folder the user configured is theirs: kept, and not turned off.
+    jax.config.update("jax_compilation_cache_dir", str(tmp_path))
+    try:
+        assert keras_bridge.reuse_compiled_programs() == str(tmp_path)
+        keras_bridge.reuse_compiled_programs(False)
+        assert jax.config.jax_compilation_cache_dir == str(tmp_path)
+    finally:
+        jax.config.update("jax_compilation_cache_dir", None)
+        from jax.experimental.compilation_cache import compilation_cache
+
+        compilation_cache.reset_cache()
 
 
 def test_boundary_recorder_player_frames_equal_full_redraws(moons, trained_recorder):
