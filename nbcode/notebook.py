@@ -109,6 +109,10 @@ def agreement(computed, reference, bound: float,
     return f"{names[0]} and {names[1]} agree to better than {_power_of_ten(bound)} (relative)"
 
 
+#: The prefix of a glued value's MIME type, myst-nb's (and papermill's before it).
+GLUE_PREFIX = "application/papermill.record/"
+
+
 class _Text:
     """Text whose repr is the text itself, so that a glued number shows without quotes."""
 
@@ -124,7 +128,7 @@ def glue(name: str, value, digits: int = 3, percent: bool = False) -> None:
 
     Numbers are rounded to ``digits`` significant digits (``percent=True`` shows a
     fraction as a percentage with one decimal). Outside a book build (e.g. in
-    Colab without myst-nb) it does nothing. It returns None, so a cell may end
+    Colab) it shows nothing. It returns None, so a cell may end
     with it without displaying anything (do not rely on a trailing ``;``: nbval's
     re-execution ignores it).
     """
@@ -134,11 +138,14 @@ def glue(name: str, value, digits: int = 3, percent: bool = False) -> None:
         text = value
     else:
         text = fmt(value, digits)
-    try:
-        from myst_nb import glue as _glue
-    except ImportError:  # pragma: no cover - outside the book's environment
-        return None
-    _glue(name, _Text(text), display=False)
+    from IPython.display import display
+
+    # What myst_nb.glue(name, text, display=False) sends, written here: importing myst_nb
+    # in the kernel pulls in nbformat, jsonschema and docutils, about a second of every
+    # chapter's run, for one display call. A front end shows nothing for this bundle
+    # (no text/plain); the book's build reads it from the cell's outputs.
+    display({GLUE_PREFIX + "text/plain": repr(_Text(text))}, raw=True,
+            metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}})
     return None
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from nbcode import notebook
 from nbcode.notebook import agreement
 
 
@@ -42,3 +43,22 @@ def test_bad_arguments_are_named():
         agreement([1.0, 2.0], [1.0, 2.0, 3.0], 1e-8)
     with pytest.raises(ValueError, match="bound must be a positive number; got 0"):
         agreement([1.0], [1.0], 0)
+
+
+def test_glue_sends_what_myst_nb_glue_sends(monkeypatch):
+    # nbcode writes myst-nb's display call itself (importing myst_nb in a kernel costs about
+    # a second): the bundle and its metadata must be the very ones myst_nb.glue sends.
+    import IPython.display
+    import myst_nb.ext.glue as myst_glue
+
+    sent = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: sent.append((a, k)))
+    monkeypatch.setattr(myst_glue, "ipy_display", lambda *a, **k: sent.append((a, k)))
+    notebook.glue("accuracy", 0.91234)
+    notebook.glue("share", 0.25, percent=True)
+    myst_glue.glue("accuracy", notebook._Text("0.912"), display=False)
+    myst_glue.glue("share", notebook._Text("25.0%"), display=False)
+    assert len(sent) == 4 and sent[0] == sent[2] and sent[1] == sent[3]
+    (bundle,), options = sent[0]
+    assert bundle == {"application/papermill.record/text/plain": "0.912"}
+    assert options["metadata"]["scrapbook"]["name"] == "accuracy"
