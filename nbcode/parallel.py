@@ -153,6 +153,7 @@ def map_cells(function: Callable, items: Iterable, n_jobs: int | None = None,
             raise ValueError(f"{name} must be defined at the top level of a module, so that "
                              f"worker processes can import it; {f!r} is not. Move it into a "
                              f"module, or pass n_jobs=1 to run in this process.")
+    helpers = _running_helpers()
     try:
         with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_context(function),
                                  initializer=_start_worker,
@@ -163,6 +164,38 @@ def map_cells(function: Callable, items: Iterable, n_jobs: int | None = None,
                            f"memory, or a script started workers from code that is not under "
                            f"`if __name__ == \"__main__\":` (each worker imports the script "
                            f"again). Pass n_jobs=1 to run in this process.") from None
+    finally:
+        _stop_helpers_started_since(helpers)
+
+
+def _running_helpers() -> dict:
+    """Which of multiprocessing's helper processes run now: the fork server (it forks the
+    workers) and the resource tracker (it frees what a dead worker leaves)."""
+    from multiprocessing import forkserver, resource_tracker
+
+    server = getattr(forkserver, "_forkserver", None)
+    tracker = getattr(resource_tracker, "_resource_tracker", None)
+    return {"server": getattr(server, "_forkserver_pid", None) is not None,
+            "tracker": getattr(tracker, "_fd", None) is not None}
+
+
+def _stop_helpers_started_since(before: dict) -> None:
+    """Stop the helper processes this call started, once its workers are gone.
+
+    Left running, they are children of a Jupyter kernel when it shuts down: the resource
+    tracker ignores SIGTERM, and ipykernel waits for its children (about 2.5 s of every
+    chapter run by nbclient or nbval). What ran before the call is left as it was. The
+    stop methods are multiprocessing's own (private, so looked up with care)."""
+    from multiprocessing import forkserver, resource_tracker
+
+    for name, owner, attribute in (("server", forkserver, "_forkserver"),
+                                   ("tracker", resource_tracker, "_resource_tracker")):
+        helper = getattr(owner, attribute, None)
+        if not before.get(name) and hasattr(helper, "_stop"):
+            try:
+                helper._stop()
+            except (OSError, RuntimeError, ChildProcessError):
+                pass
 
 
 def _as_state(*args):

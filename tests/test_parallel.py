@@ -65,3 +65,15 @@ def test_map_cells_errors_teach():
     # A worker's exception reaches the caller as itself.
     with pytest.raises(ZeroDivisionError):
         parallel.map_cells(operator.truediv, [0, 1], n_jobs=2, initializer=int, initargs=("1",))
+
+
+def test_map_cells_leaves_no_helper_process_behind():
+    # A Jupyter kernel with children left at shutdown waits for them (multiprocessing's
+    # resource tracker ignores SIGTERM): map_cells stops the helpers it started.
+    psutil = pytest.importorskip("psutil")
+    me = psutil.Process()
+    before, children = parallel._running_helpers(), {p.pid for p in me.children(recursive=True)}
+    assert parallel.map_cells(operator.mul, [1, 2, 3], n_jobs=2, initializer=int,
+                              initargs=("2",)) == [2, 4, 6]
+    assert parallel._running_helpers() == before
+    assert {p.pid for p in me.children(recursive=True)} <= children
