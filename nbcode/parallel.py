@@ -15,6 +15,7 @@ generator, and each worker uses the BLAS thread counts of the process that start
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import numbers
 import os
@@ -155,17 +156,24 @@ def map_cells(function: Callable, items: Iterable, n_jobs: int | None = None,
                              f"module, or pass n_jobs=1 to run in this process.")
     helpers = _running_helpers()
     try:
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_context(function),
-                                 initializer=_start_worker,
-                                 initargs=(make_state, initargs, _thread_counts())) as pool:
-            return list(pool.map(_run_cell, [function] * len(items), items))
+        return _map_in_pool(function, items, n_jobs, make_state, initargs)
     except BrokenProcessPool as error:
         raise RuntimeError(f"a worker process died ({error}). Either the machine ran out of "
                            f"memory, or a script started workers from code that is not under "
                            f"`if __name__ == \"__main__\":` (each worker imports the script "
                            f"again). Pass n_jobs=1 to run in this process.") from None
     finally:
+        # The pool is gone, and with it its semaphores (collected, so that they are
+        # unregistered from the resource tracker before it stops).
+        gc.collect()
         _stop_helpers_started_since(helpers)
+
+
+def _map_in_pool(function, items, n_jobs, make_state, initargs) -> list:
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_context(function),
+                             initializer=_start_worker,
+                             initargs=(make_state, initargs, _thread_counts())) as pool:
+        return list(pool.map(_run_cell, [function] * len(items), items))
 
 
 def _running_helpers() -> dict:

@@ -768,8 +768,9 @@ def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), 
       ``conv_init`` (once per seed: no source).
 
     ``regimes`` selects some of them (``"fine-tune"`` needs ``"frozen"``, its starting head).
-    Mini-batches hold ``min(batch_size, n_labels)`` images. The (labels, seed) cells are
-    independent: they run on ``n_jobs`` processes (scikit-learn's convention: None or 1 in
+    Mini-batches hold ``min(batch_size, n_labels)`` images. The trainings are independent
+    (for a number of labels and a seed: the scratch network, and each source's frozen and
+    fine-tuned ones): they run on ``n_jobs`` processes (scikit-learn's convention: None or 1 in
     this process, -1 on every usable core; see :func:`nbcode.parallel.map_cells`), with the
     same result for any ``n_jobs``.
     Returns a :class:`GridResult`.
@@ -791,71 +792,75 @@ def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), 
     regimes = tuple(regime for regime in REGIMES if regime in regimes)
     label_counts, seeds = tuple(int(n) for n in label_counts), tuple(int(s) for s in seeds)
     setting = (tuple(learning_rates), tuple(checkpoints), n_validation, batch_size, conv_init, regimes)
-    cells = [(n, seed) for n in label_counts for seed in seeds]
-    results = map_cells(_grid_cell, cells, n_jobs=n_jobs, initializer=_grid_state,
-                        initargs=(pretrained, data, setting))
+    # The tasks: per (labels, seed), the scratch network (shared by the sources) and, per
+    # source, its frozen then fine-tuned networks. Each trains about as long as another,
+    # so two processes share them evenly; the largest label counts go first (bigger
+    # mini-batches), so that no process is left with a long task at the end.
+    parts = (["scratch"] if "scratch" in regimes else []) + (
+        list(pretrained) if "frozen" in regimes else [])
+    tasks = sorted(((n, seed, part) for n in label_counts for seed in seeds for part in parts),
+                   key=lambda task: -task[0])
+    results = dict(zip(tasks, map_cells(_grid_task, tasks, n_jobs=n_jobs,
+                                        initializer=_grid_state,
+                                        initargs=(pretrained, data, setting)), strict=True))
     accuracy, settings = {}, {}
-    for cell_result in results:   # in the order of the cells: seeds in order within a count
-        for key, (score, chosen) in cell_result.items():
-            accuracy.setdefault(key, []).append(score)
-            settings.setdefault(key, []).append(chosen)
-    accuracy = {key: np.array(values) for key, values in accuracy.items()}
+    for name in pretrained:
+        for n in label_counts:
+            for regime in regimes:
+                part = "scratch" if regime == "scratch" else name
+                found = [results[n, seed, part][regime] for seed in seeds]   # seeds in order
+                accuracy[name, n, regime] = np.array([score for score, _ in found])
+                settings[name, n, regime] = [chosen for _, chosen in found]
     return GridResult(accuracy, settings, label_counts, seeds, tuple(pretrained), regimes)
 
 
 def _grid_state(pretrained, data, setting):
-    """What every cell of :func:`transfer_grid` shares: computed once per process."""
+    """What every task of :func:`transfer_grid` shares: computed once per process."""
     bodies = {name: Sequential(model.layers[:body_size(model)]) for name, model in pretrained.items()}
     test_features = {name: body.forward(data.X_target_test) for name, body in bodies.items()}
     return pretrained, data, setting, bodies, test_features
 
 
-def _grid_cell(state, cell) -> dict:
-    """One (labels, seed) cell of :func:`transfer_grid`:
-    ``{(source, n_labels, regime): (test accuracy, (learning_rate, n_steps))}``."""
+def _grid_task(state, task) -> dict:
+    """One task of :func:`transfer_grid`, ``(n_labels, seed, part)``: the scratch network
+    (``part == "scratch"``) or a source's frozen and fine-tuned networks (``part``: the
+    source's name). Returns ``{regime: (test accuracy, (learning_rate, n_steps))}``."""
     pretrained, data, setting, bodies, test_features = state
     learning_rates, checkpoints, n_validation, batch_size, conv_init, regimes = setting
-    n, seed = cell
+    n, seed, part = task
     batch = min(batch_size, n)
     index, val = split_labels(data.y_pool, n, n_validation, seed=seed)
     X, y, X_val, y_val = data.X_pool[index], data.y_pool[index], data.X_pool[val], data.y_pool[val]
-    found = {}
-    if "scratch" in regimes:
+    if part == "scratch":
         any_model = next(iter(pretrained.values()))
 
         def fresh():
             return linear_head(any_model, seed=1000 + seed, pretrained=False, conv_init=conv_init)
 
         scratch = tune(fresh, X, y, X_val, y_val, learning_rates, checkpoints, batch, seed)
-        scratch_score = scratch.model.score(data.X_target_test, data.y_target_test)
-    for name, model in pretrained.items():
-        if "frozen" in regimes:
-            body = bodies[name]
-            n_flat = test_features[name].shape[1]
+        return {"scratch": (scratch.model.score(data.X_target_test, data.y_target_test),
+                            (scratch.learning_rate, scratch.n_steps))}
+    model, body, features = pretrained[part], bodies[part], test_features[part]
 
-            def new_layer(n_flat=n_flat):
-                return Sequential([Dense(n_flat, 5, init="glorot", seed=1000 + seed)])
+    def new_layer():
+        return Sequential([Dense(features.shape[1], 5, init="glorot", seed=1000 + seed)])
 
-            frozen = tune(new_layer, body.forward(X), y, body.forward(X_val), y_val,
-                          learning_rates, checkpoints, batch, seed)
-            found[name, n, "frozen"] = (
-                frozen.model.score(test_features[name], data.y_target_test),
-                (frozen.learning_rate, frozen.n_steps))
-        if "fine-tune" in regimes:
-            head = frozen.model.layers[0].params
+    frozen = tune(new_layer, body.forward(X), y, body.forward(X_val), y_val,
+                  learning_rates, checkpoints, batch, seed)
+    found = {"frozen": (frozen.model.score(features, data.y_target_test),
+                        (frozen.learning_rate, frozen.n_steps))}
+    if "fine-tune" in regimes:
+        head = frozen.model.layers[0].params
 
-            def start(model=model, head=head):
-                network = linear_head(model, seed=seed)
-                for key, value in head.items():
-                    np.copyto(network.layers[-1].params[key], value)
-                return network
+        def start():
+            network = linear_head(model, seed=seed)
+            for key, value in head.items():
+                np.copyto(network.layers[-1].params[key], value)
+            return network
 
-            fine = tune(start, X, y, X_val, y_val, learning_rates, checkpoints, batch, seed)
-            found[name, n, "fine-tune"] = (
-                fine.model.score(data.X_target_test, data.y_target_test),
-                (fine.learning_rate, fine.n_steps))
-        if "scratch" in regimes:
-            found[name, n, "scratch"] = (scratch_score, (scratch.learning_rate, scratch.n_steps))
+        fine = tune(start, X, y, X_val, y_val, learning_rates, checkpoints, batch, seed)
+        found["fine-tune"] = (fine.model.score(data.X_target_test, data.y_target_test),
+                              (fine.learning_rate, fine.n_steps))
     return found
 
 
