@@ -27,6 +27,7 @@ import math
 import os
 import tempfile
 import weakref
+from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
@@ -655,6 +656,31 @@ share_initialiser_compilations()
 _PROGRAM_FOLDERS: list = []
 
 
+_PROGRAM_PREFIX = "nbcode-jax-programs-"
+
+
+def _remove_orphan_program_folders(root: str | None = None) -> list[str]:
+    """Delete the program folders of sessions that are gone (their process has ended).
+
+    A kernel stopped without its exit handlers (nbval and nbclient kill it) leaves its
+    folder behind: the folder's name holds its process id, so the next session can tell."""
+    import shutil
+
+    removed = []
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{_PROGRAM_PREFIX}*-*"):
+        pid = folder.name[len(_PROGRAM_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)            # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(str(folder))
+        except (PermissionError, OverflowError):   # another user's process, or no such pid
+            continue
+    return removed
+
+
 def reuse_compiled_programs(enable: bool = True) -> str | None:
     """Compile each distinct program once per session, even for another model.
 
@@ -686,7 +712,8 @@ def reuse_compiled_programs(enable: bool = True) -> str | None:
         return None
     if current:
         return current
-    folder = tempfile.TemporaryDirectory(prefix="nbcode-jax-programs-")
+    _remove_orphan_program_folders()
+    folder = tempfile.TemporaryDirectory(prefix=f"{_PROGRAM_PREFIX}{os.getpid()}-")
     _PROGRAM_FOLDERS.append((folder, jax.config.jax_persistent_cache_min_compile_time_secs))
     compilation_cache.reset_cache()  # JAX reads the folder when the cache is first used
     jax.config.update("jax_compilation_cache_dir", folder.name)

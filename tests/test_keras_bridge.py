@@ -426,3 +426,22 @@ def test_keras_counts_and_numpy_initialisers():
     # Dense: 3 * 4 weights + 4 biases; BatchNormalization: gamma, beta (trained), mean, variance.
     assert (trainable, frozen) == (3 * 4 + 4 + 2 * 4, 2 * 4)
     assert trainable + frozen == model.count_params()
+
+
+def test_program_folders_of_ended_sessions_are_removed(tmp_path):
+    # A kernel killed by nbval leaves its folder; the next session removes it (its process
+    # has ended) and leaves those of live sessions (this one's parent, here) alone.
+    import subprocess
+    import sys
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    orphan = tmp_path / f"nbcode-jax-programs-{ended}-abc"
+    alive = tmp_path / f"nbcode-jax-programs-{os.getppid()}-def"
+    mine = tmp_path / f"nbcode-jax-programs-{os.getpid()}-ghi"
+    other = tmp_path / "nbcode-jax-programs-notapid"
+    for folder in (orphan, alive, mine, other):
+        folder.mkdir()
+        (folder / "program").write_text("x")
+    assert keras_bridge._remove_orphan_program_folders(str(tmp_path)) == [str(orphan)]
+    assert not orphan.exists() and alive.exists() and mine.exists() and other.exists()
