@@ -190,9 +190,12 @@ def test_shared_draws_are_kerass_draws_bit_for_bit(name):
             assert got.tobytes() == expected.tobytes(), (name, shape, seed)
     # Drawn directly by JAX, the closed form of Keras' function for an integer seed.
     key = jax.numpy.asarray([4, 0], dtype="uint32")
-    direct = {"uniform": lambda: jax.random.uniform(key, (5, 6), minval=-0.3, maxval=0.7),
-              "normal": lambda: jax.random.normal(key, (5, 6)) * 0.05 + 0.1,
-              "truncated_normal": lambda: jax.random.truncated_normal(key, -2.0, 2.0, (5, 6)) * 0.05 + 0.1}
+    # (float32 said explicitly: another test may have switched JAX to 64-bit defaults)
+    f32 = "float32"
+    direct = {"uniform": lambda: jax.random.uniform(key, (5, 6), f32, minval=-0.3, maxval=0.7),
+              "normal": lambda: jax.random.normal(key, (5, 6), f32) * 0.05 + 0.1,
+              "truncated_normal": lambda: jax.random.truncated_normal(key, -2.0, 2.0, (5, 6), f32)
+              * 0.05 + 0.1}
     assert np.asarray(shared((5, 6), seed=4, **parameters)).tobytes() == np.asarray(direct[name]()).tobytes()
     # A seed generator advances the same way: the same sequence of draws.
     a, b = keras.random.SeedGenerator(3), keras.random.SeedGenerator(3)
