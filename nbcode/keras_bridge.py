@@ -553,43 +553,41 @@ def _shared_random_functions():
         ok = plain is not None and standardize_dtype(dtype) == "float32"
         return plain if ok and _concrete_scalars(*parameters) else None
 
-    def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    def draw(name, shape, dtype, seed, parameters, sample):
+        # Keras' own function for what cannot be shared; else the seed's key, then the draw:
+        # normal laws are drawn standard, then scaled and shifted, as Keras does.
         dtype = dtype or floatx()
-        plain = shareable(shape, dtype, minval, maxval)
+        plain = shareable(shape, dtype, *parameters.values())
         if plain is None:
-            return originals["uniform"](shape, minval=minval, maxval=maxval, dtype=dtype, seed=seed)
+            return originals[name](shape, dtype=dtype, seed=seed, **parameters)
         key = jax_draw_seed(seed)
+        standard = "stddev" in parameters
         if isinstance(key, jax.core.Tracer):
-            return jax.random.uniform(key, shape=shape, dtype=dtype, minval=minval, maxval=maxval)
-        return jax.device_put(_shared_draw(
-            lambda k, s: jax.random.uniform(k, shape=s, dtype=dtype, minval=minval, maxval=maxval),
-            key, plain))
+            values = sample(key, shape, dtype)
+            return values * parameters["stddev"] + parameters["mean"] if standard else values
+        values = _shared_draw(lambda k, s: sample(k, s, dtype), key, plain)
+        if standard:
+            values = _shift_scale(values, parameters["stddev"], parameters["mean"])
+        return jax.device_put(values)
+
+    def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+        def sample(k, s, d):
+            return jax.random.uniform(k, shape=s, dtype=d, minval=minval, maxval=maxval)
+
+        return draw("uniform", shape, dtype, seed, {"minval": minval, "maxval": maxval}, sample)
 
     def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-        dtype = dtype or floatx()
-        plain = shareable(shape, dtype, mean, stddev)
-        if plain is None:
-            return originals["normal"](shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
-        key = jax_draw_seed(seed)
-        if isinstance(key, jax.core.Tracer):
-            return jax.random.normal(key, shape=shape, dtype=dtype) * stddev + mean
-        sample = _shared_draw(lambda k, s: jax.random.normal(k, shape=s, dtype=dtype), key, plain)
-        return jax.device_put(_shift_scale(sample, stddev, mean))
+        def sample(k, s, d):
+            return jax.random.normal(k, shape=s, dtype=d)
+
+        return draw("normal", shape, dtype, seed, {"mean": mean, "stddev": stddev}, sample)
 
     def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-        dtype = dtype or floatx()
-        plain = shareable(shape, dtype, mean, stddev)
-        if plain is None:
-            return originals["truncated_normal"](shape, mean=mean, stddev=stddev, dtype=dtype,
-                                                 seed=seed)
-        key = jax_draw_seed(seed)
+        def sample(k, s, d):
+            return jax.random.truncated_normal(k, shape=s, lower=-2.0, upper=2.0, dtype=d)
 
-        def sample(k, s):
-            return jax.random.truncated_normal(k, shape=s, lower=-2.0, upper=2.0, dtype=dtype)
-
-        if isinstance(key, jax.core.Tracer):
-            return sample(key, shape) * stddev + mean
-        return jax.device_put(_shift_scale(_shared_draw(sample, key, plain), stddev, mean))
+        return draw("truncated_normal", shape, dtype, seed, {"mean": mean, "stddev": stddev},
+                    sample)
 
     return {"uniform": uniform, "normal": normal, "truncated_normal": truncated_normal}
 

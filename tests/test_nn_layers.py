@@ -259,9 +259,8 @@ def naive_maxpool(x, size, stride):
     return out, dx_routes
 
 
-@pytest.mark.parametrize(("size", "stride"), [(2, 2), (3, 1), (2, 1), (3, 2)])
-def test_maxpool_matches_naive_loop(size, stride):
-    x = rng.normal(size=(2, 3, 7, 7))
+def check_maxpool_against_naive_loop(x, size, stride, **tolerance):
+    """maxpool2d_forward and _backward on x against the loop: returns the loop's output."""
     out, cache = maxpool2d_forward(x, size, stride)
     expected, routes = naive_maxpool(x, size, stride)
     np.testing.assert_array_equal(out, expected)
@@ -269,7 +268,14 @@ def test_maxpool_matches_naive_loop(size, stride):
     dx_expected = np.zeros_like(x)
     for out_index, in_index in routes:
         dx_expected[in_index] += dout[out_index]
-    np.testing.assert_allclose(maxpool2d_backward(dout, cache), dx_expected)
+    np.testing.assert_allclose(maxpool2d_backward(dout, cache), dx_expected, **tolerance)
+    return expected
+
+
+@pytest.mark.parametrize(("size", "stride"), [(2, 2), (3, 1), (2, 1), (3, 2)])
+def test_maxpool_matches_naive_loop(size, stride):
+    x = rng.normal(size=(2, 3, 7, 7))
+    expected = check_maxpool_against_naive_loop(x, size, stride)
     layer = MaxPool2D(size, stride)
     np.testing.assert_array_equal(layer.forward(x), expected)
     assert layer.output_shape((3, 7, 7)) == expected.shape[1:]
@@ -280,15 +286,8 @@ def test_maxpool_ties_go_to_the_first_maximum(size, stride):
     # After a ReLU many windows are all zeros: the gradient goes to the window's first
     # maximum in row-major order (numpy's argmax, as in the naive loop), nowhere else.
     x = np.maximum(rng.integers(-2, 2, size=(2, 3, 7, 7)).astype(float), 0.0)
-    out, cache = maxpool2d_forward(x, size, stride)
-    expected, routes = naive_maxpool(x, size, stride)
-    np.testing.assert_array_equal(out, expected)
-    dout = rng.normal(size=out.shape)
-    dx_expected = np.zeros_like(x)
-    for out_index, in_index in routes:
-        dx_expected[in_index] += dout[out_index]
     # (overlapping windows add in another order than the loop: equal to rounding)
-    np.testing.assert_allclose(maxpool2d_backward(dout, cache), dx_expected, rtol=1e-12, atol=1e-15)
+    check_maxpool_against_naive_loop(x, size, stride, rtol=1e-12, atol=1e-15)
 
 
 def test_conv2d_param_backward_is_backward_without_dx():

@@ -726,22 +726,21 @@ class Conv2D(Layer):
         self._out_shape = out.shape
         return out
 
-    def backward(self, dout):
+    def _check_dout(self, dout):
         if self._cache is None:
             raise RuntimeError("Conv2D.backward called before forward.")
         if dout.shape != self._out_shape:
             raise ValueError(f"dout must have shape {self._out_shape} (that of the last forward's "
                              f"output); received shape {dout.shape}.")
+
+    def backward(self, dout):
+        self._check_dout(dout)
         dx, self.grads["W"], self.grads["b"] = _conv2d_backward(dout, self._cache)
         return dx
 
     def param_backward(self, dout):
         # dW and db without dx: skips the dx product and col2im (about 60 % of the backward).
-        if self._cache is None:
-            raise RuntimeError("Conv2D.backward called before forward.")
-        if dout.shape != self._out_shape:
-            raise ValueError(f"dout must have shape {self._out_shape} (that of the last forward's "
-                             f"output); received shape {dout.shape}.")
+        self._check_dout(dout)
         self.grads["W"], self.grads["b"] = _conv2d_param_grads(dout, self._cache)[1:]
 
     def output_shape(self, input_shape):
