@@ -436,8 +436,6 @@ def class_boundary_segments(xs, ys, proba: np.ndarray) -> list[np.ndarray]:
     interpolated linearly, so the lines of a triple point meet there). Only the pairs of
     classes that win at two neighbouring grid points are contoured (one contour each).
     """
-    from contourpy import LineType, contour_generator
-
     proba = np.asarray(proba, dtype=float)
     k = proba.shape[-1]
     scores = np.log(np.maximum(proba, np.finfo(float).tiny))
@@ -449,9 +447,7 @@ def class_boundary_segments(xs, ys, proba: np.ndarray) -> list[np.ndarray]:
     segments = []
     for code in np.unique(np.concatenate(pairs)):
         i, j = divmod(int(code), k)
-        generator = contour_generator(xs, ys, scores[..., i] - scores[..., j],
-                                      line_type=LineType.Separate)
-        lines = [line for line in generator.lines(0.0) if len(line) > 1]
+        lines = boundary_segments(xs, ys, scores[..., i] - scores[..., j], 0.0)
         if not lines:
             continue
         at = _on_grid(xs, ys, scores, np.concatenate(lines))
