@@ -4,6 +4,10 @@
     python scripts/i18n.py check    # list the messages that lack a French translation (or are fuzzy)
     python scripts/i18n.py build    # build the French site into _build/html/fr (after the English build);
                                     # also writes the current messages to _build/gettext for the tests
+    python scripts/i18n.py nbcode [FILE ...]   # extract nbcode's messages (_(), N_(), ngettext())
+                                    # into nbcode/locale/fr/<module>.po (every module, or FILE's)
+    python scripts/i18n.py code [CHAPTER ...]  # extract the literals the chapters' code cells show
+                                    # into nbcode/locale/fr/chapters/<chapter>.po
 
 One source, two languages: code and outputs come from the same executed notebooks (the
 French build reuses the English build's execution cache); only the prose is translated.
@@ -68,15 +72,123 @@ def update() -> None:
                     "-d", str(LOCALES)], check=True, cwd=ROOT)
 
 
+NBCODE_LOCALE = ROOT / "nbcode" / "locale" / LANGUAGE
+
+
+def catalogue_paths() -> list[Path]:
+    """Every French catalogue: the prose's, nbcode's messages' and the chapters' code's."""
+    return sorted((LOCALES / LANGUAGE / "LC_MESSAGES").rglob("*.po")) + sorted(NBCODE_LOCALE.rglob("*.po"))
+
+
+def nbcode_messages(path: Path) -> list[tuple[str, str | None, int]]:
+    """(msgid, msgid_plural or None, line) of every ``_()``, ``N_()`` and ``ngettext()`` of a module."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        args = node.args
+        strings = [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if node.func.id in ("_", "N_") and len(args) == 1 and len(strings) == 1:
+            found.append((strings[0], None, node.lineno))
+        elif node.func.id == "ngettext" and len(strings) >= 2:
+            found.append((strings[0], strings[1], node.lineno))
+        elif node.func.id in ("_", "N_", "ngettext"):
+            raise ValueError(f"{path}:{node.lineno}: {node.func.id}() needs literal strings "
+                             "(a variable cannot be extracted into the catalogue)")
+    return sorted(found, key=lambda item: item[2])
+
+
+def module_catalogue(path: Path) -> Path:
+    """nbcode/checks/ch01.py -> nbcode/locale/fr/checks.ch01.po"""
+    relative = path.resolve().relative_to(ROOT / "nbcode").with_suffix("")
+    return NBCODE_LOCALE / (".".join(relative.parts) + ".po")
+
+
+def update_catalogue(target: Path, messages: list[tuple[str, str | None, str]]) -> tuple[int, int]:
+    """Bring ``target`` in line with ``messages`` (msgid, plural, where); (new, removed).
+
+    Translations of messages that remain are kept; messages that are gone are removed.
+    """
+    import polib
+
+    if target.is_file():
+        catalogue = polib.pofile(str(target))
+    else:
+        catalogue = polib.POFile()
+        catalogue.metadata = {"Project-Id-Version": "nbcode", "Language": LANGUAGE,
+                              "MIME-Version": "1.0", "Content-Type": "text/plain; charset=utf-8",
+                              "Content-Transfer-Encoding": "8bit",
+                              "Plural-Forms": "nplurals=2; plural=(n > 1);"}
+    wanted: dict[tuple[str, str | None], list[str]] = {}
+    for msgid, plural, where in messages:
+        wanted.setdefault((msgid, plural), []).append(where)
+    existing = {(e.msgid, e.msgid_plural or None): e for e in catalogue}
+    new = 0
+    for (msgid, plural), where in wanted.items():
+        entry = existing.get((msgid, plural))
+        if entry is None:
+            entry = polib.POEntry(msgid=msgid, msgstr="")
+            if plural:
+                entry.msgid_plural, entry.msgstr_plural = plural, {0: "", 1: ""}
+            if "{" in msgid:
+                entry.flags.append("python-brace-format")
+            catalogue.append(entry)
+            new += 1
+        entry.occurrences = [(w.rsplit(":", 1)[0], w.rsplit(":", 1)[1]) for w in where]
+    removed = [e for key, e in existing.items() if key not in wanted]
+    for entry in removed:
+        catalogue.remove(entry)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    catalogue.wrapwidth = 100
+    catalogue.save(str(target))
+    return new, len(removed)
+
+
+def update_nbcode(files: list[Path] | None = None) -> None:
+    """Extract nbcode's messages into one catalogue per module (modules without any: none)."""
+    files = files or sorted((ROOT / "nbcode").rglob("*.py"))
+    for path in files:
+        messages = [(m, p, f"{path.resolve().relative_to(ROOT)}:{line}")
+                    for m, p, line in nbcode_messages(path)]
+        target = module_catalogue(path)
+        if messages or target.is_file():
+            new, removed = update_catalogue(target, messages)
+            print(f"{target.relative_to(ROOT)}: {len({m[:2] for m in messages})} messages "
+                  f"({new} new, {removed} removed)")
+
+
+def update_code(notebooks: list[Path] | None = None) -> None:
+    """Extract what the chapters' code cells show (print, titles, labels...) into their catalogues."""
+    import nbformat
+
+    from nbcode.i18n import display_literals
+
+    notebooks = notebooks or sorted((ROOT / "chapters").glob("*.ipynb"))
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        messages = []
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type == "code":
+                messages += [(text, None, f"{path.resolve().relative_to(ROOT)}:{index}")
+                             for text in display_literals(cell.source)]
+        target = NBCODE_LOCALE / "chapters" / f"{path.stem}.po"
+        new, removed = update_catalogue(target, messages)
+        print(f"{target.relative_to(ROOT)}: {len({m[0] for m in messages})} messages "
+              f"({new} new, {removed} removed)")
+
+
 def untranslated() -> dict[str, list[str]]:
     """Messages without a French translation (or marked fuzzy), per catalogue."""
     import polib
 
     problems = {}
-    for path in sorted((LOCALES / LANGUAGE / "LC_MESSAGES").rglob("*.po")):
+    for path in catalogue_paths():
         catalogue = polib.pofile(str(path))
         missing = [entry.msgid for entry in catalogue
                    if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)]
+        missing = [m for m in missing if m]
         if missing:
             problems[str(path.relative_to(ROOT))] = missing
     return problems
@@ -101,10 +213,15 @@ def build() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["update", "check", "build"])
+    parser.add_argument("command", choices=["update", "check", "build", "nbcode", "code"])
+    parser.add_argument("files", nargs="*", type=Path, help="nbcode and code: the files to extract")
     args = parser.parse_args(argv)
     if args.command == "update":
         update()
+    elif args.command == "nbcode":
+        update_nbcode(args.files or None)
+    elif args.command == "code":
+        update_code(args.files or None)
     elif args.command == "check":
         return check()
     else:
