@@ -14,6 +14,8 @@ import numbers
 import matplotlib as mpl
 import numpy as np
 
+from .i18n import prose_number
+
 __all__ = ["setup", "glue", "fmt", "agreement", "show_source"]
 
 
@@ -127,7 +129,8 @@ def glue(name: str, value, digits: int = 3, percent: bool = False) -> None:
     """Make ``value`` available to the prose as ``{glue:}`name```.
 
     Numbers are rounded to ``digits`` significant digits (``percent=True`` shows a
-    fraction as a percentage with one decimal). Outside a book build (e.g. in
+    fraction as a percentage with one decimal) and written the way the current language's
+    prose writes them (:func:`nbcode.i18n.prose_number`: ``0,25`` in French). Outside a book build (e.g. in
     Colab) it shows nothing. It returns None, so a cell may end
     with it without displaying anything (do not rely on a trailing ``;``: nbval's
     re-execution ignores it).
@@ -138,6 +141,7 @@ def glue(name: str, value, digits: int = 3, percent: bool = False) -> None:
         text = value
     else:
         text = fmt(value, digits)
+    text = prose_number(text)   # in French: 0,25 and 12,5 % (nbcode.i18n)
     from IPython.display import display
 
     # What myst_nb.glue(name, text, display=False) sends, written here: importing myst_nb
