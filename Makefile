@@ -29,19 +29,21 @@ setup: $(STAMP)  ## Create .venv with the pinned requirements, nbcode and the bu
 assets: setup  ## Copy the widget manager and MathJax (from npm) into book_static/vendor
 	$(BIN)/python scripts/build_assets.py
 
-student: setup  ## Write the student editions (solutions removed) into student/
+student: setup  ## Write the student editions (solutions removed) into student/ and student/fr/
 	$(BIN)/python -m bookbuild.editions chapters student
 
 publish-student: setup  ## Commit the student editions to the branch a course's JupyterHub pulls (REPOSITORY=, BRANCH=)
 	$(BIN)/python scripts/publish_student.py $(if $(REPOSITORY),--repository $(REPOSITORY)) $(if $(BRANCH),--branch $(BRANCH))
 
-cache: setup  ## Execute the chapters into the build's cache (_build/.jupyter_cache), several at a time
+cache: setup  ## Execute the chapters into the build's caches, English and French (_build/.jupyter_cache*)
 	$(BIN)/python scripts/execute_cache.py
+	$(BIN)/python scripts/execute_cache.py --language fr
 
-pdf: system-deps setup cache  ## Build the PDF into _build/latex/book.pdf (SOLUTIONS=omit leaves the solutions out)
+pdf: system-deps setup cache  ## Build the PDFs into _build/pdf/book.pdf and _build/pdf/fr/book.pdf (SOLUTIONS=omit leaves the solutions out)
 	$(BIN)/python scripts/build_pdf.py --solutions $(or $(SOLUTIONS),include)
+	$(BIN)/python scripts/build_pdf.py --solutions $(or $(SOLUTIONS),include) --language fr
 
-book: system-deps assets student cache pdf  ## Build the site into _build/html (English), _build/html/fr (French), with the PDF
+book: system-deps assets student cache pdf  ## Build the site into _build/html (English), _build/html/fr (French), with the PDFs
 	$(JB) build . --builder html --warningiserror --nitpick --keep-going
 	$(BIN)/python scripts/i18n.py build
 	@echo "Built: _build/html/index.html and _build/html/fr/  (serve them with: make serve)"

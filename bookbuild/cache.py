@@ -2,6 +2,7 @@
 
     python scripts/execute_cache.py            # every chapter of _toc.yml not yet cached
     python scripts/execute_cache.py --jobs 1   # one at a time
+    python scripts/execute_cache.py --language fr   # the French execution, into _build/.jupyter_cache_fr
 
 Jupyter Book (``execute_notebooks: cache``) executes a notebook whose code is not in
 ``_build/.jupyter_cache`` when Sphinx reads it: one chapter after the other, one core
@@ -11,12 +12,19 @@ timings each committed notebook stores); the HTML, French and PDF builds then fi
 chapter cached. A notebook is executed exactly as myst-nb would (jupyter-cache's
 ``single_nb_execution``, in the notebook's folder, with ``_config.yml``'s timeout); an
 error fails the command with the chapter's traceback.
+
+``--language fr`` executes the same notebooks for the French edition, into a cache of its
+own: the kernels start with ``NBCODE_LANG=fr`` and an IPython start-up file that installs
+:func:`nbcode.i18n.install_kernel_translation` (each cell's displayed literals are
+translated before it runs) and :func:`nbcode.i18n.record_figure_texts` (every text drawn
+by matplotlib is written to ``_build/i18n/fr/<chapter>.texts.jsonl``, for the tests).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 import time
 from pathlib import Path
@@ -27,6 +35,40 @@ import yaml
 # bookbuild/ sits at the root of the repository, next to nbcode/.
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
+TEXTS = ROOT / "_build" / "i18n"
+
+
+def cache_path(language: str = "en") -> Path:
+    """The execution cache of an edition: _build/.jupyter_cache, or _build/.jupyter_cache_<language>."""
+    return CACHE if language == "en" else CACHE.with_name(f"{CACHE.name}_{language}")
+
+
+_STARTUP = """\
+# Written by bookbuild.cache: the kernels of the book's {language} execution.
+import os
+
+from nbcode.i18n import install_kernel_translation, record_figure_texts, set_language
+
+set_language(os.environ["NBCODE_LANG"])
+install_kernel_translation()
+if os.environ.get("NBCODE_TEXT_LOG"):
+    record_figure_texts(os.environ["NBCODE_TEXT_LOG"])
+"""
+
+
+def kernel_environment(language: str) -> dict[str, str]:
+    """Environment variables under which a kernel executes the chapters in ``language``.
+
+    Writes the IPython profile (_build/ipython-<language>) whose start-up file installs
+    the translation; English needs nothing.
+    """
+    if language == "en":
+        return {}
+    folder = ROOT / "_build" / f"ipython-{language}"
+    startup = folder / "profile_default" / "startup" / "00-nbcode-language.py"
+    startup.parent.mkdir(parents=True, exist_ok=True)
+    startup.write_text(_STARTUP.format(language=language))
+    return {"NBCODE_LANG": language, "IPYTHONDIR": str(folder)}
 
 
 def chapters(root: Path = ROOT) -> list[Path]:
@@ -53,7 +95,12 @@ def _execute(state, path: str):
     """Worker: execute one notebook as myst-nb does; (notebook, seconds, traceback or None)."""
     from jupyter_cache.executors.utils import single_nb_execution
 
-    (timeout,) = state
+    timeout, language = state
+    if language != "en":   # the kernel this worker starts inherits its environment
+        log = TEXTS / language / f"{Path(path).stem}.texts.jsonl"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.unlink(missing_ok=True)
+        os.environ["NBCODE_TEXT_LOG"] = str(log)
     notebook = nbformat.read(path, as_version=4)
     result = single_nb_execution(notebook, cwd=str(Path(path).parent), timeout=timeout,
                                  allow_errors=False, meta_override=True)
@@ -69,8 +116,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=None,
                         help=f"chapters executed at once (default: the usable cores, {usable_cpus()})")
-    parser.add_argument("--cache", type=Path, default=CACHE, help=f"default: {CACHE}")
+    parser.add_argument("--language", choices=["en", "fr"], default="en",
+                        help="the edition: en (default) or fr (French outputs, cache of its own)")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help=f"default: {CACHE} (English), {cache_path('fr')} (French)")
     args = parser.parse_args(argv)
+    args.cache = args.cache or cache_path(args.language)
+    os.environ.update(kernel_environment(args.language))   # inherited by the workers' kernels
     config = yaml.safe_load((ROOT / "_config.yml").read_text()).get("execute", {})
     if config.get("execute_notebooks", "cache") != "cache":
         print("_config.yml does not execute into a cache: nothing to do")
@@ -96,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(path.stem for path in pending), flush=True)
     start = time.perf_counter()
     results = map_cells(_execute, [str(path) for path in pending], n_jobs=jobs,
-                        initargs=(config.get("timeout", 300),))
+                        initargs=(config.get("timeout", 300), args.language))
     failed = 0
     for path, (notebook, seconds, error) in zip(pending, results, strict=True):
         if error is not None:

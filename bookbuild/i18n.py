@@ -9,8 +9,11 @@
     python scripts/i18n.py code [CHAPTER ...]  # extract the literals the chapters' code cells show
                                     # into nbcode/locale/fr/chapters/<chapter>.po
 
-One source, two languages: code and outputs come from the same executed notebooks (the
-French build reuses the English build's execution cache); only the prose is translated.
+One source, two languages. The prose is translated through Sphinx's catalogues
+(locales/fr). What the code produces is French too: the French build executes the same
+notebooks with ``NBCODE_LANG=fr`` into a cache of its own (bookbuild.cache), so nbcode's
+figures, widgets, printed lines and verdicts come from its catalogues (nbcode/locale/fr,
+nbcode.i18n), and the literals the chapters' cells show from nbcode/locale/fr/chapters.
 After a change to a chapter's text, `update` marks the changed messages as fuzzy or new
 (untranslated): translate them in locales/fr/LC_MESSAGES/chapters/<chapter>.po, and
 `check` (and the test suite) passes again. (Also ``python -m bookbuild.i18n ...`` from the
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +35,6 @@ BIN = Path(sys.executable).parent
 LOCALES = ROOT / "locales"
 LANGUAGE = "fr"
 TITLE = "Réseaux de neurones — notes de cours exécutables"  # the site's title in French
-CACHE = ROOT / "_build" / ".jupyter_cache"
 
 
 @contextlib.contextmanager
@@ -46,12 +49,22 @@ def sphinx_conf():
         conf.unlink(missing_ok=True)
 
 
-def sphinx_build(builder: str, out: Path, *options: str, strict: bool = True) -> None:
-    """Run sphinx-build on the book; ``strict`` turns warnings into errors."""
+def sphinx_build(builder: str, out: Path, *options: str, strict: bool = True,
+                 language: str = "en") -> None:
+    """Run sphinx-build on the book; ``strict`` turns warnings into errors.
+
+    ``language`` picks the execution cache (the French edition has its own, executed by
+    ``python scripts/execute_cache.py --language fr``); a chapter missing from it would
+    execute in that language too.
+    """
+    import os
+
+    from .cache import cache_path, kernel_environment
+
     command = [str(BIN / "sphinx-build"), "-b", builder, *(["-W"] if strict else []),
                "--keep-going", "-q",
-               "-D", f"nb_execution_cache_path={CACHE}", *options, str(ROOT), str(out)]
-    subprocess.run(command, check=True, cwd=ROOT)
+               "-D", f"nb_execution_cache_path={cache_path(language)}", *options, str(ROOT), str(out)]
+    subprocess.run(command, check=True, cwd=ROOT, env={**os.environ, **kernel_environment(language)})
 
 
 POT = ROOT / "_build" / "gettext"
@@ -179,6 +192,115 @@ def update_code(notebooks: list[Path] | None = None) -> None:
               f"({new} new, {removed} removed)")
 
 
+def prose_catalogue(page: str, language: str = LANGUAGE) -> dict[str, str]:
+    """msgid -> translation of a page's prose catalogue (chapters/01_regression -> its .po)."""
+    import polib
+
+    path = LOCALES / language / "LC_MESSAGES" / f"{page}.po"
+    if not path.is_file():
+        return {}
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path))
+            if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+
+
+_ITEM = re.compile(r"^(?P<indent>\s*)(?P<marker>[*+-]|\d+[.)])\s+(?P<text>.*)$")
+_FENCE = re.compile(r"^\s*(`{3,}|:{3,})")
+#: Directives whose content is not prose: copied as it is.
+VERBATIM_DIRECTIVES = frozenset({"math", "code", "code-block", "code-cell", "raw", "mermaid"})
+
+
+def translate_markdown(source: str, messages: dict[str, str]) -> tuple[str, int, int]:
+    """A Markdown cell's MyST source with each block replaced by its translation.
+
+    Blocks are what Sphinx's gettext extraction makes messages of: headings, paragraphs,
+    list items, table cells and directive titles, each looked up with its lines joined by
+    spaces. Math, code, labels and directive options are kept as they are. Returns the
+    translated source, the number of blocks translated and the number left as they were.
+    """
+    out: list[str] = []
+    found = missed = 0
+    paragraph: list[str] = []
+    prefix = ""
+
+    def lookup(text: str) -> str | None:
+        nonlocal found, missed
+        text = " ".join(part.strip() for part in text.splitlines()).strip()
+        if not re.search(r"[A-Za-z]{2}", text):
+            return None
+        if text in messages:
+            found += 1
+            return messages[text]
+        missed += 1
+        return None
+
+    def flush():
+        nonlocal paragraph, prefix
+        if paragraph:
+            translation = lookup("\n".join(paragraph))
+            if translation is None:
+                out.extend(([prefix + paragraph[0].lstrip()] if prefix else [paragraph[0]])
+                           + paragraph[1:])
+            else:
+                out.append(prefix + translation)
+        paragraph, prefix = [], ""
+
+    fences: list[str] = []   # the open directives' fences (their content is prose)
+    verbatim = None          # the line that closes the math or code block being copied
+    for line in source.splitlines():
+        stripped = line.strip()
+        if verbatim is not None:
+            out.append(line)
+            if stripped.startswith(verbatim) and (verbatim == "$$" or not stripped.strip(verbatim[0])):
+                verbatim = None
+            continue
+        fence = _FENCE.match(line)
+        if not stripped:
+            flush()
+            out.append(line)
+        elif stripped.startswith("$$"):
+            flush()
+            out.append(line)
+            if not re.match(r"^\$\$.+\$\$", stripped):   # not a one-line display
+                verbatim = "$$"
+        elif fence:
+            flush()
+            marks = fence.group(1)
+            directive = re.match(r"^(\s*[`:]{3,}\{(?P<name>[\w:-]+)\})\s*(?P<title>.*)$", line)
+            if directive and directive.group("name") not in VERBATIM_DIRECTIVES:
+                fences.append(marks)
+                title = directive.group("title")
+                translation = lookup(title) if re.search(r"\s", title) else None
+                out.append(f"{directive.group(1)} {translation}" if translation else line)
+            elif stripped == marks and fences and fences[-1] == marks:
+                fences.pop()
+                out.append(line)
+            else:   # code, or a directive whose content is not prose
+                out.append(line)
+                verbatim = marks
+        elif re.match(r"^:[\w-]+:", stripped) or re.match(r"^\([\w-]+\)=$", stripped):
+            flush()
+            out.append(line)
+        elif heading := re.match(r"^(#+\s+)(.*)$", stripped):
+            flush()
+            translation = lookup(heading.group(2))
+            out.append(heading.group(1) + translation if translation else line)
+        elif stripped.startswith("|"):
+            flush()
+            cells = stripped.strip("|").split("|")
+            if all(re.fullmatch(r"\s*:?-+:?\s*", cell) for cell in cells):
+                out.append(line)
+            else:
+                out.append("| " + " | ".join(lookup(cell) or cell.strip() for cell in cells) + " |")
+        elif item := _ITEM.match(line):
+            flush()
+            prefix = f"{item.group('indent')}{item.group('marker')} "
+            paragraph = [item.group("text")]
+        else:
+            paragraph.append(line)
+    flush()
+    return "\n".join(out), found, missed
+
+
 def untranslated() -> dict[str, list[str]]:
     """Messages without a French translation (or marked fuzzy), per catalogue."""
     import polib
@@ -204,11 +326,15 @@ def check() -> int:
 
 
 def build() -> None:
+    from .cache import main as execute
+
     extract()  # so that the tests can check the catalogues against the current text
+    if execute(["--language", LANGUAGE]) != 0:   # the French execution (cached)
+        raise SystemExit("the French execution of the chapters failed")
     with sphinx_conf():
         sphinx_build("html", ROOT / "_build" / "html" / LANGUAGE, "-n", "-D", f"language={LANGUAGE}",
                      "-D", f"html_title={TITLE}",
-                     "-d", str(ROOT / "_build" / f".doctrees-{LANGUAGE}"))
+                     "-d", str(ROOT / "_build" / f".doctrees-{LANGUAGE}"), language=LANGUAGE)
 
 
 def main(argv: list[str] | None = None) -> int:

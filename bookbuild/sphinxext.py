@@ -157,10 +157,13 @@ def add_practise_box(app, doctree) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None or not repository:
         return
-    url = binder_url(repository, branch, binderhub, f"{STUDENT_DIR}/{name}")
+    language = (app.config.language or "en")[:2]
+    # The French pages open the French student editions (student/fr/, bookbuild.editions).
+    edition = name if language == "en" else f"{language}/{name}"
+    url = binder_url(repository, branch, binderhub, f"{STUDENT_DIR}/{edition}")
     depth = docname.count("/")
-    download = "../" * depth + f"{STUDENT_DIR}/{name}"
-    if (app.config.language or "en")[:2] != "en":
+    download = "../" * depth + f"{STUDENT_DIR}/{edition}"
+    if language != "en":
         download = "../" + download  # the French site lives in fr/, the files at the root
     text = _text(app)
     box = nodes.container(classes=["practise-box", "admonition", "tip"])
@@ -172,7 +175,7 @@ def add_practise_box(app, doctree) -> None:
     paragraph += nodes.reference("", text["download"], refuri=download,
                                  classes=["student-download-link"])
     if app.config.book_jupyterhub_url:
-        hub = jupyterhub_url(app.config.book_jupyterhub_url, repository, name)
+        hub = jupyterhub_url(app.config.book_jupyterhub_url, repository, edition)
         paragraph += nodes.Text(text["hub_or"])
         paragraph += nodes.reference("", text["hub"], refuri=hub, classes=["student-hub-link"])
     paragraph += nodes.Text(text["checks"])
@@ -226,7 +229,8 @@ def copy_pdf(app, exception) -> None:
     """Publish the PDF (built first by ``make book``) at the root of each edition's site."""
     if exception is not None or app.builder.format != "html":
         return
-    pdf = Path(app.srcdir, "_build", "pdf", "book.pdf")
+    language = (app.config.language or "en")[:2]
+    pdf = Path(app.srcdir, "_build", "pdf", *([] if language == "en" else [language]), "book.pdf")
     if pdf.is_file():
         shutil.copy2(pdf, Path(app.outdir, "book.pdf"))
 
@@ -238,9 +242,38 @@ def copy_student_editions(app, exception) -> None:
     if not source.is_dir():
         return
     target = Path(app.outdir, STUDENT_DIR)
-    target.mkdir(parents=True, exist_ok=True)
-    for notebook in source.glob("*.ipynb"):
-        shutil.copy2(notebook, target / notebook.name)
+    for notebook in source.rglob("*.ipynb"):   # student/ and the French student/fr/
+        copy = target / notebook.relative_to(source)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(notebook, copy)
+
+
+def translate_code_cells(app, doctree) -> None:
+    """On the French pages, show each code cell with the literals it displays in French.
+
+    The French execution runs the cells that way (nbcode.i18n.install_kernel_translation),
+    so the code shown is the code whose outputs follow it: ``print("après 200 pas :",
+    ...)`` above ``après 200 pas : ...``. Only string literals change
+    (nbcode.i18n.translate_code); names and numbers stay.
+    """
+    language = (app.config.language or "en")[:2]
+    if language == "en":
+        return
+    from nbcode.i18n import code_catalogue, translate_code
+
+    messages = code_catalogue(language)
+    for container in doctree.findall(nodes.container):
+        if "cell_input" not in container.get("classes", []):
+            continue
+        for block in container.findall(nodes.literal_block):
+            source = block.astext()
+            try:
+                translated = translate_code(source, messages)
+            except ValueError:
+                continue
+            if translated != source:
+                block.children = [nodes.Text(translated)]
+                block.rawsource = translated
 
 
 def drop_thebe_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -353,6 +386,7 @@ def setup(app):
     app.add_config_value("book_jupyterhub_url", "", "env", types=[str])
     app.connect("config-inited", take_over_jupyterhub_button)
     app.connect("doctree-read", add_practise_box)
+    app.connect("doctree-read", translate_code_cells)
     app.connect("doctree-read", omit_solutions)
     # Before Sphinx collects the table of contents from the page (priority 500).
     app.connect("doctree-read", translate_toc_captions, priority=400)

@@ -32,7 +32,7 @@ def test_an_execution_cached_here_is_the_one_myst_nb_finds(tmp_path):
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
     nbformat.write(notebook, path)
-    executed, seconds, error = book_cache._execute((60,), str(path))
+    executed, seconds, error = book_cache._execute((60, "en"), str(path))
     assert error is None and seconds > 0
     assert executed.cells[0].outputs[0]["text"] == "42\n"
     store = get_cache(str(tmp_path / "cache"))
@@ -46,5 +46,38 @@ def test_an_execution_cached_here_is_the_one_myst_nb_finds(tmp_path):
     failing = tmp_path / "failing.ipynb"
     notebook.cells[0].source = "1 / 0"
     nbformat.write(notebook, failing)
-    _, _, error = book_cache._execute((60,), str(failing))
+    _, _, error = book_cache._execute((60, "en"), str(failing))
     assert "ZeroDivisionError" in error
+
+
+def test_the_french_execution_runs_the_same_notebook_with_french_outputs(tmp_path, monkeypatch):
+    from nbcode.i18n import code_catalogue
+
+    # A literal the chapters print, with its French translation from the real catalogue.
+    english, french = next((m, t) for m, t in sorted(code_catalogue("fr").items())
+                           if "{" not in m and '"' not in m and "\\" not in m)
+    path = tmp_path / "tiny_fr.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from nbcode.i18n import language\nprint(language())"),
+        nbformat.v4.new_code_cell(f'print("{english}")'),
+        nbformat.v4.new_code_cell("import matplotlib\nmatplotlib.use('agg')\n"
+                                  "import matplotlib.pyplot as plt\n"
+                                  "fig, ax = plt.subplots()\nax.set_title('drawn in French')\n"
+                                  "fig.canvas.draw()")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, path)
+    for name, value in book_cache.kernel_environment("fr").items():
+        monkeypatch.setenv(name, value)
+    log = book_cache.TEXTS / "fr" / "tiny_fr.texts.jsonl"
+    try:
+        executed, _, error = book_cache._execute((60, "fr"), str(path))
+        assert error is None
+        assert executed.cells[0].outputs[0]["text"] == "fr\n"
+        assert executed.cells[1].outputs[0]["text"] == french + "\n"
+        assert executed.cells[1].source == f'print("{english}")'   # the notebook is unchanged
+        assert '{"text": "drawn in French"}' in log.read_text().splitlines()
+    finally:
+        log.unlink(missing_ok=True)
+    assert book_cache.cache_path("fr").name == ".jupyter_cache_fr"
+    assert book_cache.kernel_environment("en") == {}
