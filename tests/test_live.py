@@ -416,15 +416,17 @@ def _toc_chapters() -> list[Path]:
 def test_chapter_binder_links_open_postbuild_notebooks(built_site, live_env):
     chapters = _toc_chapters()
     assert chapters, "_toc.yml lists no chapter notebook"
-    for chapter in chapters:
-        page = built_site / "chapters" / f"{chapter.stem}.html"
-        assert page.is_file(), f"{page} is missing from the built site"
-        links = re.findall(r'<a[^>]*class="[^"]*student-binder-link[^"]*"[^>]*>', page.read_text())
-        assert len(links) == 1, f"{page.name}: {len(links)} student Binder links"
-        href = re.search(r'href="([^"]+)"', links[0]).group(1).replace("&amp;", "&")
-        assert href == _expected_binder(f"student/{chapter.name}"), page.name
-        target = _urlpath_target(href, live_env.repo)
-        assert target.is_file(), f"{page.name}: {target} is not written by postBuild"
+    # The English pages open the English editions, the French pages (fr/) the French ones.
+    for site, edition in ((built_site, "student"), (built_site / "fr", "student/fr")):
+        for chapter in chapters:
+            page = site / "chapters" / f"{chapter.stem}.html"
+            assert page.is_file(), f"{page} is missing from the built site"
+            links = re.findall(r'<a[^>]*class="[^"]*student-binder-link[^"]*"[^>]*>', page.read_text())
+            assert len(links) == 1, f"{page}: {len(links)} student Binder links"
+            href = re.search(r'href="([^"]+)"', links[0]).group(1).replace("&amp;", "&")
+            assert href == _expected_binder(f"{edition}/{chapter.name}"), page
+            target = _urlpath_target(href, live_env.repo)
+            assert target.is_file(), f"{page}: {target} is not written by postBuild"
 
 
 def test_readme_binder_badge_matches_config(live_env):
