@@ -27,6 +27,7 @@ from ._validation import (
     check_same_length,
     check_seed,
 )
+from .i18n import _, ngettext
 from .nn import Activation, Conv2D, Dense, Flatten, MaxPool2D, Sequential, conv2d_forward, conv_output_size
 from .nn.layers import _rng
 from .nn.losses import softmax
@@ -101,12 +102,12 @@ def make_cnn(n_classes: int = 10, channels=(8, 16), n_hidden: int = 32, n_featur
     check_positive(in_channels, "in_channels", integer=True)
     check_positive(kernel_size, "kernel_size", integer=True)
     if kernel_size % 2 == 0:
-        raise ValueError(f"kernel_size must be odd (so that padding keeps the size); "
-                         f"received {kernel_size}.")
+        raise ValueError(_("kernel_size must be odd (so that padding keeps the size); "
+                           "received {kernel_size}.").format(kernel_size=kernel_size))
     channels = tuple(channels)
     if len(channels) != 2:
-        raise ValueError(f"channels must hold two numbers of filters, e.g. (8, 16); "
-                         f"received {channels!r}.")
+        raise ValueError(_("channels must hold two numbers of filters, e.g. (8, 16); "
+                           "received {channels!r}.").format(channels=channels))
     for c in channels:
         check_positive(c, "channels (each number of filters)", integer=True)
     height, width = image_size
@@ -115,8 +116,9 @@ def make_cnn(n_classes: int = 10, channels=(8, 16), n_hidden: int = 32, n_featur
     if not isinstance(seed, np.random.Generator):
         check_seed(seed)
     if height < 4 or width < 4:
-        raise ValueError(f"image_size must be at least (4, 4) (two 2×2 poolings); "
-                         f"received {tuple(image_size)}.")
+        size = tuple(image_size)
+        raise ValueError(_("image_size must be at least (4, 4) (two 2×2 poolings); "
+                           "received {size}.").format(size=size))
     rng = _rng(seed)
     pad = kernel_size // 2
     c1, c2 = channels
@@ -141,11 +143,13 @@ def split_cnn(model: Sequential) -> tuple[Sequential, Sequential]:
     them in ``model`` too (what chapter 6 does to reuse learned features).
     """
     if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a Sequential with at least two layers, e.g. make_cnn(); "
-                        f"received {type(model).__name__}.")
+        kind = type(model).__name__
+        raise TypeError(_("model must be a Sequential with at least two layers, e.g. make_cnn(); "
+                          "received {kind}.").format(kind=kind))
     if len(model.layers) < 2:
-        raise ValueError(f"model must have at least two layers (features, then a classifier); "
-                         f"received a Sequential with {len(model.layers)}.")
+        n_layers = len(model.layers)
+        raise ValueError(_("model must have at least two layers (features, then a classifier); "
+                           "received a Sequential with {n_layers}.").format(n_layers=n_layers))
     return Sequential(model.layers[:-1]), Sequential(model.layers[-1:])
 
 
@@ -155,8 +159,9 @@ def cnn_features(model: Sequential, X) -> np.ndarray:
     ``X`` has shape (n, channels, height, width); the result (n, n_features).
     """
     if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a Sequential, e.g. make_cnn(); received "
-                        f"{type(model).__name__}.")
+        kind = type(model).__name__
+        raise TypeError(_("model must be a Sequential, e.g. make_cnn(); received "
+                          "{kind}.").format(kind=kind))
     X = as_array(X, "X", ndim=4)
     out = X
     for layer in model.layers[:-1]:
@@ -187,8 +192,9 @@ def downsample(image, factor: int) -> np.ndarray:
     image = as_array(image, "image", ndim=2)
     check_positive(factor, "factor", integer=True)
     if factor > min(image.shape):
-        raise ValueError(f"factor must be at most the image's height and width, "
-                         f"{image.shape}; received {factor}.")
+        shape = image.shape
+        raise ValueError(_("factor must be at most the image's height and width, "
+                           "{shape}; received {factor}.").format(shape=shape, factor=factor))
     h, w = (image.shape[0] // factor) * factor, (image.shape[1] // factor) * factor
     blocks = image[:h, :w].reshape(h // factor, factor, w // factor, factor)
     return blocks.mean(axis=(1, 3))
@@ -240,14 +246,17 @@ def equivariance_gap(operation, image, dy: int, dx: int, margin: int) -> float:
     check_positive(margin, "margin", integer=True, allow_zero=True)
     dy, dx = check_integer(dy, "dy"), check_integer(dx, "dx")
     if 2 * margin + abs(dy) >= image.shape[0] or 2 * margin + abs(dx) >= image.shape[1]:
-        raise ValueError(f"margin leaves no pixel to compare: 2 * margin + |shift| must be below "
-                         f"the image's size {image.shape}; received margin = {margin}, "
-                         f"dy = {dy}, dx = {dx}.")
+        shape = image.shape
+        raise ValueError(_("margin leaves no pixel to compare: 2 * margin + |shift| must be below "
+                           "the image's size {shape}; received margin = {margin}, "
+                           "dy = {dy}, dx = {dx}.").format(shape=shape, margin=margin, dy=dy, dx=dx))
     a = operation(shift_image(image, dy, dx))
     b = shift_image(operation(image), dy, dx)
     if a.shape != image.shape:
-        raise ValueError(f"operation must keep the image's size {image.shape} (use padding); "
-                         f"received an operation that maps it to {np.shape(a)}.")
+        shape, out_shape = image.shape, np.shape(a)
+        raise ValueError(_("operation must keep the image's size {shape} (use padding); "
+                           "received an operation that maps it to {out_shape}.").format(
+                               shape=shape, out_shape=out_shape))
     m_top, m_bottom = margin + max(dy, 0), margin + max(-dy, 0)
     m_left, m_right = margin + max(dx, 0), margin + max(-dx, 0)
     h, w = a.shape[-2:]
@@ -351,7 +360,7 @@ class FeatureSpace:
         self.follow = limits is None
         self.regions = DecisionRegions(ax, limits or feature_limits(features), features, self.y,
                                        resolution=resolution, size=size,
-                                       axis_labels=("feature 1", "feature 2"),
+                                       axis_labels=(_("feature 1"), _("feature 2")),
                                        rescale=self.follow)
         for scatter in self.regions.scatters:  # the book's feature-space points: thin edges
             scatter.set_linewidth(0.25)
@@ -369,14 +378,15 @@ class FeatureSpace:
     def _features(self, model) -> np.ndarray:
         features = cnn_features(model, self.images)
         if features.shape[1] != 2:
-            raise ValueError(f"model's feature layer must have 2 units to be drawn; received "
-                             f"{features.shape[1]}.")
+            n_units = features.shape[1]
+            raise ValueError(_("model's feature layer must have 2 units to be drawn; received "
+                               "{n_units}.").format(n_units=n_units))
         return features
 
     def central_images(self, features) -> list[int]:
         """Index of each class's image closest to the class's median features."""
         central = []
-        for label, _, _ in self.thumbnails:
+        for label, _box, _frame in self.thumbnails:
             members = np.flatnonzero(self.y == label)
             centre = np.median(features[members], axis=0)
             central.append(int(members[np.argmin(np.sum((features[members] - centre) ** 2,
@@ -384,8 +394,8 @@ class FeatureSpace:
         return central
 
     def _place_thumbnails(self, features) -> None:
-        for (_, box, frame), i in zip(self.thumbnails, self.central_images(features),
-                                      strict=True):
+        for (_label, box, frame), i in zip(self.thumbnails, self.central_images(features),
+                                           strict=True):
             box.set_data(self.images[i, 0])
             frame.xy = frame.xybox = (float(features[i, 0]), float(features[i, 1]))
 
@@ -500,9 +510,14 @@ class MistakeMosaic:
             else:  # empty, not hidden: the pipeline redraws the artists visible at its start
                 label.set_text("")
         self.image.set_data(mosaic)
-        self.ax.set_title(f"{len(wrong)} mistakes of {len(y_true)}"
-                          + (f" (first {len(shown)})" if len(wrong) > len(shown) else ""),
-                          fontsize=9)
+        n, total, n_shown = len(wrong), len(y_true), len(shown)
+        if n > n_shown:  # then n > 1: more mistakes than tiles
+            title = _("{n} mistakes of {total} (first {shown})").format(n=n, total=total,
+                                                                          shown=n_shown)
+        else:
+            title = ngettext("{n} mistake of {total}", "{n} mistakes of {total}", n).format(
+                n=n, total=total)
+        self.ax.set_title(title, fontsize=9)
         return shown
 
 
@@ -549,13 +564,16 @@ def kernel_explorer(image, kernels: dict, figsize=(6.4, 2.3), dpi: int = 72):
     """
     image = as_array(image, "image", ndim=2)
     if not kernels:
-        raise ValueError("kernels must name at least one kernel, e.g. "
-                         f"{{'blur': np.ones((3, 3)) / 9}}; received {kernels!r}.")
+        raise ValueError(_("kernels must name at least one kernel, e.g. "
+                           "{{'blur': np.ones((3, 3)) / 9}}; received {kernels!r}.").format(
+                               kernels=kernels))
     for name, kernel in kernels.items():
         kernel = as_array(kernel, f"kernels[{name!r}]", ndim=2)
         if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
-            raise ValueError(f"kernels[{name!r}] must fit in the image {image.shape}; received "
-                             f"shape {kernel.shape}.")
+            shape, kernel_shape = image.shape, kernel.shape
+            raise ValueError(_("kernels[{name!r}] must fit in the image {shape}; received "
+                               "shape {kernel_shape}.").format(name=name, shape=shape,
+                                                               kernel_shape=kernel_shape))
 
     def draw(kernel, padding, stride):
         W = np.asarray(kernels[kernel], dtype=float)
@@ -566,17 +584,19 @@ def kernel_explorer(image, kernels: dict, figsize=(6.4, 2.3), dpi: int = 72):
         size = [conv_output_size(n, k, P, s) for n, k in zip(crop, W.shape, strict=True)]
         fig, axes = plt.subplots(1, 2, figsize=figsize, layout="constrained")
         axes[0].imshow(image, cmap="gray")
-        axes[0].set_title(f"input {image.shape[0]} × {image.shape[1]}", fontsize=9)
+        axes[0].set_title(_("input {height} × {width}").format(height=image.shape[0],
+                                                                width=image.shape[1]), fontsize=9)
         limit = np.abs(z).max() or 1.0
         signed = z.min() < 0
         axes[1].imshow(z, cmap="RdBu_r" if signed else "gray",
                        vmin=-limit if signed else None, vmax=limit if signed else None)
-        axes[1].set_title(f"{kernel}, padding {P}, stride {s}: {size[0]} × {size[1]}",
-                          fontsize=9)
+        axes[1].set_title(_("{kernel}, padding {padding}, stride {stride}: {height} × {width}").format(
+            kernel=kernel, padding=P, stride=s, height=size[0], width=size[1]), fontsize=9)
         for ax in axes:
             ax.axis("off")
         return fig
 
-    return live_panel({"kernel": dropdown(kernels), "padding": slider(1, 0, 3),
-                       "stride": slider(1, 1, 4)},
-                      draw, description="a filter, its padding and stride", dpi=dpi, colors=64)
+    return live_panel({"kernel": dropdown(kernels, label=_("kernel")),
+                       "padding": slider(1, 0, 3, label=_("padding")),
+                       "stride": slider(1, 1, 4, label=_("stride"))},
+                      draw, description=_("a filter, its padding and stride"), dpi=dpi, colors=64)

@@ -38,7 +38,9 @@ from functools import partial  # noqa: E402
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from . import i18n  # noqa: E402
 from ._validation import check_callable, check_positive, check_rate, check_seed  # noqa: E402
+from .i18n import N_, _  # noqa: E402
 from .nn.activations import sigmoid  # noqa: E402
 from .nn.losses import softmax  # noqa: E402
 from .train import Progress, Recorder  # noqa: E402
@@ -120,7 +122,8 @@ class KerasSnapshot:
 
     def __init__(self, model, from_logits: bool | None = None):
         if not hasattr(model, "trainable_variables"):
-            raise TypeError(f"model must be a Keras model; received {type(model).__name__}.")
+            kind = type(model).__name__
+            raise TypeError(_("model must be a Keras model; received {kind}.").format(kind=kind))
         self.model = model
         self.from_logits = output_is_logits(model) if from_logits is None else from_logits
         self.trainable = [np.array(v.value) for v in model.trainable_variables]
@@ -209,7 +212,7 @@ class BoundaryRecorder(Recorder, keras.callbacks.Callback):
         from .widgets import TrainingPlayer
 
         if not self.snapshots:
-            raise ValueError("no snapshots yet: pass the recorder to model.fit(callbacks=[...]).")
+            raise ValueError(_("no snapshots yet: pass the recorder to model.fit(callbacks=[...])."))
         if limits is None:  # once, from the data: every frame shows the same square
             limits = data_limits(X)
 
@@ -220,7 +223,7 @@ class BoundaryRecorder(Recorder, keras.callbacks.Callback):
         def update(regions, item):
             regions.update(item[1], title=snapshot_title(item), fontsize=9)
 
-        labels = [f"epoch {e}" for e, *_ in self.snapshots]
+        labels = [_("epoch {epoch}").format(epoch=e) for e, *_rest in self.snapshots]
         return TrainingPlayer.from_items(self.snapshots, update, setup=setup, labels=labels,
                                          figsize=figsize, title=title, **kwargs)
 
@@ -230,13 +233,25 @@ class BoundaryRecorder(Recorder, keras.callbacks.Callback):
 
 def snapshot_title(item) -> str:
     """The title of a snapshot's frame: ``"epoch 5, loss 0.691"`` (no loss before training)."""
-    epoch, _, loss = item
-    text = "" if np.isnan(loss) else f", loss {loss:.3g}"
-    return f"epoch {epoch}{text}"
+    epoch, _snapshot, loss = item
+    if np.isnan(loss):
+        return _("epoch {epoch}").format(epoch=epoch)
+    return _("epoch {epoch}, loss {loss:.3g}").format(epoch=epoch, loss=loss)
 
 
 #: Another name for :class:`BoundaryRecorder`: the callback that feeds a TrainingPlayer.
 PlayerCallback = BoundaryRecorder
+
+
+#: How the logs Keras names most often read in a progress line (other names are shown as they are).
+_LOG_NAMES = {"loss": N_("loss"), "accuracy": N_("accuracy")}
+
+
+def _log_name(name: str) -> str:
+    """A log's name in the current language: ``"val_loss"`` reads "perte (validation)" in French."""
+    if name.startswith("val_"):
+        return _("val_{metric}").format(metric=_log_name(name[len("val_"):]))
+    return i18n._(_LOG_NAMES[name]) if name in _LOG_NAMES else name
 
 
 def _format_number(value) -> str:
@@ -278,12 +293,12 @@ class ProgressLog(keras.callbacks.Callback):
     def _line(self, epoch: int, logs: dict) -> str:
         total = (self.params or {}).get("epochs")
         width = len(str(total)) if total else 4
-        head = f"epoch {epoch:>{width}}" + (f"/{total}" if total else "")
+        head = _("epoch {epoch}").format(epoch=f"{epoch:>{width}}") + (f"/{total}" if total else "")
         if self.metrics is not None:
             names = self.metrics
         else:  # the loss first, then training metrics, then validation ones
             names = sorted(logs, key=lambda k: (k.startswith("val_"), k not in ("loss", "val_loss")))
-        parts = [f"{name} {_format_number(logs[name])}" for name in names if name in logs]
+        parts = [f"{_log_name(name)} {_format_number(logs[name])}" for name in names if name in logs]
         return "  ".join([head, *parts])
 
     def _emit(self, line: str) -> None:
@@ -307,7 +322,7 @@ class ProgressLog(keras.callbacks.Callback):
         if self._last_line is not None and self._last_line[0] != self._last_printed:
             self._emit(self._last_line[1])
         if stopped and self._last_line is not None:
-            self._emit(f"stopped after epoch {self._last_line[0]}")
+            self._emit(_("stopped after epoch {epoch}").format(epoch=self._last_line[0]))
 
 
 # --------------------------------------------------------------------------- models
@@ -377,8 +392,8 @@ def build_cnn(input_shape=(8, 8, 1), filters: int = 8, n_hidden: int = 32, n_cla
     Inputs are channels-last, shape (n, 8, 8, 1), Keras' default (nbcode uses (n, 1, 8, 8)).
     """
     if len(tuple(input_shape)) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), channels last; "
-                         f"received {input_shape!r}.")
+        raise ValueError(_("input_shape must be (height, width, channels), channels last; "
+                           "received {input_shape!r}.").format(input_shape=input_shape))
     for size in input_shape:
         check_positive(size, "input_shape (each size)", integer=True)
     check_positive(filters, "filters", integer=True)
@@ -414,9 +429,15 @@ def from_nbcode(model, name: str = "from_nbcode"):
 
     layers = list(getattr(model, "layers", []))
     if not layers or not isinstance(layers[0], Dense):
-        raise ValueError("model must be an nbcode Sequential whose first layer is Dense "
-                         f"(e.g. nbcode.nn.MLP(2, (64, 64))); received {type(model).__name__}"
-                         + (f" starting with {type(layers[0]).__name__}." if layers else "."))
+        kind = type(model).__name__
+        if not layers:
+            raise ValueError(_("model must be an nbcode Sequential whose first layer is Dense "
+                               "(e.g. nbcode.nn.MLP(2, (64, 64))); received {kind}.").format(
+                                   kind=kind))
+        first = type(layers[0]).__name__
+        raise ValueError(_("model must be an nbcode Sequential whose first layer is Dense "
+                           "(e.g. nbcode.nn.MLP(2, (64, 64))); received {kind} starting with "
+                           "{first}.").format(kind=kind, first=first))
     out = [keras.Input((layers[0].n_in,))]
     weights = []
     for index, layer in enumerate(layers):
@@ -428,8 +449,10 @@ def from_nbcode(model, name: str = "from_nbcode"):
         elif isinstance(layer, Dropout):
             out.append(keras.layers.Dropout(layer.rate, name=f"dropout_{index}"))
         else:
-            raise ValueError(f"model's layers must be Dense, Activation or Dropout (what from_nbcode "
-                             f"copies); received layer {index}, a {type(layer).__name__}.")
+            kind = type(layer).__name__
+            raise ValueError(_("model's layers must be Dense, Activation or Dropout (what from_nbcode "
+                               "copies); received layer {index}, a {kind}.").format(index=index,
+                                                                                  kind=kind))
     twin = keras.Sequential(out, name=name)
     for position, values in weights:
         # out[0] is the Input, so the layer at out[position] is twin.layers[position - 1]
@@ -722,8 +745,9 @@ def reuse_compiled_programs(enable: bool = True) -> str | None:
 def keras_counts(model) -> tuple[int, int]:
     """(trainable, non-trainable) parameter counts of a Keras model, as its summary gives them."""
     if not hasattr(model, "trainable_weights"):
-        raise TypeError(f"model must be a Keras model (with trainable_weights); received "
-                        f"{type(model).__name__}.")
+        kind = type(model).__name__
+        raise TypeError(_("model must be a Keras model (with trainable_weights); received "
+                          "{kind}.").format(kind=kind))
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
     return trainable, frozen

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import i18n
 from ._validation import (
     as_array,
     check_callable,
@@ -40,6 +41,7 @@ from ._validation import (
 )
 from .cnn import as_image_batch, cnn_features, feature_limits, make_cnn
 from .data import load_digits
+from .i18n import N_, _
 from .nn import Activation, Adam, Conv2D, Dense, Flatten, Sequential, softmax
 from .parallel import map_cells
 from .plots import CLASS_COLORS
@@ -50,10 +52,23 @@ __all__ = ["TargetRegions", "TransferData", "split_digits",
            "augment_digits", "permute_pixels", "SOURCES", "source_task", "linear_head", "TuningResult",
            "tune", "GridResult", "split_labels", "transfer_grid", "plot_grid",
            "sample_labels", "train_target", "REGIMES", "learning_curve",
-           "plot_learning_curves", "plot_target_regions", "transfer_explorer"]
+           "plot_learning_curves", "plot_target_regions", "transfer_explorer", "display_name"]
 
 #: The three ways of learning the target task, in the order the chapter shows them.
 REGIMES = ("frozen", "fine-tune", "scratch")
+
+#: How a regime and a source are named where a reader sees them (the keys stay as they are).
+_DISPLAY_NAMES = {"frozen": N_("frozen"), "fine-tune": N_("fine-tune"), "scratch": N_("scratch"),
+                  "similar": N_("similar"), "dissimilar": N_("dissimilar")}
+
+
+def display_name(key: str) -> str:
+    """A regime's or a source's name as the reader sees it, in the current language.
+
+    ``"scratch"`` reads ``"scratch"`` in English and ``"depuis zéro"`` in French; a name
+    the book does not know (a source of your own) is shown as it is.
+    """
+    return i18n._(_DISPLAY_NAMES[key]) if key in _DISPLAY_NAMES else str(key)
 
 #: Settings shared by the chapter: small networks, short training.
 CNN_KWARGS = {"channels": (8, 16), "n_hidden": 32}
@@ -145,13 +160,14 @@ def body_size(model: Sequential) -> int:
     for i, layer in enumerate(model.layers):
         if isinstance(layer, Flatten):
             return i + 1
-    raise TypeError("model has no Flatten layer: build it with nbcode.cnn.make_cnn().")
+    raise TypeError(_("model has no Flatten layer: build it with nbcode.cnn.make_cnn()."))
 
 
 def _check_model(model, name: str = "model") -> Sequential:
     if not isinstance(model, Sequential):
-        raise TypeError(f"{name} must be an nbcode Sequential, e.g. make_cnn(); received "
-                        f"{type(model).__name__}.")
+        kind = type(model).__name__
+        raise TypeError(_("{name} must be an nbcode Sequential, e.g. make_cnn(); received "
+                          "{kind}.").format(name=name, kind=kind))
     return model
 
 
@@ -208,7 +224,9 @@ def sample_labels(y, n_labels: int, seed: int = 0) -> np.ndarray:
     check_positive(n_labels, "n_labels", integer=True)
     classes = np.unique(y)
     if n_labels > len(y):
-        raise ValueError(f"n_labels must be at most the pool's size {len(y)}; received {n_labels}.")
+        size = len(y)
+        raise ValueError(_("n_labels must be at most the pool's size {size}; received "
+                           "{n_labels}.").format(size=size, n_labels=n_labels))
     rng = np.random.default_rng(seed)
     per_class = np.full(len(classes), n_labels // len(classes))
     per_class[rng.choice(len(classes), n_labels % len(classes), replace=False)] += 1
@@ -306,8 +324,9 @@ def learning_curve(pretrained: Sequential, data: TransferData, label_counts=(10,
     """
     _check_model(pretrained, "pretrained")
     if not isinstance(data, TransferData):
-        raise TypeError(f"data must be a TransferData (from split_digits()); received "
-                        f"{type(data).__name__}.")
+        kind = type(data).__name__
+        raise TypeError(_("data must be a TransferData (from split_digits()); received "
+                          "{kind}.").format(kind=kind))
     for regime in regimes:
         check_choice(regime, "regimes (each)", set(REGIMES))
     results = {regime: np.zeros((len(label_counts), len(seeds))) for regime in regimes}
@@ -321,9 +340,18 @@ def learning_curve(pretrained: Sequential, data: TransferData, label_counts=(10,
     return results
 
 
-REGIME_STYLE = {"frozen": ("#0072B2", "o", "frozen features + new head"),
-                "fine-tune": ("#D55E00", "s", "fine-tuning (all layers)"),
-                "scratch": ("#555555", "^", "from scratch")}
+#: Colour, marker and legend (translated where it is shown) of each regime.
+REGIME_STYLE = {"frozen": ("#0072B2", "o", N_("frozen features + new head")),
+                "fine-tune": ("#D55E00", "s", N_("fine-tuning (all layers)")),
+                "scratch": ("#555555", "^", N_("from scratch"))}
+
+
+def _style(regime: str) -> tuple[str, str, str]:
+    """Colour, marker and legend label of a regime, the label in the current language."""
+    if regime not in REGIME_STYLE:
+        return "black", "o", display_name(regime)
+    color, marker, label = REGIME_STYLE[regime]
+    return color, marker, i18n._(label)
 
 
 def plot_learning_curves(label_counts, results: dict, ax=None, chance: float | None = 0.2):
@@ -333,21 +361,23 @@ def plot_learning_curves(label_counts, results: dict, ax=None, chance: float | N
                for regime, accuracy in results.items()}
     for regime, accuracy in results.items():
         if accuracy.shape[0] != len(label_counts):
-            raise ValueError(f"results[{regime!r}] must have shape ({len(label_counts)}, n_seeds), "
-                             f"one row per label count; received shape {accuracy.shape}.")
+            n_counts, shape = len(label_counts), accuracy.shape
+            raise ValueError(_("results[{regime!r}] must have shape ({n_counts}, n_seeds), "
+                               "one row per label count; received shape {shape}.").format(
+                                   regime=regime, n_counts=n_counts, shape=shape))
     if chance is not None:
         check_probability(chance, "chance")
     ax = ax or plt.gca()
     for regime, accuracy in results.items():
-        color, marker, label = REGIME_STYLE.get(regime, ("black", "o", regime))
+        color, marker, label = _style(regime)
         ax.errorbar(label_counts, accuracy.mean(axis=1), yerr=accuracy.std(axis=1), color=color,
                     marker=marker, capsize=3, lw=1.6, label=label)
     if chance is not None:
-        ax.axhline(chance, color="grey", lw=0.8, ls=":", label="chance")
+        ax.axhline(chance, color="grey", lw=0.8, ls=":", label=_("chance"))
     ax.set_xscale("log")
     ax.set_xticks(label_counts, [str(n) for n in label_counts])
-    ax.set_xlabel("number of labelled target examples (log scale)")
-    ax.set_ylabel("target test accuracy")
+    ax.set_xlabel(_("number of labelled target examples (log scale)"))
+    ax.set_ylabel(_("target test accuracy"))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     return ax
@@ -391,14 +421,15 @@ class TargetRegions:
         self.X = as_array(X, "X", ndim=4)
         features = self._features(model)
         n_classes = int(model.layers[-1].params["W"].shape[1])
-        y = check_class_indices(y, n_classes, "y", " (one per output of the head)")
+        y = check_class_indices(y, n_classes, "y", _(" (one per output of the head)"))
         check_same_length(self.X, y, "X", "y")
         offset = check_integer(offset, "offset")
         digit = [(c + offset) % 10 for c in range(n_classes)]
         self.regions = DecisionRegions(ax, limits or feature_limits(features), features, y,
                                        resolution=resolution,
                                        palette=[CLASS_COLORS[d] for d in digit], size=size,
-                                       axis_labels=("feature 1", "feature 2"), rescale=rescale)
+                                       axis_labels=(_("feature 1"), _("feature 2")),
+                                       rescale=rescale)
         # The j-th scatter holds the j-th smallest class of y: give it that digit's look.
         for scatter, label in zip(self.regions.scatters, np.unique(y), strict=True):
             marker = MarkerStyle(CLASS_MARKERS[digit[label]])
@@ -413,7 +444,9 @@ class TargetRegions:
     def _features(self, model) -> np.ndarray:
         features = cnn_features(model, self.X)
         if features.shape[1] != 2:
-            raise ValueError(f"the feature layer must have 2 units; it has {features.shape[1]}.")
+            n_units = features.shape[1]
+            raise ValueError(_("the feature layer must have 2 units; it has {n_units}.").format(
+                n_units=n_units))
         return features
 
     @property
@@ -465,13 +498,16 @@ def transfer_explorer(pretrained: Sequential, data: TransferData, label_options=
             accuracy = model.score(data.X_target_test, data.y_target_test)
             plot_target_regions(model, data.X_target_test, data.y_target_test, ax=ax,
                                 resolution=40, size=6,
-                                title=f"{regime}, {labels} labels: accuracy {accuracy:.2f}")
+                                title=_("{regime}, {labels} labels: accuracy {accuracy:.2f}").format(
+                                    regime=display_name(regime), labels=labels, accuracy=accuracy))
         return fig
 
     return live_panel({"labels": select_slider(label_options,
-                                               value=label_options[len(label_options) // 2]),
-                       "seed": slider(0, 0, 9)},
-                      draw, description="number of labels and seed, retrained", dpi=dpi, colors=48)
+                                               value=label_options[len(label_options) // 2],
+                                               label=_("labels")),
+                       "seed": slider(0, 0, 9, label=_("seed"))},
+                      draw, description=_("number of labels and seed, retrained"), dpi=dpi,
+                      colors=48)
 
 
 # --------------------------------------------------------------------------- the measured grid
@@ -500,7 +536,9 @@ def augment_digits(X, n_copies: int = 6, seed: int = 0, max_shift: float = 1.0,
 
     X = as_array(X, "X", ndim=4)
     if X.shape[1] != 1:
-        raise ValueError(f"X must hold grey images, shape (n, 1, h, w); received shape {X.shape}.")
+        shape = X.shape
+        raise ValueError(_("X must hold grey images, shape (n, 1, h, w); received shape "
+                           "{shape}.").format(shape=shape))
     check_positive(n_copies, "n_copies", integer=True)
     check_seed(seed)
     for value, name in ((max_shift, "max_shift"), (max_angle, "max_angle"),
@@ -508,9 +546,10 @@ def augment_digits(X, n_copies: int = 6, seed: int = 0, max_shift: float = 1.0,
         check_positive(value, name, allow_zero=True)
     check_probability(thicken, "thicken")
     if max_zoom >= 1:
-        raise ValueError(f"max_zoom must be below 1 (a zoom factor 1 ± max_zoom); received {max_zoom}.")
+        raise ValueError(_("max_zoom must be below 1 (a zoom factor 1 ± max_zoom); received "
+                           "{max_zoom}.").format(max_zoom=max_zoom))
     rng = np.random.default_rng(seed)
-    n, _, h, w = X.shape
+    n, _channels, h, w = X.shape
     centre = np.array([(h - 1) / 2, (w - 1) / 2])
     out = np.empty((n_copies * n, 1, h, w))
     for k in range(n_copies):
@@ -652,8 +691,9 @@ def tune(make_model, X, y, X_val, y_val, learning_rates=(0.001, 0.003, 0.01),
     learning_rates = [check_positive(rate, "learning_rates (each)") for rate in learning_rates]
     checkpoints = sorted(check_positive(c, "checkpoints (each)", integer=True) for c in checkpoints)
     if not learning_rates or not checkpoints:
-        raise ValueError("learning_rates and checkpoints must each hold at least one value; "
-                         f"received {learning_rates!r} and {checkpoints!r}.")
+        raise ValueError(_("learning_rates and checkpoints must each hold at least one value; "
+                           "received {learning_rates!r} and {checkpoints!r}.").format(
+                               learning_rates=learning_rates, checkpoints=checkpoints))
     check_positive(batch_size, "batch_size", integer=True)
     check_seed(seed)
     batches = -(-len(X) // batch_size)
@@ -721,19 +761,31 @@ class GridResult:
         """
         d = self.accuracy[source, n_labels, regime] - self.accuracy[source, n_labels, baseline]
         if len(d) < 2:
-            raise ValueError(f"a paired comparison needs at least 2 seeds; the grid has {len(d)}.")
+            n_seeds = len(d)
+            raise ValueError(_("a paired comparison needs at least 2 seeds; the grid has "
+                               "{n_seeds}.").format(n_seeds=n_seeds))
         mean, se = float(d.mean()), float(d.std(ddof=1) / np.sqrt(len(d)))
         verdict = "ahead" if mean > 2 * se else "behind" if mean < -2 * se else "tie"
         return mean, se, verdict
 
     def table(self) -> str:
-        """The grid as text: one row per (source, labels), mean ± sd of each regime."""
-        lines = [f"{'source':>10s} {'labels':>6s}" + "".join(f"{r:>15s}" for r in self.regimes)]
-        for source in self.sources:
+        """The grid as text: one row per (source, labels), mean ± sd of each regime.
+
+        Headers, sources and regimes are named in the current language
+        (:func:`display_name`); a column widens for a longer name.
+        """
+        source_head, labels_head = _("source"), _("labels")
+        sources = [display_name(source) for source in self.sources]
+        regimes = [display_name(regime) for regime in self.regimes]
+        w_source = max(10, len(source_head), *(len(name) for name in sources))
+        w_labels = max(6, len(labels_head))
+        lines = [f"{source_head:>{w_source}s} {labels_head:>{w_labels}s}"
+                 + "".join(f"{name:>{max(15, len(name) + 1)}s}" for name in regimes)]
+        for source, source_name in zip(self.sources, sources, strict=True):
             for n in self.label_counts:
                 cells = "".join("{:>9.2f} ± {:.2f}".format(*self.mean_sd(source, n, r))
                                 for r in self.regimes)
-                lines.append(f"{source:>10s} {n:>6d}{cells}")
+                lines.append(f"{source_name:>{w_source}s} {n:>{w_labels}d}{cells}")
         return "\n".join(lines)
 
 
@@ -743,8 +795,10 @@ def split_labels(y, n_labels: int, n_validation: int, seed: int = 0) -> tuple[np
     y = as_array(y, "y", ndim=1, dtype=None)
     check_positive(n_validation, "n_validation", integer=True)
     if n_labels + n_validation > len(y):
-        raise ValueError(f"n_labels + n_validation must be at most the pool's size {len(y)}; "
-                         f"received {n_labels} + {n_validation}.")
+        size = len(y)
+        raise ValueError(_("n_labels + n_validation must be at most the pool's size {size}; "
+                           "received {n_labels} + {n_validation}.").format(
+                               size=size, n_labels=n_labels, n_validation=n_validation))
     train_index = sample_labels(y, n_labels, seed=seed)
     rest = np.setdiff1d(np.arange(len(y)), train_index)
     return train_index, rest[sample_labels(y[rest], n_validation, seed=seed)]
@@ -776,19 +830,22 @@ def transfer_grid(pretrained: dict, data: TransferData, label_counts=(10, 250), 
     Returns a :class:`GridResult`.
     """
     if not isinstance(pretrained, dict) or not pretrained:
-        raise TypeError(f"pretrained must be a dict {{source name: pretrained network}}; "
-                        f"received {type(pretrained).__name__}.")
+        kind = type(pretrained).__name__
+        raise TypeError(_("pretrained must be a dict {{source name: pretrained network}}; "
+                          "received {kind}.").format(kind=kind))
     for name, model in pretrained.items():
         _check_model(model, f"pretrained[{name!r}]")
     if not isinstance(data, TransferData):
-        raise TypeError(f"data must be a TransferData (from split_digits()); received "
-                        f"{type(data).__name__}.")
+        kind = type(data).__name__
+        raise TypeError(_("data must be a TransferData (from split_digits()); received "
+                          "{kind}.").format(kind=kind))
     regimes = tuple(check_choice(regime, "regimes (each)", set(REGIMES)) for regime in regimes)
     if not regimes:
-        raise ValueError(f"regimes must name at least one of {REGIMES}; received ().")
+        raise ValueError(_("regimes must name at least one of {regimes}; received ().").format(
+            regimes=REGIMES))
     if "fine-tune" in regimes and "frozen" not in regimes:
-        raise ValueError("regimes: 'fine-tune' starts from the head the 'frozen' regime chose, "
-                         "so it needs 'frozen' too; received " + repr(regimes) + ".")
+        raise ValueError(_("regimes: 'fine-tune' starts from the head the 'frozen' regime chose, "
+                           "so it needs 'frozen' too; received {regimes!r}.").format(regimes=regimes))
     regimes = tuple(regime for regime in REGIMES if regime in regimes)
     label_counts, seeds = tuple(int(n) for n in label_counts), tuple(int(s) for s in seeds)
     setting = (tuple(learning_rates), tuple(checkpoints), n_validation, batch_size, conv_init, regimes)
@@ -871,29 +928,33 @@ def plot_grid(result: GridResult, n_few: int, n_many: int, axes=None):
     deviation over seeds (error bars), in the colours of :func:`plot_learning_curves`.
     """
     if not isinstance(result, GridResult):
-        raise TypeError(f"result must be a GridResult (from transfer_grid()); received "
-                        f"{type(result).__name__}.")
+        kind = type(result).__name__
+        raise TypeError(_("result must be a GridResult (from transfer_grid()); received "
+                          "{kind}.").format(kind=kind))
     for n, name in ((n_few, "n_few"), (n_many, "n_many")):
         if n not in result.label_counts:
-            raise ValueError(f"{name} must be one of the grid's label counts "
-                             f"{result.label_counts}; received {n!r}.")
+            raise ValueError(_("{name} must be one of the grid's label counts "
+                               "{label_counts}; received {n!r}.").format(
+                                   name=name, label_counts=result.label_counts, n=n))
     if axes is None:
-        _, axes = plt.subplots(2, len(result.sources), figsize=(6.4, 4.6), sharey=True,
-                               layout="constrained", squeeze=False)
+        _fig, axes = plt.subplots(2, len(result.sources), figsize=(6.4, 4.6), sharey=True,
+                                  layout="constrained", squeeze=False)
     axes = np.asarray(axes).reshape(2, len(result.sources))
     for row, n in enumerate((n_few, n_many)):
         for col, source in enumerate(result.sources):
             ax = axes[row, col]
             for k, regime in enumerate(result.regimes):
                 mean, sd = result.mean_sd(source, n, regime)
-                color, _, label = REGIME_STYLE[regime]
+                color, _marker, label = _style(regime)
                 ax.bar(k, mean, yerr=sd, color=color, alpha=0.85, capsize=3, label=label)
                 ax.text(k, 0.03, f"{mean:.2f}", ha="center", va="bottom", fontsize=8,
                         color="white")
-            ax.set_xticks(range(len(result.regimes)), result.regimes, fontsize=8)
+            ax.set_xticks(range(len(result.regimes)),
+                          [display_name(regime) for regime in result.regimes], fontsize=8)
             ax.set_ylim(0, 1)
-            ax.set_title(f"{source} source, {n} labels", fontsize=9)
+            ax.set_title(_("{source} source, {n} labels").format(source=display_name(source), n=n),
+                         fontsize=9)
             ax.grid(axis="y", alpha=0.3)
             if col == 0:
-                ax.set_ylabel("target test accuracy")
+                ax.set_ylabel(_("target test accuracy"))
     return axes
