@@ -107,9 +107,7 @@ def nbcode_messages(path: Path) -> list[tuple[str, str | None, int]]:
             found.append((strings[0], None, node.lineno))
         elif node.func.id == "ngettext" and len(strings) >= 2:
             found.append((strings[0], strings[1], node.lineno))
-        elif node.func.id in ("_", "N_", "ngettext"):
-            raise ValueError(f"{path}:{node.lineno}: {node.func.id}() needs literal strings "
-                             "(a variable cannot be extracted into the catalogue)")
+        # _(NAME) of a variable translates a message marked elsewhere with N_("..."): skipped.
     return sorted(found, key=lambda item: item[2])
 
 
