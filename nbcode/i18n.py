@@ -238,7 +238,21 @@ def _displayed(tree: ast.AST) -> list[ast.AST]:
         elif isinstance(node, ast.Assign):
             if any(isinstance(t, ast.Name) and DISPLAY_NAME.search(t.id) for t in node.targets):
                 add(node.value)
+        elif isinstance(node, ast.Dict):
+            # A key that is a phrase ("too small", "step decay (halve every 5 epochs)") names
+            # a row the cell prints; an identifier-like key ("relu") is code.
+            for key in node.keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and " " in key.value:
+                    add(key)
     return sorted(found.values(), key=lambda n: (n.lineno, n.col_offset))
+
+
+def _phrase_uses(tree: ast.AST, messages: dict[str, str]) -> list[ast.AST]:
+    """Every other plain literal equal to a translated phrase (a dictionary key looked up
+    with ``rates["too small"]``): renamed with it, so that the code still finds it."""
+    return [node for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and " " in node.value and node.value in messages]
 
 
 def _segment(lines: list[bytes], node: ast.AST) -> tuple[int, int, int, int]:
@@ -300,14 +314,18 @@ def display_literals(source: str) -> list[str]:
     return [text for _, _, text in _translatable(source)]
 
 
-def _translatable(source: str):
+def _translatable(source: str, messages: dict[str, str] | None = None):
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return []
     lines = source.encode().splitlines(keepends=True)
     out = []
-    for node in _displayed(tree):
+    nodes = _displayed(tree)
+    if messages:
+        seen = {(n.lineno, n.col_offset) for n in nodes}
+        nodes += [n for n in _phrase_uses(tree, messages) if (n.lineno, n.col_offset) not in seen]
+    for node in nodes:
         parts = _literal_parts(_source_of(lines, node))
         if not parts or any("b" in prefix.lower() for prefix, _, _ in parts):
             continue
@@ -357,7 +375,7 @@ def translate_code(source: str, messages: dict[str, str] | None = None) -> str:
         return source
     lines = source.encode().splitlines(keepends=True)
     edits = []
-    for node, parts, text in _translatable(source):
+    for node, parts, text in _translatable(source, messages):
         translation = messages.get(text)
         if not translation or translation == text:
             continue

@@ -106,8 +106,11 @@ def test_the_literals_a_chapter_shows_are_translated_and_only_they_change(notebo
 # --- finding English ---------------------------------------------------------------------
 
 def _words(text: str) -> set[str]:
+    """The words of ``text`` outside code: fenced blocks, `code`, math, {fields}, addresses,
+    keyword arguments (``converged=True``), attributes and calls are left out."""
+    text = re.sub(r"```.*?```|\$\$.*?\$\$", " ", text, flags=re.S)
     text = re.sub(r"\$[^$]*\$|`[^`]*`|\{[^{}]*\}|https?://\S+", " ", text)
-    return {w.lower() for w in re.findall(r"(?<![\w.'’-])[A-Za-z][a-z]{2,}(?![\w.(-])", text)}
+    return {w.lower() for w in re.findall(r"(?<![\w.'’-])[A-Za-z][a-z]{2,}(?![\w.(=-])", text)}
 
 
 def english_vocabulary() -> set[str]:
@@ -139,7 +142,7 @@ COMMON_ENGLISH = {
     "boundary", "decision", "class", "classes", "label", "labels", "update", "updates",
     "frozen", "scratch", "play", "reset", "faster", "slower", "filter", "filters"}
 #: English words that are also French, or names the French text keeps.
-FRENCH_TOO = {"test", "options", "max", "min", "minimum", "maximum", "batch", "type", "total",
+FRENCH_TOO = {"test", "validation", "classes", "options", "max", "min", "minimum", "maximum", "batch", "type", "total",
               "simple", "moment", "image", "images", "note", "parameters", "dropout", "sigmoid",
               "softmax", "tanh", "relu", "keras", "numpy", "jax", "scipy", "adam", "lasso",
               "digits", "moons", "circles", "spirals", "blobs", "xor", "sobel", "china", "mnist",
@@ -191,9 +194,12 @@ def _output_texts(notebook) -> list[tuple[str, str]]:
             if output.get("output_type") == "stream":
                 texts.append((f"cell {index}", output["text"]))
             data = output.get("data", {})
+            # A reader sees the richest representation; text/plain beside it is a repr.
+            richer = any(m in data for m in ("text/html", "text/markdown", "image/png",
+                                             "application/vnd.jupyter.widget-view+json"))
             for mime in ("text/plain", "text/html", "text/markdown",
                          "application/papermill.record/text/plain"):
-                if mime in data and not ("image/png" in data and mime == "text/plain"):
+                if mime in data and not (richer and mime == "text/plain"):
                     text = data[mime] if isinstance(data[mime], str) else "".join(data[mime])
                     if mime == "text/html":
                         text = re.sub(r"<style.*?</style>|<script.*?</script>|<[^>]+>", " ", text, flags=re.S)
