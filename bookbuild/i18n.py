@@ -35,6 +35,7 @@ BIN = Path(sys.executable).parent
 LOCALES = ROOT / "locales"
 LANGUAGE = "fr"
 TITLE = "Réseaux de neurones — notes de cours exécutables"  # the site's title in French
+AUTHOR = "Les auteurs du cours (master de statistique, Rennes)"  # _config.yml's author
 
 
 @contextlib.contextmanager
@@ -331,7 +332,7 @@ def build() -> None:
         raise SystemExit("the French execution of the chapters failed")
     with sphinx_conf():
         sphinx_build("html", ROOT / "_build" / "html" / LANGUAGE, "-n", "-D", f"language={LANGUAGE}",
-                     "-D", f"html_title={TITLE}",
+                     "-D", f"html_title={TITLE}", "-D", f"author={AUTHOR}",
                      "-d", str(ROOT / "_build" / f".doctrees-{LANGUAGE}"), language=LANGUAGE)
 
 

@@ -35,15 +35,23 @@ def pdf_config(solutions: str, language: str = "en") -> Path:
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     # bookbuild.sphinxext removes the worked solutions when book_solutions is "omit".
     sphinx_config["book_solutions"] = solutions
+    folder = ROOT / "_build" / f"pdf-config{'' if language == 'en' else '-' + language}"
     if language != "en":
         from .cache import cache_path
-        from .i18n import TITLE
+        from .i18n import AUTHOR, TITLE, prose_catalogue
 
         sphinx_config["language"] = language
-        config["title"] = TITLE
+        config["title"], config["author"] = TITLE, AUTHOR
         # The French execution's cache (absolute: the build runs from another output folder).
         config.setdefault("execute", {})["cache"] = str(cache_path(language))
-    target = ROOT / "_build" / f"pdf-config{'' if language == 'en' else '-' + language}" / "_config.yml"
+        # The parts' captions ("Chapters", "Back matter") are in the root page's catalogue.
+        toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+        captions = prose_catalogue(toc["root"], language)
+        for part in toc.get("parts", []):
+            part["caption"] = captions.get(part.get("caption"), part.get("caption"))
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
+    target = folder / "_config.yml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     return target
@@ -72,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         from .cache import kernel_environment
 
         output = ROOT / "_build" / f"{args.language}-pdf"
-        command += ["--path-output", str(output)]
+        command += ["--path-output", str(output), "--toc", str(config.with_name("_toc.yml"))]
         # Should a chapter be missing from the French cache, it executes in French too.
         environment = {**os.environ, **kernel_environment(args.language)}
     result = subprocess.run(command, cwd=ROOT, env=environment)

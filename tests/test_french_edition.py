@@ -289,3 +289,28 @@ def test_jupyterlab_can_speak_french():
 
     packs = {entry.name for entry in entry_points(group="jupyterlab.languagepack")}
     assert "fr_FR" in packs, "jupyterlab-language-pack-fr-FR is not installed (requirements.txt)"
+
+
+@pytest.mark.site
+def test_the_french_pdf_is_the_french_book():
+    from pypdf import PdfReader
+
+    pdf = ROOT / "_build" / "pdf" / "fr" / "book.pdf"
+    assert pdf.is_file(), f"no {pdf}: `make pdf` builds the French PDF"
+    reader = PdfReader(pdf)
+    titles = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else titles.append(item.title)
+
+    walk(reader.outline)
+    for path in CHAPTERS:
+        prose = book_i18n.prose_catalogue(f"chapters/{path.stem}")
+        english = next(line[2:].strip() for c in nbformat.read(path, as_version=4).cells
+                       if c.cell_type == "markdown" for line in c.source.splitlines()
+                       if line.startswith("# "))
+        assert prose[english] in titles, f"the French PDF has no chapter {prose[english]!r}"
+    assert "Exercices" in titles and "I Chapitres" in titles
+    text = "\n".join(page.extract_text() or "" for page in reader.pages[:3])
+    assert "Rennes" in text and "authors" not in text
