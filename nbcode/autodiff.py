@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from ._validation import _received, check_callable
+from .i18n import _
 
 __all__ = ["Value", "as_values", "draw_graph", "gradients", "mean_cross_entropy",
            "topological_order"]
@@ -31,12 +32,15 @@ __all__ = ["Value", "as_values", "draw_graph", "gradients", "mean_cross_entropy"
 def _number(value, name: str) -> float:
     """``value`` as a finite float, or an error that says what was received."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number (int or float); received {_received(value)}. "
-                        f"A Value holds one number: build an array of Values with as_values.")
+        received = _received(value)
+        raise TypeError(_("{name} must be a real number (int or float); received {received}. "
+                          "A Value holds one number: build an array of Values with as_values.")
+                        .format(name=name, received=received))
     value = float(value)
     if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number; received {value!r}. A NaN or an inf "
-                         f"in the forward pass would make every gradient behind it NaN.")
+        raise ValueError(_("{name} must be a finite number; received {value!r}. A NaN or an inf "
+                           "in the forward pass would make every gradient behind it NaN.")
+                         .format(name=name, value=value))
     return value
 
 
@@ -71,10 +75,11 @@ class Value:
         self.parents = tuple(parents)
         for i, parent in enumerate(self.parents):
             if not isinstance(parent, Value):
-                raise TypeError(f"parents must be Values; parents[{i}] is {_received(parent)}. "
-                                f"Wrap a number first: Value(number).")
+                received = _received(parent)
+                raise TypeError(_("parents must be Values; parents[{i}] is {received}. "
+                                  "Wrap a number first: Value(number).").format(i=i, received=received))
         if backward is not None:
-            check_callable(backward, "backward", "the local rule backward(node)")
+            check_callable(backward, "backward", _("the local rule backward(node)"))
         self.op, self.label, self.grad, self._backward = str(op), str(label), 0.0, backward
 
     def __repr__(self) -> str:
@@ -85,7 +90,7 @@ class Value:
     @staticmethod
     def _wrap(other) -> Value:
         # A constant joins the graph as a leaf: its gradient is computed, and not used.
-        return other if isinstance(other, Value) else Value(_number(other, "the other operand"),
+        return other if isinstance(other, Value) else Value(_number(other, _("the other operand")),
                                                             label=f"{float(other):g}")
 
     def __add__(self, other) -> Value:
@@ -106,14 +111,14 @@ class Value:
 
     def __pow__(self, exponent) -> Value:
         if isinstance(exponent, Value):
-            raise TypeError("the exponent of ** must be a constant number, not a Value; "
-                            "for x ** y with y in the graph, write (y * x.log()).exp().")
-        k = _number(exponent, "the exponent")
+            raise TypeError(_("the exponent of ** must be a constant number, not a Value; "
+                              "for x ** y with y in the graph, write (y * x.log()).exp()."))
+        k = _number(exponent, _("the exponent"))
         if self.data < 0 and not k.is_integer():
-            raise ValueError(f"{self.data:g} ** {k:g} is not a real number (a negative base "
-                             f"needs an integer exponent).")
+            raise ValueError(_("{base:g} ** {k:g} is not a real number (a negative base "
+                               "needs an integer exponent).").format(base=self.data, k=k))
         if self.data == 0 and k < 0:
-            raise ZeroDivisionError(f"0 ** {k:g} divides by zero.")
+            raise ZeroDivisionError(_("0 ** {k:g} divides by zero.").format(k=k))
 
         def backward(out):
             self.grad += k * self.data ** (k - 1) * out.grad
@@ -135,7 +140,8 @@ class Value:
     def __truediv__(self, other) -> Value:
         other = self._wrap(other)
         if other.data == 0:
-            raise ZeroDivisionError(f"division of {self.data:g} by a node whose value is 0.")
+            raise ZeroDivisionError(_("division of {value:g} by a node whose value is 0.")
+                                    .format(value=self.data))
 
         def backward(out):
             self.grad += out.grad / other.data
@@ -157,8 +163,8 @@ class Value:
     def exp(self) -> Value:
         """e ** self; its local derivative is the output itself."""
         if self.data > 709.78:   # log of the largest float64
-            raise ValueError(f"exp({self.data:g}) overflows float64; in a softmax, subtract the "
-                             f"largest logit first.")
+            raise ValueError(_("exp({value:g}) overflows float64; in a softmax, subtract the "
+                               "largest logit first.").format(value=self.data))
         e = math.exp(self.data)
 
         def backward(out):
@@ -168,7 +174,8 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm (of a positive node); local derivative 1 / self."""
         if self.data <= 0:
-            raise ValueError(f"log needs a positive number; this node holds {self.data:g}.")
+            raise ValueError(_("log needs a positive number; this node holds {value:g}.")
+                             .format(value=self.data))
 
         def backward(out):
             self.grad += out.grad / self.data
@@ -213,8 +220,9 @@ def topological_order(output: Value) -> list[Value]:
     Python's recursion limit.
     """
     if not isinstance(output, Value):
-        raise TypeError(f"output must be a Value (the node to differentiate); received "
-                        f"{_received(output)}.")
+        received = _received(output)
+        raise TypeError(_("output must be a Value (the node to differentiate); received "
+                          "{received}.").format(received=received))
     order, seen, stack = [], {id(output)}, [(output, iter(output.parents))]
     while stack:
         node, parents = stack[-1]
@@ -237,7 +245,8 @@ def as_values(array, name: str = "x") -> np.ndarray:
     """
     array = np.asarray(array)
     if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers; received an array of dtype {array.dtype}.")
+        raise TypeError(_("{name} must hold real numbers; received an array of dtype {dtype}.")
+                        .format(name=name, dtype=array.dtype))
     out = np.empty(array.shape, dtype=object)
     for index in np.ndindex(array.shape):
         where = ", ".join(map(str, index))
@@ -251,7 +260,9 @@ def gradients(values) -> np.ndarray:
     grads = np.empty(values.shape)
     for index in np.ndindex(values.shape):
         if not isinstance(values[index], Value):
-            raise TypeError(f"values must hold Values; entry {index} is {_received(values[index])}.")
+            received = _received(values[index])
+            raise TypeError(_("values must hold Values; entry {index} is {received}.")
+                            .format(index=index, received=received))
         grads[index] = values[index].grad
     return grads
 
@@ -265,8 +276,8 @@ def mean_cross_entropy(logits, y) -> Value:
     logits = np.asarray(logits, dtype=object)
     y = np.asarray(y)
     if logits.ndim != 2 or y.shape != (len(logits),):
-        raise ValueError(f"logits must have shape (n, k) and y shape (n,); received logits "
-                         f"{logits.shape} and y {y.shape}.")
+        raise ValueError(_("logits must have shape (n, k) and y shape (n,); received logits "
+                           "{logits} and y {y}.").format(logits=logits.shape, y=y.shape))
     losses = []
     for row, label in zip(logits, y, strict=True):
         m = max(o.data for o in row)
@@ -304,8 +315,9 @@ def draw_graph(output: Value, ax=None, max_nodes: int = 40):
 
     order = topological_order(output)
     if len(order) > max_nodes:
-        raise ValueError(f"the graph has {len(order)} nodes, more than max_nodes={max_nodes}: "
-                         f"a figure of it would be unreadable; draw a smaller expression.")
+        raise ValueError(_("the graph has {n} nodes, more than max_nodes={max_nodes}: "
+                           "a figure of it would be unreadable; draw a smaller expression.")
+                         .format(n=len(order), max_nodes=max_nodes))
     depth = _depths(order)
     columns: dict[int, list[Value]] = {}
     for node in order:
@@ -316,7 +328,7 @@ def draw_graph(output: Value, ax=None, max_nodes: int = 40):
         for i, node in enumerate(nodes):
             position[id(node)] = (d, (len(nodes) - 1) / 2 - i)
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.6 * len(columns), 0.9 * height + 0.6))
+        _fig, ax = plt.subplots(figsize=(1.6 * len(columns), 0.9 * height + 0.6))
     for node in order:
         x, y = position[id(node)]
         for parent in node.parents:
@@ -325,7 +337,9 @@ def draw_graph(output: Value, ax=None, max_nodes: int = 40):
                         arrowprops=dict(arrowstyle="->", color="0.45", lw=0.9))
         name = node.label if not node.op else node.op
         leaf = not node.op
-        ax.text(x, y, f"{name}\n{node.data:.3g}\ngrad {node.grad:.3g}", ha="center", va="center",
+        box = _("{name}\n{value:.3g}\ngrad {grad:.3g}").format(name=name, value=node.data,
+                                                                grad=node.grad)
+        ax.text(x, y, box, ha="center", va="center",
                 fontsize=8, bbox=dict(boxstyle="round,pad=0.3", lw=0.8,
                                       fc="#deebf7" if leaf else "#fee6ce", ec="0.3"))
     ax.set_xlim(-0.5, len(columns) - 0.5)

@@ -43,6 +43,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
 from ._validation import as_array, check_callable, check_limits, check_positive
+from .i18n import _
 
 __all__ = ["FrameCanvas", "Frames", "render_frames", "render_log", "clear_render_log",
            "DecisionRegions", "DescentPath", "moving_artists", "scatter_classes", "region_colors",
@@ -75,7 +76,8 @@ def check_png_settings(dpi, colors) -> None:
     if colors is not None:
         check_positive(colors, "colors", integer=True)
         if colors > 256:
-            raise ValueError(f"colors must be at most 256 (a PNG palette); received {colors}.")
+            raise ValueError(_("colors must be at most 256 (a PNG palette); received {colors}.")
+                             .format(colors=colors))
 
 
 #: Colours a frame's palette keeps exactly wherever they appear: the class colours and white.
@@ -148,7 +150,7 @@ def _palette_indices(rgb: np.ndarray, colors: int, keep) -> tuple[np.ndarray, li
     nearest = distances.argmin(axis=1)
     distance = np.maximum(distances[np.arange(len(values)), nearest], 0)
     size = len(distances[0])
-    for _ in range(n_extra):
+    for _extra in range(n_extra):
         cost = distance * counts
         worst = int(cost.argmax())
         if cost[worst] == 0:
@@ -176,8 +178,9 @@ def png_from_rgb(rgb: np.ndarray, colors: int | None = 64, keep=KEPT_COLORS) -> 
 
     rgb = np.asarray(rgb)
     if rgb.ndim != 3 or rgb.shape[2] not in (3, 4) or rgb.dtype != np.uint8:
-        raise ValueError(f"rgb must be an image of shape (h, w, 3) or (h, w, 4) with dtype uint8; "
-                         f"received shape {rgb.shape} and dtype {rgb.dtype}.")
+        raise ValueError(_("rgb must be an image of shape (h, w, 3) or (h, w, 4) with dtype uint8; "
+                           "received shape {shape} and dtype {dtype}.").format(shape=rgb.shape,
+                                                                               dtype=rgb.dtype))
     rgb = np.ascontiguousarray(rgb[..., :3])
     if colors is None:
         image = Image.fromarray(rgb)
@@ -241,8 +244,8 @@ class FrameCanvas:
         moving = list(moving)
         for artist in moving:
             if artist.axes is None:
-                raise ValueError(f"a moving artist must belong to an axis of this figure; "
-                                 f"{artist!r} does not.")
+                raise ValueError(_("a moving artist must belong to an axis of this figure; "
+                                   "{artist!r} does not.").format(artist=artist))
         for ax in {id(a.axes): a.axes for a in moving}.values():
             spines = list(ax.spines.values()) if ax.axison else []  # axis("off"): no spines
             for artist in (*spines, ax.title, ax._left_title,
@@ -341,11 +344,12 @@ def render_frames(items: Sequence, update: Callable, setup: Callable | None = No
     draws each frame from scratch on the same axes, cleared in between (simple, slower).
     ``axes`` is one Axes when ``ncols == 1``, else an array of ``ncols`` axes.
     """
-    check_callable(update, "update", "(scene, item) -> None, moving one frame's pieces")
+    check_callable(update, "update", _("(scene, item) -> None, moving one frame's pieces"))
     if setup is not None:
-        check_callable(setup, "setup", "(axes) -> scene, drawing what every frame shares")
+        check_callable(setup, "setup", _("(axes) -> scene, drawing what every frame shares"))
     if len(items) == 0:
-        raise ValueError(f"items must hold at least one item (one per frame); received {items!r}.")
+        raise ValueError(_("items must hold at least one item (one per frame); received {items!r}.")
+                         .format(items=items))
     start = time.perf_counter()
     canvas = FrameCanvas(figsize, ncols=ncols, dpi=dpi, colors=colors)
     scene = setup(canvas.axes) if setup is not None else canvas.axes
@@ -488,12 +492,15 @@ def scatter_classes(ax, X, y, size: float = 18, palette=CLASS_COLORS, class_name
     X = as_array(X, "X", shape=(None, 2), finite=False)
     y = as_array(y, "y", ndim=1, dtype=None)
     if len(y) != len(X):
-        raise ValueError(f"X and y must have the same length (one label per point); received "
-                         f"{len(X)} points and {len(y)} labels.")
+        raise ValueError(_("X and y must have the same length (one label per point); received "
+                           "{n_points} points and {n_labels} labels.").format(n_points=len(X),
+                                                                             n_labels=len(y)))
     labels = np.unique(y)
     if class_names is not None and len(class_names) != len(labels):
-        raise ValueError(f"class_names must have one entry per class ({len(labels)}: "
-                         f"{labels.tolist()}); received {len(class_names)}.")
+        raise ValueError(_("class_names must have one entry per class ({n_classes}: {classes}); "
+                           "received {n_names}.").format(n_classes=len(labels),
+                                                         classes=labels.tolist(),
+                                                         n_names=len(class_names)))
     scatters, masks = [], []
     for j, label in enumerate(labels):
         mask = y == label
@@ -556,7 +563,7 @@ class DecisionRegions:
         self.scatters, self.masks = [], []
         if X is not None:
             if y is None:
-                raise ValueError("y must be given with X: the points' labels choose their colours.")
+                raise ValueError(_("y must be given with X: the points' labels choose their colours."))
             # Opaque points: a point's core is exactly its class colour, which every
             # frame's palette keeps (png_from_rgb); at alpha 0.9 it took a tenth of
             # whatever lay behind.
@@ -609,8 +616,9 @@ class DecisionRegions:
 
         proba = class_probabilities(model, self.grid)
         if self.n_classes is not None and proba.shape[1] != self.n_classes:
-            raise ValueError(f"the model gives {proba.shape[1]} class probabilities per point; "
-                             f"the earlier frames had {self.n_classes}.")
+            raise ValueError(_("the model gives {n_given} class probabilities per point; "
+                               "the earlier frames had {n_classes}.").format(
+                n_given=proba.shape[1], n_classes=self.n_classes))
         return proba
 
     def update(self, model, X=None, title: str | None = None, fontsize: float | None = 9,
@@ -623,8 +631,8 @@ class DecisionRegions:
         """
         if limits is not None:
             if not self.rescale:
-                raise ValueError("limits given to update, but these regions were built with "
-                                 "fixed axes: build them with rescale=True.")
+                raise ValueError(_("limits given to update, but these regions were built with "
+                                   "fixed axes: build them with rescale=True."))
             self._set_grid(check_limits(limits))
             if self.image is not None:
                 self.image.set_extent((*self.limits[0], *self.limits[1]))
@@ -643,8 +651,8 @@ class DecisionRegions:
                 self.xs, self.ys, proba.reshape(*self.shape, self.n_classes)))
         if X is not None:
             if not self.scatters:
-                raise ValueError("X given to update, but these regions were built without "
-                                 "points: pass X and y when building them.")
+                raise ValueError(_("X given to update, but these regions were built without "
+                                   "points: pass X and y when building them."))
             X = as_array(X, "X", shape=(len(self.masks[0]), 2), finite=False)
             for scatter, mask in zip(self.scatters, self.masks, strict=True):
                 scatter.set_offsets(X[mask])

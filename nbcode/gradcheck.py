@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from ._validation import as_array, check_callable, check_positive
+from .i18n import _
 
 __all__ = ["numerical_gradient", "numerical_gradients"]
 
@@ -37,14 +38,16 @@ def _central_difference(loss: Callable[[], float], param: np.ndarray, position: 
 
 def _check_params(params) -> list[np.ndarray]:
     if not isinstance(params, list | tuple):
-        raise TypeError(f"params must be a list of numpy arrays; received {type(params).__name__}.")
+        kind = type(params).__name__
+        raise TypeError(_("params must be a list of numpy arrays; received {kind}.").format(kind=kind))
     for i, param in enumerate(params):
         if not isinstance(param, np.ndarray):
-            raise TypeError(f"params[{i}] must be a numpy array (perturbed in place, so that loss() "
-                            f"sees the change); received {type(param).__name__}.")
+            kind = type(param).__name__
+            raise TypeError(_("params[{i}] must be a numpy array (perturbed in place, so that loss() "
+                              "sees the change); received {kind}.").format(i=i, kind=kind))
         if param.dtype.kind != "f":
-            raise TypeError(f"params[{i}] must be a float array (an integer array would round "
-                            f"w + eps back to w); received dtype {param.dtype}.")
+            raise TypeError(_("params[{i}] must be a float array (an integer array would round "
+                              "w + eps back to w); received dtype {dtype}.").format(i=i, dtype=param.dtype))
     return list(params)
 
 
@@ -69,15 +72,15 @@ def numerical_gradients(loss: Callable[[], float], params, eps: float = 1e-6,
     shape (len(entries),)
         ``(loss(w + eps) - loss(w - eps)) / (2 eps)`` for each entry ``w``.
     """
-    check_callable(loss, "loss", "no arguments -> float, reading the arrays of params")
+    check_callable(loss, "loss", _("no arguments -> float, reading the arrays of params"))
     check_positive(eps, "eps")
     params = _check_params(params)
     if entries is not None:
         entries = list(entries)
-        for i, _ in entries:
+        for i, _position in entries:
             if not (isinstance(i, int) and -len(params) <= i < len(params)):
-                raise ValueError(f"entries must hold (index in params, position); the index must "
-                                 f"be below {len(params)}; received {i!r}.")
+                raise ValueError(_("entries must hold (index in params, position); the index must "
+                                   "be below {n}; received {i!r}.").format(n=len(params), i=i))
         return np.array([_central_difference(loss, params[i], position, eps)
                          for i, position in entries])
     grads = []
@@ -103,6 +106,6 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -
     -------
     array, shape of x
     """
-    check_callable(f, "f", "the function x -> float to differentiate")
+    check_callable(f, "f", _("the function x -> float to differentiate"))
     point = as_array(x, "x").copy()
     return numerical_gradients(lambda: f(point.copy()), [point], eps)[0]

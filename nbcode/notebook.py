@@ -14,7 +14,7 @@ import numbers
 import matplotlib as mpl
 import numpy as np
 
-from .i18n import prose_number
+from .i18n import _, prose_number
 
 __all__ = ["setup", "glue", "fmt", "agreement", "show_source"]
 
@@ -67,8 +67,7 @@ def _power_of_ten(bound: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def agreement(computed, reference, bound: float,
-              names: tuple[str, str] = ("formula", "finite differences")) -> str:
+def agreement(computed, reference, bound: float, names: tuple[str, str] | None = None) -> str:
     """Check that two arrays agree to a relative ``bound`` and say so in one sentence.
 
     Prints what is stable: the exact relative difference of two floating-point
@@ -83,13 +82,15 @@ def agreement(computed, reference, bound: float,
         (the absolute difference when ``reference`` is all zeros).
     bound : float
         Positive tolerance on that relative difference.
-    names : pair of str
-        How the sentence names ``computed`` and ``reference``.
+    names : pair of str, optional
+        How the sentence names ``computed`` and ``reference`` (default: "formula" and
+        "finite differences", in the current language).
 
     Returns
     -------
     str
-        ``"<computed> and <reference> agree to better than <bound> (relative)"``.
+        ``"<computed> and <reference> agree to better than <bound> (relative)"``, in the
+        current language.
 
     Raises
     ------
@@ -99,16 +100,23 @@ def agreement(computed, reference, bound: float,
     computed = np.asarray(computed, dtype=float)
     reference = np.asarray(reference, dtype=float)
     if computed.shape != reference.shape:
-        raise ValueError(f"computed and reference must have the same shape; "
-                         f"got computed {computed.shape} and reference {reference.shape}")
+        raise ValueError(_("computed and reference must have the same shape; "
+                           "got computed {computed} and reference {reference}").format(
+            computed=computed.shape, reference=reference.shape))
     if not (np.isfinite(bound) and bound > 0):
-        raise ValueError(f"bound must be a positive number; got {bound!r}")
+        raise ValueError(_("bound must be a positive number; got {bound!r}").format(bound=bound))
+    if names is None:
+        names = (_("formula"), _("finite differences"))
+    first, second = names[0], names[1]
+    written = _power_of_ten(bound)
     scale = np.abs(reference).max(initial=0.0)
     difference = np.abs(computed - reference).max(initial=0.0) / (scale if scale > 0 else 1.0)
     if not difference < bound:   # also catches NaN
-        raise AssertionError(f"{names[0]} and {names[1]} differ by {difference:.1e} (relative), "
-                             f"more than the bound {_power_of_ten(bound)}")
-    return f"{names[0]} and {names[1]} agree to better than {_power_of_ten(bound)} (relative)"
+        raise AssertionError(_("{first} and {second} differ by {difference:.1e} (relative), "
+                               "more than the bound {bound}").format(
+            first=first, second=second, difference=difference, bound=written))
+    return _("{first} and {second} agree to better than {bound} (relative)").format(
+        first=first, second=second, bound=written)
 
 
 #: The prefix of a glued value's MIME type, myst-nb's (and papermill's before it).

@@ -19,8 +19,9 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from . import data, frames, plots
+from . import data, frames, i18n, plots
 from ._validation import check_choice, check_positive, check_rate, check_seed
+from .i18n import N_, _
 from .nn import MLP, Adam
 from .train import Recorder
 from .widgets import (
@@ -37,6 +38,14 @@ from .widgets import (
 __all__ = ["Playground", "PlaygroundConfig", "RunView", "parse_hidden", "train_config"]
 
 ACTIVATION_CHOICES = ("relu", "tanh", "sigmoid")
+#: How the Playground names its data sets (the keys of nbcode.data.DATASETS_2D), for display.
+DATASET_LABELS = {"moons": N_("moons"), "circles": N_("circles"), "xor": N_("xor"),
+                  "spirals": N_("spirals"), "blobs": N_("blobs")}
+
+
+def _dataset_label(name: str) -> str:
+    """The data set ``name`` as the reader sees it (in the current language)."""
+    return i18n._(DATASET_LABELS.get(name, name))
 
 
 def parse_hidden(text) -> tuple[int, ...]:
@@ -47,19 +56,21 @@ def parse_hidden(text) -> tuple[int, ...]:
         sizes = tuple(text)
         for n in sizes:
             if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-                raise TypeError(f"hidden layers must be whole numbers, e.g. (16, 16); received "
-                                f"{sizes!r}.")
+                raise TypeError(_("hidden layers must be whole numbers, e.g. (16, 16); received "
+                                  "{sizes!r}.").format(sizes=sizes))
         if any(s <= 0 or s > 512 for s in sizes):
-            raise ValueError(f"each hidden layer needs between 1 and 512 units; received {sizes!r}.")
+            raise ValueError(_("each hidden layer needs between 1 and 512 units; received {sizes!r}.")
+                             .format(sizes=sizes))
         return tuple(int(n) for n in sizes)
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
     try:
         sizes = tuple(int(p) for p in parts)
     except ValueError:
-        raise ValueError(f"hidden layers must be whole numbers separated by commas, e.g. "
-                         f"'16, 16'; received {text!r}.") from None
+        raise ValueError(_("hidden layers must be whole numbers separated by commas, e.g. "
+                           "'16, 16'; received {text!r}.").format(text=text)) from None
     if any(s <= 0 or s > 512 for s in sizes):
-        raise ValueError(f"each hidden layer needs between 1 and 512 units; received {text!r}.")
+        raise ValueError(_("each hidden layer needs between 1 and 512 units; received {sizes!r}.")
+                         .format(sizes=text))
     return sizes
 
 
@@ -73,8 +84,10 @@ class PlaygroundConfig(dict):
     def __init__(self, **settings):
         unknown = set(settings) - set(self.DEFAULTS)
         if unknown:
-            raise TypeError(f"unknown playground settings {sorted(unknown)}; known: "
-                            f"{sorted(self.DEFAULTS)}; received {sorted(settings)}.")
+            raise TypeError(_("unknown playground settings {unknown}; known: {known}; "
+                              "received {received}.").format(unknown=sorted(unknown),
+                                                            known=sorted(self.DEFAULTS),
+                                                            received=sorted(settings)))
         super().__init__({**self.DEFAULTS, **settings})
         self["hidden"] = parse_hidden(self["hidden"])
         # Checked here, when the settings are made, not when training fails on them.
@@ -99,8 +112,9 @@ def train_config(config: PlaygroundConfig, record_epochs=None):
     ``record_epochs`` (None: no snapshots).
     """
     if not isinstance(config, PlaygroundConfig):
-        raise TypeError(f"config must be a PlaygroundConfig (e.g. PlaygroundConfig(epochs=50)); "
-                        f"received {type(config).__name__}.")
+        kind = type(config).__name__
+        raise TypeError(_("config must be a PlaygroundConfig (e.g. PlaygroundConfig(epochs=50)); "
+                          "received {kind}.").format(kind=kind))
     X, y = data.make_classification_2d(config["dataset"], n_samples=config["n_samples"],
                                        noise=config["noise"], seed=config["seed"])
     n_classes = int(y.max()) + 1
@@ -155,8 +169,8 @@ class RunView:
         finite = self.losses[np.isfinite(self.losses)]
         if finite.size:
             self.ax_loss.set_ylim(0, min(finite.max(), 5.0) * 1.05)
-        self.ax_loss.set_xlabel("epoch")
-        self.ax_loss.set_ylabel("training loss (cross-entropy)")
+        self.ax_loss.set_xlabel(_("epoch"))
+        self.ax_loss.set_ylabel(_("training loss (cross-entropy)"))
         self.ax_loss.grid(alpha=0.3)
 
     @property
@@ -167,11 +181,16 @@ class RunView:
     def update(self, model, epoch: int | None = None, title: str = "") -> None:
         """Show ``model``'s regions and the loss curve up to ``epoch`` (None: the whole run)."""
         accuracy = model.score(self.X, self.y)
-        self.regions.update(model, title=f"{title}training accuracy {accuracy:.2f}", fontsize=9)
+        self.regions.update(model, title=_("{title}training accuracy {accuracy:.2f}").format(
+            title=title, accuracy=accuracy), fontsize=9)
         shown = self.losses[: (len(self.losses) if epoch is None else epoch + 1)]
         self.curve.set_data(np.arange(len(shown)), shown)
-        self.ax_loss.set_title(f"epoch {len(shown) - 1}, loss {shown[-1]:.3f}" if len(shown)
-                               else "no epoch yet", fontsize=9)
+        if len(shown):
+            last_epoch, last_loss = len(shown) - 1, shown[-1]
+            loss_title = _("epoch {epoch}, loss {loss:.3f}").format(epoch=last_epoch, loss=last_loss)
+        else:
+            loss_title = _("no epoch yet")
+        self.ax_loss.set_title(loss_title, fontsize=9)
 
 
 def draw_run(axes, model, X, y, losses, epochs: int, epoch: int | None = None,
@@ -216,25 +235,28 @@ class Playground(LivePanel):
                  show_regularisation: bool = True, **settings):
         check_positive(n_frames, "n_frames", integer=True)
         if n_frames < 2:
-            raise ValueError(f"n_frames must be at least 2 (the first and the last epoch); "
-                             f"received {n_frames}.")
+            raise ValueError(_("n_frames must be at least 2 (the first and the last epoch); "
+                               "received {n_frames}.").format(n_frames=n_frames))
         self.config = PlaygroundConfig(**settings)
         self.figsize, self.dpi, self.colors = figsize, dpi, colors
         c = self.config
+        # The labels' column: 95 px holds the English ones, the French ones need more.
+        label_width, width = ("95px", "260px") if i18n.language() == "en" else ("150px", "315px")
+        datasets = [(_dataset_label(name), name) for name in data.DATASETS_2D]
         controls = make_controls({
-            "dataset": dropdown(data.DATASETS_2D, value=c["dataset"], label="data set"),
-            "hidden": text(", ".join(map(str, c["hidden"])), label="hidden units",
-                           placeholder="e.g. 16, 16 (empty: none)"),
-            "activation": dropdown(ACTIVATION_CHOICES, value=c["activation"]),
+            "dataset": dropdown(datasets, value=c["dataset"], label=_("data set")),
+            "hidden": text(", ".join(map(str, c["hidden"])), label=_("hidden units"),
+                           placeholder=_("e.g. 16, 16 (empty: none)")),
+            "activation": dropdown(ACTIVATION_CHOICES, value=c["activation"], label=_("activation")),
             "learning_rate": log_slider(c["learning_rate"], 1e-4, 1.0, step=0.25,
-                                        readout_format=".4f"),
-            "epochs": slider(c["epochs"], 1, 500),
-            "l2": dropdown([0.0, 1e-4, 1e-3, 1e-2, 1e-1], value=c["l2"], label="L2 penalty"),
-            "dropout": slider(c["dropout"], 0.0, 0.8, step=0.1),
-        }, style={"description_width": "95px"}, layout=widgets.Layout(width="260px"))
+                                        readout_format=".4f", label=_("learning rate")),
+            "epochs": slider(c["epochs"], 1, 500, label=_("epochs")),
+            "l2": dropdown([0.0, 1e-4, 1e-3, 1e-2, 1e-1], value=c["l2"], label=_("L2 penalty")),
+            "dropout": slider(c["dropout"], 0.0, 0.8, step=0.1, label=_("dropout")),
+        }, style={"description_width": label_width}, layout=widgets.Layout(width=width))
         for name, control in controls.items():  # playground.epochs, playground.dataset...
             setattr(self, name, control)
-        button = make_train_button(width="260px")
+        button = make_train_button(width=width)
         status = widgets.HTML(value="")
         # Two columns of controls above the figure, so that the figure keeps its full
         # width in the book's narrow text column.
@@ -252,29 +274,30 @@ class Playground(LivePanel):
             return RunView(axes, X, y, losses, epochs, limits=limits)
 
         def update(view, snapshot):  # every frame: the regions, the curve, the titles
-            epoch, snap, _ = snapshot
+            epoch, snap = snapshot[0], snapshot[1]
             view.update(snap, epoch=epoch)
 
         self.player = TrainingPlayer.from_items(
             recorder.snapshots, update, setup=setup,
-            labels=[f"epoch {s[0]}" for s in recorder.snapshots],
+            labels=[_("epoch {epoch}").format(epoch=s[0]) for s in recorder.snapshots],
             figsize=figsize, dpi=dpi, ncols=2, colors=colors)
         self.model, self.last_accuracy, self.last_seconds = model, model.score(X, y), None
         self.image = widgets.Image(value=self.player.frames[-1], format="png")
         self.display = widgets.Stack([self.player, self.image], selected_index=0)
-        header = widgets.HTML("<b>Playground</b>: choose a network, press <i>Train</i> "
-                              "(needs a live kernel; this page shows a recorded default run).")
+        header = widgets.HTML(_("<b>Playground</b>: choose a network, press <i>Train</i> "
+                                "(needs a live kernel; this page shows a recorded default run)."))
         super().__init__([header, widgets.HBox([widgets.VBox(left), widgets.VBox(right)]),
                           status, self.display], description="Playground", picture=self.image)
         self.connect(controls, train_button=button, status=status, dpi=dpi, colors=colors)
-        self._describe_run("default run (press Play)", c, self.last_accuracy)
+        self._describe_run(_("default run (press Play)"), c, self.last_accuracy)
 
     def _describe_run(self, what, config, accuracy, seconds=None):
-        timing = "" if seconds is None else f", {seconds:.2f} s"
-        hidden = ", ".join(map(str, config["hidden"])) or "none"
-        self.status.value = (f"{what}: {config['dataset']}, hidden ({hidden}), "
-                             f"{config['activation']}, training accuracy "
-                             f"<b>{accuracy:.3f}</b>{timing}")
+        timing = "" if seconds is None else _(", {seconds:.2f} s").format(seconds=seconds)
+        hidden = ", ".join(map(str, config["hidden"])) or _("none")
+        self.status.value = _("{what}: {dataset}, hidden ({hidden}), {activation}, training accuracy "
+                              "<b>{accuracy:.3f}</b>{timing}").format(
+            what=what, dataset=_dataset_label(config["dataset"]), hidden=hidden,
+            activation=config["activation"], accuracy=accuracy, timing=timing)
 
     def current_config(self) -> PlaygroundConfig:
         """The settings shown by the controls."""
@@ -285,7 +308,7 @@ class Playground(LivePanel):
         """Train with the controls' settings (or ``config``), redraw; return the accuracy."""
         start = time.perf_counter()
         config = self.current_config() if config is None else config
-        model, X, y, _ = train_config(config)
+        model, X, y, _recorder = train_config(config)
         # One picture, drawn with the default run's piece on a fresh canvas.
         canvas = frames.FrameCanvas(self.figsize, ncols=2, dpi=self.dpi, colors=self.colors)
         RunView(canvas.axes, X, y, model.history_["loss"], config["epochs"]).update(model)
@@ -293,14 +316,17 @@ class Playground(LivePanel):
         self.display.selected_index = 1
         self.model, self.last_accuracy = model, model.score(X, y)
         self.last_seconds = time.perf_counter() - start
-        self._describe_run("last run", config, self.last_accuracy, self.last_seconds)
+        self._describe_run(_("last run"), config, self.last_accuracy, self.last_seconds)
         return self.last_accuracy
 
     def redraw(self) -> None:  # what the panel's Train button does
         self.train()
 
     def static_text(self) -> str:
-        return repr(self)
+        hidden = ", ".join(map(str, self.config["hidden"])) or _("none")
+        return _("Playground({dataset}, hidden ({hidden}), {activation}, {epochs} epochs)").format(
+            dataset=_dataset_label(self.config["dataset"]), hidden=hidden,
+            activation=self.config["activation"], epochs=self.config["epochs"])
 
     def __repr__(self) -> str:
         hidden = ", ".join(map(str, self.config["hidden"])) or "none"

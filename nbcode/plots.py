@@ -26,6 +26,7 @@ from .frames import (
     probability_colormap,
     scatter_classes,
 )
+from .i18n import _
 
 __all__ = [
     "CLASS_COLORS", "CLASS_MARKERS", "class_colormap", "probability_colormap", "decision_grid",
@@ -76,8 +77,9 @@ def class_probabilities(model, points) -> np.ndarray:
     A 1-D output is read as P(class 1) of a binary classifier.
     """
     if not (hasattr(model, "predict_proba") or callable(model)):
-        raise TypeError(f"model must have a predict_proba method or be a function points -> "
-                        f"probabilities; received {type(model).__name__}.")
+        kind = type(model).__name__
+        raise TypeError(_("model must have a predict_proba method or be a function points -> "
+                          "probabilities; received {kind}.").format(kind=kind))
     points = as_array(points, "points", shape=(None, 2))
     predict = model if callable(model) and not hasattr(model, "predict_proba") else model.predict_proba
     proba = np.asarray(predict(points), dtype=float)
@@ -94,8 +96,9 @@ def plot_data(X, y, ax=None, size: float = 18, alpha: float = 0.9, labels=None):
     check_same_length(X, y, "X", "y")
     classes = np.unique(y)
     if labels is not None and len(labels) != len(classes):
-        raise ValueError(f"labels must have one entry per class ({len(classes)}: "
-                         f"{classes.tolist()}); received {len(labels)}.")
+        raise ValueError(_("labels must have one entry per class ({n_classes}: {classes}); "
+                           "received {n_labels}.").format(
+            n_classes=len(classes), classes=classes.tolist(), n_labels=len(labels)))
     ax = ax or plt.gca()
     scatter_classes(ax, X, y, size=size, alpha=alpha, class_names=labels, zorder=None)
     ax.set_xlabel("$x_1$")
@@ -124,22 +127,26 @@ def plot_decision_boundary(model, X, y, ax=None, resolution: int = 100, margin: 
         y = as_array(y, "y", ndim=1, dtype=None)
         check_same_length(X, y, "X", "y")
     ax = ax or plt.gca()
-    xx, yy, _ = decision_grid(X, resolution, margin, limits)
+    xx, yy, _points = decision_grid(X, resolution, margin, limits)
     limits = ((xx.min(), xx.max()), (yy.min(), yy.max()))
     regions = DecisionRegions(ax, limits, X if show_data else None, y if show_data else None,
                               resolution=resolution, size=size)
     regions.update(model, title=title, fontsize=None)
     if legend:
-        ax.legend(title="class", loc="best", fontsize="small")
+        ax.legend(title=_("class"), loc="best", fontsize="small")
     return ax
 
 
 def plot_loss_curves(curves: Mapping[str, Sequence[float]], ax=None, log: bool = True,
-                     xlabel: str = "epoch", ylabel: str = "training loss", title: str | None = None):
-    """Plot one loss curve per entry of ``curves`` (label -> values per epoch or step)."""
+                     xlabel: str | None = None, ylabel: str | None = None, title: str | None = None):
+    """Plot one loss curve per entry of ``curves`` (label -> values per epoch or step).
+
+    ``xlabel`` and ``ylabel`` default to "epoch" and "training loss" (in the current language).
+    """
     if not isinstance(curves, Mapping):
-        raise TypeError(f"curves must be a dict label -> loss values, e.g. {{'train': losses}}; "
-                        f"received {type(curves).__name__}.")
+        kind = type(curves).__name__
+        raise TypeError(_("curves must be a dict label -> loss values, e.g. {{'train': losses}}; "
+                          "received {kind}.").format(kind=kind))
     curves = {label: as_array(values, f"curves[{label!r}]", ndim=1, finite=False)
               for label, values in curves.items()}
     ax = ax or plt.gca()
@@ -147,8 +154,8 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], ax=None, log: bool =
         ax.plot(np.arange(len(values)), values, label=label, lw=1.8)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(_("epoch") if xlabel is None else xlabel)
+    ax.set_ylabel(_("training loss") if ylabel is None else ylabel)
     if title:
         ax.set_title(title)
     ax.grid(alpha=0.3)
@@ -164,10 +171,11 @@ def plot_image_grid(images, labels=None, n_columns: int = 10, cmap: str = "gray_
     n = len(images)
     for what, values in (("labels", labels), ("titles", titles)):
         if values is not None and len(values) != n:
-            raise ValueError(f"{what} must have one entry per image ({n}); received {len(values)}.")
+            raise ValueError(_("{what} must have one entry per image ({n}); received {count}.")
+                             .format(what=what, n=n, count=len(values)))
     n_rows = int(np.ceil(n / n_columns))
     if axes is None:
-        _, axes = plt.subplots(n_rows, n_columns, figsize=(size * n_columns, size * n_rows + 0.3),
+        _fig, axes = plt.subplots(n_rows, n_columns, figsize=(size * n_columns, size * n_rows + 0.3),
                                squeeze=False)
     axes = np.asarray(axes).ravel()
     for index, ax in enumerate(axes):
@@ -191,8 +199,9 @@ def figure_to_png(fig, dpi: int = 60, colors: int | None = 64) -> bytes:
     from PIL import Image
 
     if not isinstance(fig, Figure):
-        raise TypeError(f"fig must be a matplotlib Figure (e.g. from plt.subplots()); received "
-                        f"{type(fig).__name__}.")
+        kind = type(fig).__name__
+        raise TypeError(_("fig must be a matplotlib Figure (e.g. from plt.subplots()); received "
+                          "{kind}.").format(kind=kind))
     check_png_settings(dpi, colors)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
@@ -223,7 +232,7 @@ def loss_grid(loss: Callable, limits, resolution: int = 80) -> LossGrid:
     A player's frames all show the same loss surface: compute it once with this function and
     pass the grid to :func:`plot_loss_contours` in every frame.
     """
-    check_callable(loss, "loss", "beta of shape (2,) -> float")
+    check_callable(loss, "loss", _("beta of shape (2,) -> float"))
     limits = check_limits(limits)
     check_positive(resolution, "resolution", integer=True)
     B0, B1 = np.meshgrid(np.linspace(*limits[0], resolution), np.linspace(*limits[1], resolution))

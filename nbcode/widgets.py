@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 import numpy as np
 
+from . import i18n
 from ._validation import check_positive
 from .frames import Frames, render_frames
+from .i18n import N_, _
 from .plots import figure_to_png
 
 __all__ = ["TrainingPlayer", "LivePanel", "live_panel", "StaticPicture", "Control", "make_controls",
@@ -72,12 +74,13 @@ def frame_strip(frames: Sequence[bytes], n_shown: int = 3, gap: int = 8) -> byte
 
     frames = list(frames)
     if not frames:
-        raise ValueError("frames must hold at least one PNG image as bytes; received an empty "
-                         "sequence.")
+        raise ValueError(_("frames must hold at least one PNG image as bytes; received an empty "
+                           "sequence."))
     for i, frame in enumerate(frames):
         if not isinstance(frame, bytes | bytearray):
-            raise TypeError(f"frames must hold PNG images as bytes (nbcode.frames.render_frames "
-                            f"makes them); received frames[{i}] of type {type(frame).__name__}.")
+            kind = type(frame).__name__
+            raise TypeError(_("frames must hold PNG images as bytes (nbcode.frames.render_frames "
+                              "makes them); received frames[{i}] of type {kind}.").format(i=i, kind=kind))
     check_positive(n_shown, "n_shown", integer=True)
     check_positive(gap, "gap", integer=True, allow_zero=True)
     picks = np.unique(np.linspace(0, len(frames) - 1, min(n_shown, len(frames))).round().astype(int))
@@ -120,23 +123,24 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
                  interval: int = 250, title: str | None = None):
         frames = list(frames)
         if not frames or not all(isinstance(f, bytes | bytearray) for f in frames):
-            raise TypeError(
+            raise TypeError(_(
                 "frames must be a non-empty list of PNG images as bytes "
                 "(nbcode.frames.render_frames makes them); received "
-                f"{type(frames).__name__} of length {len(frames)}.")
+                "{kind} of length {n}.").format(kind=type(frames).__name__, n=len(frames)))
         check_positive(interval, "interval", integer=True)
         if labels is None:
-            labels = [f"frame {i}" for i in range(len(frames))]
+            labels = [_("frame {i}").format(i=i) for i in range(len(frames))]
         labels = [str(label) for label in labels]
         if len(labels) != len(frames):
-            raise ValueError(f"labels must have one entry per frame ({len(frames)} frames); "
-                             f"received {len(labels)} labels.")
+            raise ValueError(_("labels must have one entry per frame ({n_frames} frames); "
+                               "received {n_labels} labels.").format(n_frames=len(frames),
+                                                                    n_labels=len(labels)))
         self.frames, self.labels = frames, labels
         self.render: Frames | None = None  # set by from_items: what the frames cost
         self.stack = widgets.Stack(
             [widgets.Image(value=bytes(f), format="png") for f in frames], selected_index=0)
         self.play = widgets.Play(value=0, min=0, max=len(frames) - 1, step=1, interval=interval,
-                                 description="Play", repeat=False)
+                                 description=_("Play"), repeat=False)
         # A selection slider shows the frame's label (e.g. "epoch 10") instead of its index.
         if len(set(labels)) < len(labels):  # options of a selection slider must be unique
             labels = [f"{i}: {label}" for i, label in enumerate(labels)]
@@ -183,7 +187,8 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
         return frame_strip(self.frames)
 
     def static_text(self) -> str:
-        return f"TrainingPlayer({len(self.frames)} frames: {self.labels[0]} … {self.labels[-1]})"
+        return _("TrainingPlayer({n} frames: {first} … {last})").format(
+            n=len(self.frames), first=self.labels[0], last=self.labels[-1])
 
     def __repr__(self) -> str:
         return f"TrainingPlayer({len(self.frames)} frames, {self.n_bytes / 1024:.0f} KiB)"
@@ -199,14 +204,56 @@ class Control:
     Made by :func:`dropdown`, :func:`toggle`, :func:`slider`, :func:`log_slider`,
     :func:`select_slider` and :func:`text`; :func:`make_controls` builds the widgets.
     The label (``description``) defaults to the control's name in the spec, with
-    spaces for underscores (``"learning_rate"`` -> ``"learning rate"``).
+    spaces for underscores (``"learning_rate"`` -> ``"learning rate"``), in the current
+    language when nbcode's catalogue translates it (:data:`CONTROL_TEXTS`); so do the
+    labels of its options (their values stay as they are).
     """
 
     kind: type
     settings: dict = field(default_factory=dict)
 
     def build(self, name: str, **common) -> widgets.ValueWidget:
-        return self.kind(**{"description": name.replace("_", " "), **common, **self.settings})
+        settings = {"description": _shown(name.replace("_", " ")), **common, **self.settings}
+        if "options" in settings:
+            settings["options"] = _option_labels(settings["options"])
+        return self.kind(**settings)
+
+
+#: Names and options of the book's controls whose text a control shows as it is (a
+#: control named ``"learning_rate"`` in a spec, an option ``"moons"`` of a drop-down):
+#: marked here for the catalogue, so that :meth:`Control.build` shows them translated.
+#: The values a control gives ``draw`` never change.
+CONTROL_TEXTS = (
+    # names of controls, as their labels show them
+    N_("learning rate"), N_("batch size"), N_("epochs"), N_("seed"), N_("penalty"),
+    N_("strength"), N_("kernel"), N_("padding"), N_("stride"), N_("labels"), N_("dataset"),
+    N_("noise"),
+    # options of the chapters' panels (the 2-D data sets' names are in
+    # nbcode.playground.DATASET_LABELS: one catalogue holds every module's messages)
+    N_("separable"), N_("overlapping"), N_("full"),
+)
+
+
+def _shown(text: str) -> str:
+    """``text`` in the current language if one of nbcode's catalogues translates it."""
+    return i18n._(text)
+
+
+def _option_labels(options):
+    """``options`` (values or (label, value) pairs) with their labels in the current language.
+
+    Unchanged if no label has a translation (always in English); otherwise (label, value)
+    pairs, the labels as ipywidgets makes them, translated.
+    """
+    options = list(options)
+    if all(isinstance(option, list | tuple) and len(option) == 2 for option in options):
+        pairs = [(str(label), value) for label, value in options]
+    else:
+        pairs = [(str(option), option) for option in options]
+    labels = [_shown(label) for label, _value in pairs]
+    if labels == [label for label, _value in pairs]:
+        return options
+    return [(shown, value) for shown, (_label, value) in zip(labels, pairs, strict=True)]
 
 
 def _control(kind, label, settings) -> Control:
@@ -242,7 +289,7 @@ def log_slider(value, min, max, step=0.25, *, label: str | None = None, **settin
     """A slider on a log scale from ``min`` to ``max`` (e.g. ``1e-3`` to ``10``), moving by
     ``step`` powers of ten (0.25: four positions per decade)."""
     for name, bound in (("min", min), ("max", max)):
-        check_positive(bound, f"log_slider's {name}")
+        check_positive(bound, _("log_slider's {name}").format(name=name))
     return _control(widgets.FloatLogSlider, label,
                     {"value": value, "base": 10, "min": float(np.log10(min)),
                      "max": float(np.log10(max)), "step": step, **settings})
@@ -260,21 +307,23 @@ def make_controls(spec: dict, **common) -> dict[str, widgets.ValueWidget]:
     :class:`Control`; a ready-made widget is used as it is.
     """
     if not isinstance(spec, dict) or not spec:
-        raise TypeError(f"controls must be a non-empty dict of name -> control, e.g. "
-                        f"{{'seed': slider(0, 0, 9)}}; received {spec!r:.80}.")
+        raise TypeError(_("controls must be a non-empty dict of name -> control, e.g. "
+                          "{{'seed': slider(0, 0, 9)}}; received {spec!r:.80}.").format(spec=spec))
     built = {}
     for name, control in spec.items():
         if not isinstance(name, str) or not name.isidentifier():
-            raise ValueError(f"controls' names are the keyword arguments of draw, so each must be "
-                             f"a Python name such as 'learning_rate'; received {name!r}.")
+            raise ValueError(_("controls' names are the keyword arguments of draw, so each must be "
+                               "a Python name such as 'learning_rate'; received {name!r}.")
+                             .format(name=name))
         if isinstance(control, Control):
             built[name] = control.build(name, **common)
         elif isinstance(control, widgets.ValueWidget):
             built[name] = control
         else:
-            raise TypeError(f"controls[{name!r}] must be a control (dropdown(...), slider(...), "
-                            f"toggle(...)...) or an ipywidgets widget with a value; received "
-                            f"{type(control).__name__}.")
+            kind = type(control).__name__
+            raise TypeError(_("controls[{name!r}] must be a control (dropdown(...), slider(...), "
+                              "toggle(...)...) or an ipywidgets widget with a value; received "
+                              "{kind}.").format(name=name, kind=kind))
     return built
 
 
@@ -285,8 +334,10 @@ def _rows(controls: dict, rows) -> list[list[widgets.Widget]]:
         check_positive(rows, "rows", integer=True)
         rows = [names[i:i + rows] for i in range(0, len(names), rows)]
     if sorted(name for row in rows for name in row) != sorted(names):
-        raise ValueError(f"rows must place each control once, e.g. {[names[:2], names[2:]]}; "
-                         f"received {rows!r} for controls {names}.")
+        example = [names[:2], names[2:]]
+        raise ValueError(_("rows must place each control once, e.g. {example}; "
+                           "received {rows!r} for controls {names}.").format(example=example, rows=rows,
+                                                                             names=names))
     return [[controls[name] for name in row] for row in rows]
 
 
@@ -303,8 +354,9 @@ class LivePanel(StaticPicture, widgets.VBox):
     ----------
     children : list of widgets
         Rows of controls and an ``ipywidgets.Image`` with the current picture.
-    description : str
-        What the panel does, for the plain-text representation.
+    description : str, optional
+        What the panel does, for the plain-text representation (default: "live controls",
+        in the current language).
     picture : ipywidgets.Image, optional
         The image the panel redraws (default: the first Image among its children).
 
@@ -323,14 +375,15 @@ class LivePanel(StaticPicture, widgets.VBox):
     status: widgets.HTML | None = None
     dpi, colors, _draw = 72, 48, None
 
-    def __init__(self, children, description: str = "live controls",
+    def __init__(self, children, description: str | None = None,
                  picture: widgets.Image | None = None, **kwargs):
         if isinstance(children, str | bytes) or not all(
                 isinstance(child, widgets.Widget) for child in children):
-            raise TypeError(f"children must be a list of ipywidgets widgets (sliders, an Image...); "
-                            f"received {type(children).__name__}.")
+            kind = type(children).__name__
+            raise TypeError(_("children must be a list of ipywidgets widgets (sliders, an Image...); "
+                              "received {kind}.").format(kind=kind))
         super().__init__(children, **kwargs)
-        self.description = description
+        self.description = _("live controls") if description is None else description
         self._picture = picture
 
     def picture(self) -> widgets.Image | None:
@@ -351,8 +404,9 @@ class LivePanel(StaticPicture, widgets.VBox):
         """Redraw with ``draw(**values)`` when a control changes, or when ``train_button``
         is pressed. ``draw=None``: a subclass overrides :meth:`redraw`."""
         if draw is not None and not callable(draw):
-            raise TypeError(f"draw must be a function of the controls' values that returns a "
-                            f"matplotlib Figure; received {type(draw).__name__}.")
+            kind = type(draw).__name__
+            raise TypeError(_("draw must be a function of the controls' values that returns a "
+                              "matplotlib Figure; received {kind}.").format(kind=kind))
         self.controls, self._draw = dict(controls), draw
         self.train_button, self.status, self.dpi, self.colors = train_button, status, dpi, colors
         if train_button is not None:
@@ -374,8 +428,9 @@ class LivePanel(StaticPicture, widgets.VBox):
         from matplotlib.figure import Figure
 
         if not isinstance(fig, Figure):
-            raise TypeError(f"draw must return a matplotlib Figure (e.g. the fig of "
-                            f"plt.subplots()); it returned {type(fig).__name__}.")
+            kind = type(fig).__name__
+            raise TypeError(_("draw must return a matplotlib Figure (e.g. the fig of "
+                              "plt.subplots()); it returned {kind}.").format(kind=kind))
         self.picture().value = figure_to_png(fig, dpi=self.dpi, colors=self.colors)
 
     def _redraw_or_report(self) -> None:
@@ -392,11 +447,12 @@ class LivePanel(StaticPicture, widgets.VBox):
 
     def _on_train(self, _button=None) -> None:
         self.train_button.disabled = True
+        training = _("training…")
         if self.status is not None:
-            self.status.value = "training…"
+            self.status.value = training
         try:
             self._redraw_or_report()
-            if self.status is not None and self.status.value == "training…":
+            if self.status is not None and self.status.value == training:
                 self.status.value = ""
         finally:
             self.train_button.disabled = False
@@ -406,12 +462,13 @@ class LivePanel(StaticPicture, widgets.VBox):
         return picture.value if picture is not None else None
 
     def static_text(self) -> str:
-        return f"LivePanel({self.description}: run the notebook to use it)"
+        return _("LivePanel({description}: run the notebook to use it)").format(
+            description=self.description)
 
 
 def make_train_button(**layout) -> widgets.Button:
     """The Train button of panels whose redraw is too slow to follow every change."""
-    return widgets.Button(description="Train", button_style="primary", icon="play",
+    return widgets.Button(description=_("Train"), button_style="primary", icon="play",
                           layout=widgets.Layout(**layout))
 
 
@@ -459,8 +516,9 @@ def live_panel(controls: dict, draw: Callable, *, description: str, rows=None, t
     {'slope': 2.0}
     """
     if not callable(draw):
-        raise TypeError(f"draw must be a function of the controls' values that returns a "
-                        f"matplotlib Figure; received {type(draw).__name__}.")
+        kind = type(draw).__name__
+        raise TypeError(_("draw must be a function of the controls' values that returns a "
+                          "matplotlib Figure; received {kind}.").format(kind=kind))
     built = make_controls(controls)
     rows = _rows(built, len(built) if rows is None else rows)
     button = make_train_button() if train else None
