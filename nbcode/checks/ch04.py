@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _
 from .core import CheckResult, check_function
 
 __all__ = ["check_weight_decay_step", "check_soft_threshold", "check_dropout_forward",
@@ -27,29 +28,29 @@ def check_weight_decay_step(function) -> CheckResult:
 
     ``grad`` is the data loss's gradient; the answer is ``W - lr (grad + l2 W)``.
     """
-    exercise = "one SGD step with weight decay"
+    exercise = _("one SGD step with weight decay")
     hints = [
         (lambda W, g, lr, l2: W - lr * g,
-         "your step ignores the penalty: the gradient of l2/2 ||W||^2 is l2 * W, which must be "
-         "added to the data gradient before the step."),
+         _("your step ignores the penalty: the gradient of l2/2 ||W||^2 is l2 * W, which must be "
+           "added to the data gradient before the step.")),
         (lambda W, g, lr, l2: W - lr * (g + 2 * l2 * W),
-         "your penalty gradient is 2 * l2 * W: that is the gradient of l2 ||W||^2, but the "
-         "penalty is l2/2 ||W||^2 (the 1/2 cancels the 2)."),
+         _("your penalty gradient is 2 * l2 * W: that is the gradient of l2 ||W||^2, but the "
+           "penalty is l2/2 ||W||^2 (the 1/2 cancels the 2).")),
         (lambda W, g, lr, l2: W - lr * (g - l2 * W),
-         "your penalty pushes the weights away from 0 (sign error): the step subtracts "
-         "learning_rate * l2 * W, so W shrinks."),
+         _("your penalty pushes the weights away from 0 (sign error): the step subtracts "
+           "learning_rate * l2 * W, so W shrinks.")),
         (lambda W, g, lr, l2: (1 - l2) * W - lr * g,
-         "the decay factor should be (1 - learning_rate * l2): the penalty's gradient is "
-         "multiplied by the learning rate like the data gradient."),
+         _("the decay factor should be (1 - learning_rate * l2): the penalty's gradient is "
+           "multiplied by the learning rate like the data gradient.")),
         (lambda W, g, lr, l2: W - lr * (g + l2 * np.sign(W)),
-         "you used l2 * sign(W), the (sub)gradient of an L1 penalty; the L2 penalty's "
-         "gradient is l2 * W."),
+         _("you used l2 * sign(W), the (sub)gradient of an L1 penalty; the L2 penalty's "
+           "gradient is l2 * W.")),
     ]
     return check_function(
-        function, _decay_reference, _decay_cases(), exercise=exercise, what="the new W",
+        function, _decay_reference, _decay_cases(), exercise=exercise, what=_("the new W"),
         hints=hints,
-        success="correct: W is shrunk by (1 - learning_rate * l2), then moved against the "
-                "data gradient.", names=("W", "grad", "learning_rate", "l2"))
+        success=_("correct: W is shrunk by (1 - learning_rate * l2), then moved against the "
+                  "data gradient."), names=("W", "grad", "learning_rate", "l2"))
 
 
 def _threshold_cases():
@@ -65,28 +66,28 @@ def _soft_threshold(w, threshold):
 
 def check_soft_threshold(function) -> CheckResult:
     """Check ``function(w, threshold)`` returns ``sign(w) max(|w| - threshold, 0)``."""
-    exercise = "the soft-thresholding (proximal L1) step"
+    exercise = _("the soft-thresholding (proximal L1) step")
     hints = [
         (lambda w, t: w - t * np.sign(w),
-         "your step is the subgradient step w - threshold * sign(w): small weights jump over 0 "
-         "instead of stopping there. Entries with |w| <= threshold must become exactly 0."),
+         _("your step is the subgradient step w - threshold * sign(w): small weights jump over 0 "
+           "instead of stopping there. Entries with |w| <= threshold must become exactly 0.")),
         (lambda w, t: np.maximum(w - t, 0.0),
-         "negative weights all became 0: shrink |w| and keep the sign, "
-         "sign(w) * max(|w| - threshold, 0)."),
+         _("negative weights all became 0: shrink |w| and keep the sign, "
+           "sign(w) * max(|w| - threshold, 0).")),
         (lambda w, t: np.where(np.abs(w) > t, w, 0.0),
-         "you set small weights to 0 (hard thresholding) but did not shrink the large ones "
-         "by the threshold."),
+         _("you set small weights to 0 (hard thresholding) but did not shrink the large ones "
+           "by the threshold.")),
         (lambda w, t: np.where(np.abs(w) > t, w - t, 0.0),
-         "negative weights moved away from 0 (w - threshold for every large weight): shrink "
-         "|w| and keep the sign, sign(w) * max(|w| - threshold, 0)."),
+         _("negative weights moved away from 0 (w - threshold for every large weight): shrink "
+           "|w| and keep the sign, sign(w) * max(|w| - threshold, 0).")),
         (lambda w, t: np.clip(w, -t, t),
-         "you returned np.clip(w, -threshold, threshold), the part that soft-thresholding "
-         "removes: the answer is w - np.clip(w, -threshold, threshold)."),
+         _("you returned np.clip(w, -threshold, threshold), the part that soft-thresholding "
+           "removes: the answer is w - np.clip(w, -threshold, threshold).")),
     ]
     return check_function(
         function, _soft_threshold, _threshold_cases(), exercise=exercise,
-        what="the thresholded array", hints=hints,
-        success="correct: every weight moves threshold closer to 0 and stops exactly at 0.",
+        what=_("the thresholded array"), hints=hints,
+        success=_("correct: every weight moves threshold closer to 0 and stops exactly at 0."),
         names=("w", "threshold"))
 
 
@@ -102,28 +103,28 @@ def _dropout_cases():
 
 def check_dropout_forward(function) -> CheckResult:
     """Check ``function(x, keep, rate)`` returns ``x * keep / (1 - rate)`` (inverted dropout)."""
-    exercise = "inverted dropout's forward pass"
+    exercise = _("inverted dropout's forward pass")
     hints = [
         (lambda x, keep, rate: x * keep,
-         "you dropped the right units but forgot the rescaling: kept units must be divided by "
-         "(1 - rate) so that the expected output equals x."),
+         _("you dropped the right units but forgot the rescaling: kept units must be divided by "
+           "(1 - rate) so that the expected output equals x.")),
         (lambda x, keep, rate: x * keep * (1 - rate),
-         "you multiplied the kept units by (1 - rate); inverted dropout *divides* by it "
-         "(multiplying by 1 - rate is what classic dropout does at test time)."),
+         _("you multiplied the kept units by (1 - rate); inverted dropout *divides* by it "
+           "(multiplying by 1 - rate is what classic dropout does at test time).")),
         (lambda x, keep, rate: x * keep / rate,
-         "you divided by rate, the probability of dropping; divide by 1 - rate, the "
-         "probability of keeping."),
+         _("you divided by rate, the probability of dropping; divide by 1 - rate, the "
+           "probability of keeping.")),
         (lambda x, keep, rate: x * keep * rate,
-         "you multiplied the kept units by rate; inverted dropout divides them by 1 - rate, "
-         "the probability of keeping."),
+         _("you multiplied the kept units by rate; inverted dropout divides them by 1 - rate, "
+           "the probability of keeping.")),
         (lambda x, keep, rate: x * ~keep / (1 - rate),
-         "you kept the dropped units and dropped the kept ones: keep is True where a unit is "
-         "kept."),
+         _("you kept the dropped units and dropped the kept ones: keep is True where a unit is "
+           "kept.")),
     ]
     return check_function(
         function, lambda x, keep, rate: x * keep / (1 - rate), _dropout_cases(),
-        exercise=exercise, what="the layer's output", hints=hints,
-        success="correct: dropped units are 0 and kept units are scaled by 1 / (1 - rate).",
+        exercise=exercise, what=_("the layer's output"), hints=hints,
+        success=_("correct: dropped units are 0 and kept units are scaled by 1 / (1 - rate)."),
         names=("x", "keep", "rate"))
 
 
@@ -133,7 +134,7 @@ def orthonormal_design(n: int, least_squares, seed: int = 0):
     ``X^T r = 0``. Shapes: ``X`` (n, p), ``y`` (n,) for ``least_squares`` of length p < n."""
     a = np.asarray(least_squares, dtype=float)
     rng = np.random.default_rng(seed)
-    Q, _ = np.linalg.qr(rng.normal(size=(n, a.size + 1)))
+    Q = np.linalg.qr(rng.normal(size=(n, a.size + 1)))[0]
     X = np.sqrt(n) * Q[:, :-1]
     return X, X @ a + 0.7 * np.sqrt(n) * Q[:, -1]
 
@@ -167,40 +168,40 @@ def check_lasso_orthonormal(function) -> CheckResult:
     ``soft_threshold(X^T y / n, lam)``. The reference is scikit-learn's ``Lasso(alpha=lam,
     fit_intercept=False)``, computed on private copies.
     """
-    exercise = "the lasso for an orthonormal design"
+    exercise = _("the lasso for an orthonormal design")
     hints = [
         (lambda X, y, lam: _least_squares(X, y),
-         "you returned the least-squares estimate X^T y / n: the L1 penalty must still "
-         "soft-threshold it by lam."),
+         _("you returned the least-squares estimate X^T y / n: the L1 penalty must still "
+           "soft-threshold it by lam.")),
         (lambda X, y, lam: _soft(_least_squares(X, y), len(y) * lam),
-         "your threshold is n * lam: that is the threshold for the summed loss 1/2 ||y - Xw||^2 + "
-         "n lam ||w||_1 written with X^T X = I; with the mean loss and X^T X / n = I the "
-         "threshold is lam."),
+         _("your threshold is n * lam: that is the threshold for the summed loss 1/2 ||y - Xw||^2 + "
+           "n lam ||w||_1 written with X^T X = I; with the mean loss and X^T X / n = I the "
+           "threshold is lam.")),
         (lambda X, y, lam: _soft(X.T @ y, lam),
-         "you thresholded X^T y, not X^T y / n: with X^T X / n = I the least-squares estimate "
-         "is X^T y / n."),
+         _("you thresholded X^T y, not X^T y / n: with X^T X / n = I the least-squares estimate "
+           "is X^T y / n.")),
         (lambda X, y, lam: _soft(_least_squares(X, y), lam / 2),
-         "your threshold is lam / 2: the derivative of lam |w| is lam sign(w), and the loss "
-         "1/(2n) ||y - Xw||^2 becomes 1/2 ||w - w_ls||^2 + constant, so the threshold is lam."),
+         _("your threshold is lam / 2: the derivative of lam |w| is lam sign(w), and the loss "
+           "1/(2n) ||y - Xw||^2 becomes 1/2 ||w - w_ls||^2 + constant, so the threshold is lam.")),
         (lambda X, y, lam: _soft(_least_squares(X, y), 2 * lam),
-         "your threshold is 2 lam: the 1/2 in 1/2 ||w - w_ls||^2 gives the gradient w - w_ls, "
-         "so the threshold is lam."),
+         _("your threshold is 2 lam: the 1/2 in 1/2 ||w - w_ls||^2 gives the gradient w - w_ls, "
+           "so the threshold is lam.")),
         (lambda X, y, lam: _least_squares(X, y) / (1 + lam),
-         "you shrank every coefficient by 1 / (1 + lam): that is ridge (an L2 penalty), which "
-         "never gives exact zeros; the L1 penalty soft-thresholds."),
+         _("you shrank every coefficient by 1 / (1 + lam): that is ridge (an L2 penalty), which "
+           "never gives exact zeros; the L1 penalty soft-thresholds.")),
         (lambda X, y, lam: np.where(np.abs(_least_squares(X, y)) > lam, _least_squares(X, y), 0.0),
-         "you set the small coefficients to 0 (hard thresholding) but did not shrink the large "
-         "ones by lam."),
+         _("you set the small coefficients to 0 (hard thresholding) but did not shrink the large "
+           "ones by lam.")),
         (lambda X, y, lam: np.maximum(_least_squares(X, y) - lam, 0.0),
-         "your negative coefficients all became 0: shrink |w_ls| and keep its sign, "
-         "sign(w_ls) * max(|w_ls| - lam, 0)."),
+         _("your negative coefficients all became 0: shrink |w_ls| and keep its sign, "
+           "sign(w_ls) * max(|w_ls| - lam, 0).")),
         (lambda X, y, lam: _least_squares(X, y) - lam * np.sign(_least_squares(X, y)),
-         "you moved every coefficient by lam towards 0 but let the small ones cross it: "
-         "coefficients with |w_ls| <= lam must be exactly 0."),
+         _("you moved every coefficient by lam towards 0 but let the small ones cross it: "
+           "coefficients with |w_ls| <= lam must be exactly 0.")),
     ]
     return check_function(
-        function, _lasso_sklearn, _lasso_cases(), exercise=exercise, what="the weights w",
+        function, _lasso_sklearn, _lasso_cases(), exercise=exercise, what=_("the weights w"),
         hints=hints,
-        success="correct: the lasso soft-thresholds the least-squares estimate X^T y / n at lam, "
-                "as scikit-learn's Lasso does.",
+        success=_("correct: the lasso soft-thresholds the least-squares estimate X^T y / n at lam, "
+                  "as scikit-learn's Lasso does."),
         names=("X", "y", "lam"))

@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from ..gradcheck import numerical_gradient
+from ..i18n import N_, _
 from ..nn import conv2d_backward, conv2d_forward
 from .core import CheckResult, _describe, call_student, check_array_answer, check_tuple_answer
 
@@ -61,12 +62,13 @@ def _check_cases(function, reference, cases, mistakes, *, exercise, what, succes
         values = _mistake_values(wrong, cases)
         if all(v is not None and _agrees(a, v, rtol, atol)
                for a, v in zip(answers, values, strict=True)):
-            return CheckResult(exercise, False, message)
+            return CheckResult(exercise, False, _(message))
     number = next(i for i, problem in enumerate(problems) if problem is not None)
     inputs = ", ".join(f"{name}={_describe(v) if isinstance(v, np.ndarray) else v!r}"
                        for name, v in zip(names, cases[number], strict=True))
-    return CheckResult(exercise, False, f"{problems[number]} (test case {number + 1} of "
-                                        f"{len(cases)}: {inputs})")
+    return CheckResult(exercise, False, _("{problem} (test case {number} of {total}: {inputs})")
+                       .format(problem=problems[number], number=number + 1, total=len(cases),
+                               inputs=inputs))
 
 
 def _is_int(value) -> bool:
@@ -88,29 +90,29 @@ OUTPUT_SIZE_CASES = [(8, 3, 0, 1), (8, 3, 1, 1), (7, 3, 1, 2), (224, 7, 3, 2), (
 #: The usual mistakes, each with the sentence that explains it.
 OUTPUT_SIZE_MISTAKES = [
     (lambda n, k, p, s: (n + 2 * p - k) / s + 1,
-     "some of your answers are not whole numbers: round down, with `//`, since an "
-     "incomplete window at the end is dropped."),
+     N_("some of your answers are not whole numbers: round down, with `//`, since an "
+        "incomplete window at the end is dropped.")),
     (lambda n, k, p, s: (n + p - k) // s + 1,
-     "the padding is added on both sides: use 2 × padding."),
+     N_("the padding is added on both sides: use 2 × padding.")),
     (lambda n, k, p, s: (n - k) // s + 1,
-     "your function ignores the padding: the padded input has n + 2 × padding entries."),
+     N_("your function ignores the padding: the padded input has n + 2 × padding entries.")),
     (lambda n, k, p, s: (n + 2 * p - k) // s,
-     "you are one short: the first window is at position 0, so add 1."),
+     N_("you are one short: the first window is at position 0, so add 1.")),
     (lambda n, k, p, s: (n + 2 * p - k) + 1,
-     "your function ignores the stride: the windows start every `stride` entries, so "
-     "divide (n + 2 padding - kernel) by the stride (rounding down) before adding 1."),
+     N_("your function ignores the stride: the windows start every `stride` entries, so "
+        "divide (n + 2 padding - kernel) by the stride (rounding down) before adding 1.")),
     (lambda n, k, p, s: (n + 2 * p - k + 1) // s,
-     "close, but (n + 2 padding - kernel + 1) // stride is wrong when the stride does "
-     "not tile the input: compute (n + 2 padding - kernel) // stride, then add 1."),
+     N_("close, but (n + 2 padding - kernel + 1) // stride is wrong when the stride does "
+        "not tile the input: compute (n + 2 padding - kernel) // stride, then add 1.")),
     (lambda n, k, p, s: (n + 2 * p) // s,
-     "the kernel is missing from your formula: a window of size kernel must fit, so use "
-     "(n + 2 padding - kernel) // stride + 1."),
+     N_("the kernel is missing from your formula: a window of size kernel must fit, so use "
+        "(n + 2 padding - kernel) // stride + 1.")),
     (lambda n, k, p, s: -(-(n + 2 * p - k) // s) + 1,
-     "you rounded up: an incomplete window at the end does not give an output, so "
-     "round down."),
+     N_("you rounded up: an incomplete window at the end does not give an output, so "
+        "round down.")),
     (lambda n, k, p, s: round((n + 2 * p - k) / s) + 1,
-     "you rounded to the nearest integer: an incomplete window at the end does not give "
-     "an output, so round down (with `//`)."),
+     N_("you rounded to the nearest integer: an incomplete window at the end does not give "
+        "an output, so round down (with `//`).")),
 ]
 
 
@@ -126,20 +128,20 @@ def check_output_size(function) -> CheckResult:
         kinds = sorted({type(a).__name__ for a in answers if not _is_int(a)})
         if not kinds:
             return None
-        return (f"the values are right but not integers (you returned {', '.join(kinds)}): "
-                "return an int (use `//`, not `/`, or int(...)).")
+        return _("the values are right but not integers (you returned {types}): return an int "
+                 "(use `//`, not `/`, or int(...)).").format(types=", ".join(kinds))
 
     return _check_cases(function, _output_size, OUTPUT_SIZE_CASES, OUTPUT_SIZE_MISTAKES,
-                        exercise="output size of a convolution", what="the output size",
+                        exercise=_("output size of a convolution"), what=_("the output size"),
                         rtol=0.0, atol=0.0, names=("n", "kernel", "padding", "stride"),
                         when_right=integers,
-                        success="correct: floor((n + 2 padding - kernel) / stride) + 1.")
+                        success=_("correct: floor((n + 2 padding - kernel) / stride) + 1."))
 
 
 # ------------------------------------------------------------------ cross-correlation
 def _correlate_reference(x, w, stride=1, padding=0):
-    out, _ = conv2d_forward(np.asarray(x, float)[None, None], np.asarray(w, float)[None, None],
-                            np.zeros(1), stride=stride, padding=padding)
+    out = conv2d_forward(np.asarray(x, float)[None, None], np.asarray(w, float)[None, None],
+                         np.zeros(1), stride=stride, padding=padding)[0]
     return out[0, 0]
 
 
@@ -168,23 +170,23 @@ def _one_sided(x, w, stride, padding):
 
 CORRELATE_MISTAKES = [
     (lambda x, w, s, p: _correlate_reference(x, np.asarray(w)[::-1, ::-1], s, p),
-     "you computed a true convolution (the kernel flipped): deep-learning layers compute "
-     "the cross-correlation, w[u, v] times x[p + u, q + v]."),
+     N_("you computed a true convolution (the kernel flipped): deep-learning layers compute "
+        "the cross-correlation, w[u, v] times x[p + u, q + v].")),
     (lambda x, w, s, p: _correlate_reference(x, np.asarray(w).T, s, p),
-     "you used the kernel transposed (W.T): window entry (u, v) is multiplied by W[u, v]."),
+     N_("you used the kernel transposed (W.T): window entry (u, v) is multiplied by W[u, v].")),
     (lambda x, w, s, p: _correlate_reference(x, w, s, 0),
-     "your function ignores `padding`: pad x with zeros on all four sides first (np.pad)."),
+     N_("your function ignores `padding`: pad x with zeros on all four sides first (np.pad).")),
     (_one_sided,
-     "you padded x on one side only: np.pad(x, padding) adds `padding` zeros on all four "
-     "sides."),
+     N_("you padded x on one side only: np.pad(x, padding) adds `padding` zeros on all four "
+        "sides.")),
     (lambda x, w, s, p: _correlate_reference(x, w, 1, p),
-     "your function ignores `stride`: windows start at rows 0, stride, 2 stride, ..."),
+     N_("your function ignores `stride`: windows start at rows 0, stride, 2 stride, ...")),
     (lambda x, w, s, p: _correlate_reference(x, w, s, p)[:-1, :-1],
-     "your feature map is one row and one column short: out_h = (h + 2 padding - k_h) "
-     "// stride + 1 (the last window ends exactly at the border)."),
+     N_("your feature map is one row and one column short: out_h = (h + 2 padding - k_h) "
+        "// stride + 1 (the last window ends exactly at the border).")),
     (lambda x, w, s, p: np.trunc(_correlate_reference(x, w, s, p)),
-     "your feature map holds whole numbers only: it was created with an integer dtype, "
-     "so every value was truncated. Create it with np.zeros((out_h, out_w)) (floats)."),
+     N_("your feature map holds whole numbers only: it was created with an integer dtype, "
+        "so every value was truncated. Create it with np.zeros((out_h, out_w)) (floats).")),
 ]
 
 
@@ -197,9 +199,9 @@ def check_correlate2d(function) -> CheckResult:
     # Sums of up to 16 products: float32 arithmetic stays within 1e-5 of the reference,
     # while every mistake above is off by more than 0.01.
     return _check_cases(function, _correlate_reference, _correlate_cases(), CORRELATE_MISTAKES,
-                        exercise="2-D cross-correlation", what="the feature map",
+                        exercise=_("2-D cross-correlation"), what=_("the feature map"),
                         names=("x", "W", "stride", "padding"), rtol=1e-5, atol=1e-5,
-                        success="correct: your cross-correlation matches the im2col layer.")
+                        success=_("correct: your cross-correlation matches the im2col layer."))
 
 
 # ------------------------------------------------------------------ parameter count
@@ -211,28 +213,28 @@ CONV_PARAMS_CASES = [(1, 8, 3, 3), (8, 16, 3, 3), (3, 64, 7, 7), (16, 4, 1, 1), 
 
 CONV_PARAMS_MISTAKES = [
     (lambda c, f, kh, kw: c * kh * kw * f,
-     "you counted the weights but not the biases: each filter has one bias."),
+     N_("you counted the weights but not the biases: each filter has one bias.")),
     (lambda c, f, kh, kw: (kh * kw + 1) * f,
-     "each filter has one kernel per input channel: multiply by in_channels."),
+     N_("each filter has one kernel per input channel: multiply by in_channels.")),
     (lambda c, f, kh, kw: (c * kh * kw + 1),
-     "that is the count for one filter: there are out_channels of them."),
+     N_("that is the count for one filter: there are out_channels of them.")),
     (lambda c, f, kh, kw: c * (kh * kw + 1) * f,
-     "the biases are one per filter, not one per filter and input channel."),
+     N_("the biases are one per filter, not one per filter and input channel.")),
     (lambda c, f, kh, kw: (c * kh * kw + 1) * f * c,
-     "you multiplied by in_channels twice: (in_channels × kernel_h × kernel_w + 1) × "
-     "out_channels."),
+     N_("you multiplied by in_channels twice: (in_channels × kernel_h × kernel_w + 1) × "
+        "out_channels.")),
     (lambda c, f, kh, kw: c * kh * kw * f + 1,
-     "there is one bias per filter, not one for the whole layer: (in_channels × kernel_h "
-     "× kernel_w + 1) × out_channels."),
+     N_("there is one bias per filter, not one for the whole layer: (in_channels × kernel_h "
+        "× kernel_w + 1) × out_channels.")),
     (lambda c, f, kh, kw: c * kh * kw + f,
-     "check the brackets: the bias is added to each filter's weights before multiplying "
-     "by out_channels, (in_channels × kernel_h × kernel_w + 1) × out_channels."),
+     N_("check the brackets: the bias is added to each filter's weights before multiplying "
+        "by out_channels, (in_channels × kernel_h × kernel_w + 1) × out_channels.")),
     (lambda c, f, kh, kw: (f * kh * kw + 1) * c,
-     "you swapped in_channels and out_channels: each of the out_channels filters has "
-     "in_channels × kernel_h × kernel_w weights and one bias."),
+     N_("you swapped in_channels and out_channels: each of the out_channels filters has "
+        "in_channels × kernel_h × kernel_w weights and one bias.")),
     (lambda c, f, kh, kw: (c * kh * kh + 1) * f,
-     "you used kernel_h twice: a kernel has kernel_h × kernel_w entries (the case 3×5 "
-     "tells them apart)."),
+     N_("you used kernel_h twice: a kernel has kernel_h × kernel_w entries (the case 3×5 "
+        "tells them apart).")),
 ]
 
 
@@ -240,10 +242,10 @@ def check_conv_params(function) -> CheckResult:
     """Check ``function(in_channels, out_channels, kernel_h, kernel_w)`` counts weights + biases."""
     return _check_cases(
         function, _conv_params, CONV_PARAMS_CASES, CONV_PARAMS_MISTAKES,
-        exercise="parameters of a conv layer", what="the number of parameters",
+        exercise=_("parameters of a conv layer"), what=_("the number of parameters"),
         names=("in_channels", "out_channels", "kernel_h", "kernel_w"), rtol=0.0, atol=0.0,
-        success="correct: (in_channels × kernel_h × kernel_w + 1) × out_channels, as Keras "
-                "counts them.")
+        success=_("correct: (in_channels × kernel_h × kernel_w + 1) × out_channels, as Keras "
+                  "counts them."))
 
 
 # ------------------------------------------------------------------ weight gradient
@@ -252,8 +254,8 @@ def _param_grads_reference(x, G, kernel_shape, stride=1, padding=0):
     x, G = np.asarray(x, float), np.asarray(G, float)
     k_h, k_w = kernel_shape
     W = np.zeros((G.shape[1], x.shape[1], k_h, k_w))      # dW does not depend on W
-    _, cache = conv2d_forward(x, W, np.zeros(G.shape[1]), stride=stride, padding=padding)
-    _, dW, db = conv2d_backward(G, cache)
+    cache = conv2d_forward(x, W, np.zeros(G.shape[1]), stride=stride, padding=padding)[1]
+    dW, db = conv2d_backward(G, cache)[1:]
     return dW, db
 
 
@@ -291,7 +293,7 @@ def _param_grads_cases():
               ((4, 2, 8, 8), (2, 2), 2, 0, 3)]
     cases = []
     for x_shape, kernel, stride, padding, f in shapes:
-        n, _, h, w = x_shape
+        n, h, w = x_shape[0], x_shape[2], x_shape[3]
         out_h = (h + 2 * padding - kernel[0]) // stride + 1
         out_w = (w + 2 * padding - kernel[1]) // stride + 1
         cases.append((rng.normal(size=x_shape), rng.normal(size=(n, f, out_h, out_w)),
@@ -307,35 +309,35 @@ def _first_example(x, G, k, s, p):
 #: student's dW equals it on every case; the tests check that no two coincide).
 DW_MISTAKES = [
     (lambda x, G, k, s, p: _param_grads_reference(x, G, k, s, p)[0][:, :, ::-1, ::-1],
-     "your dW is the right one flipped (rows and columns reversed): the weight gradient is "
-     "a cross-correlation, dW[j, c, u, v] = sum over i, p, q of G[i, j, p, q] x̃[i, c, sp + u, "
-     "sq + v], with no flip. The flip belongs to the input gradient."),
+     N_("your dW is the right one flipped (rows and columns reversed): the weight gradient is "
+        "a cross-correlation, dW[j, c, u, v] = sum over i, p, q of G[i, j, p, q] x̃[i, c, sp + u, "
+        "sq + v], with no flip. The flip belongs to the input gradient.")),
     (lambda x, G, k, s, p: _dW_by_offsets(x, G, k, s, p, flip_G=True),
-     "you convolved x̃ with G (G flipped, as scipy.signal.convolve2d does): the weight "
-     "gradient is a cross-correlation of the padded input with G, G[i, j, p, q] times "
-     "x̃[i, c, sp + u, sq + v]."),
+     N_("you convolved x̃ with G (G flipped, as scipy.signal.convolve2d does): the weight "
+        "gradient is a cross-correlation of the padded input with G, G[i, j, p, q] times "
+        "x̃[i, c, sp + u, sq + v].")),
     (lambda x, G, k, s, p: _param_grads_reference(x, G, k, s, p)[0] / len(x),
-     "your dW is the mean over the batch: sum over the examples instead (the loss's own "
-     "1/n, if any, is already inside G)."),
+     N_("your dW is the mean over the batch: sum over the examples instead (the loss's own "
+        "1/n, if any, is already inside G).")),
     (lambda x, G, k, s, p: _first_example(x, G, k, s, p)[0],
-     "your dW uses the first example only: sum the contributions of every example i of the "
-     "batch."),
+     N_("your dW uses the first example only: sum the contributions of every example i of the "
+        "batch.")),
     (lambda x, G, k, s, p: _dW_by_offsets(x, G, k, s, p, step=1),
-     "your dW ignores the stride: output (p, q) saw the input pixel (sp + u, sq + v), so read "
-     "the patch of offset (u, v) every `stride` pixels, x̃[:, :, u:u + stride·h':stride, ...]."),
+     N_("your dW ignores the stride: output (p, q) saw the input pixel (sp + u, sq + v), so read "
+        "the patch of offset (u, v) every `stride` pixels, x̃[:, :, u:u + stride·h':stride, ...].")),
     (lambda x, G, k, s, p: _param_grads_reference(x, G, k, s, p)[0][:, :, :, ::-1],
-     "your dW has its columns reversed: offset v multiplies x̃[..., sq + v], with no flip."),
+     N_("your dW has its columns reversed: offset v multiplies x̃[..., sq + v], with no flip.")),
 ]
 
 #: Mistakes of the bias gradient db (its shape mistakes are named separately).
 DB_MISTAKES = [
     (lambda x, G, k, s, p: np.asarray(G, float).mean(axis=(0, 2, 3)),
-     "your db is a mean: it is the sum of G over the batch and the output positions, "
-     "G.sum(axis=(0, 2, 3))."),
+     N_("your db is a mean: it is the sum of G over the batch and the output positions, "
+        "G.sum(axis=(0, 2, 3)).")),
     (lambda x, G, k, s, p: np.asarray(G, float)[:1].sum(axis=(0, 2, 3)),
-     "your db uses the first example only: sum G over the batch too, G.sum(axis=(0, 2, 3))."),
+     N_("your db uses the first example only: sum G over the batch too, G.sum(axis=(0, 2, 3)).")),
     (lambda x, G, k, s, p: np.asarray(G, float).sum(axis=(0, 2, 3)) / len(G),
-     "your db is the mean over the batch: sum over the examples instead."),
+     N_("your db is the mean over the batch: sum over the examples instead.")),
 ]
 
 
@@ -354,31 +356,32 @@ def _db_shape_problem(db, G) -> str | None:
     """A sentence for the usual wrong axes of db's sum, recognised by the shape."""
     n, f, out_h, out_w = np.shape(G)
     shape = _shape(db)
-    axes = {(n, f): "axes 2 and 3 only (the positions)",
-            (f, out_h, out_w): "axis 0 only (the batch)",
-            (n,): "axes 1, 2 and 3 (the filters and positions)",
-            (): "every axis", (1,): "every axis",
-            (out_h, out_w): "axes 0 and 1 (the batch and the filters)"}
+    axes = {(n, f): N_("axes 2 and 3 only (the positions)"),
+            (f, out_h, out_w): N_("axis 0 only (the batch)"),
+            (n,): N_("axes 1, 2 and 3 (the filters and positions)"),
+            (): N_("every axis"), (1,): N_("every axis"),
+            (out_h, out_w): N_("axes 0 and 1 (the batch and the filters)")}
     if shape is None or shape == (f,) or shape not in axes:
         return None
-    return (f"db has shape {shape}: you summed G over {axes[shape]}. There is one bias per "
-            f"filter, so db has shape ({f},): sum over the batch and the output positions, "
-            "G.sum(axis=(0, 2, 3)).")
+    return _("db has shape {shape}: you summed G over {axes}. There is one bias per filter, so "
+             "db has shape ({f},): sum over the batch and the output positions, "
+             "G.sum(axis=(0, 2, 3)).").format(shape=shape, axes=_(axes[shape]), f=f)
 
 
 def _dW_shape_problem(dW, x, G, kernel_shape) -> str | None:
     shape = _shape(dW)
     (n, c), f = np.shape(x)[:2], np.shape(G)[1]
     k_h, k_w = kernel_shape
+    right = (f, c, k_h, k_w)
     if shape == (c, f, k_h, k_w) and c != f:
-        return (f"dW has shape {shape}, (channels, filters, ...): like W it must be "
-                f"(filters, channels, k_h, k_w) = {(f, c, k_h, k_w)}.")
+        return _("dW has shape {shape}, (channels, filters, ...): like W it must be "
+                 "(filters, channels, k_h, k_w) = {right}.").format(shape=shape, right=right)
     if shape == (f, c, k_w, k_h) and k_h != k_w:
-        return (f"dW has shape {shape}: the kernel's axes are swapped; W and dW have shape "
-                f"(filters, channels, k_h, k_w) = {(f, c, k_h, k_w)}.")
+        return _("dW has shape {shape}: the kernel's axes are swapped; W and dW have shape "
+                 "(filters, channels, k_h, k_w) = {right}.").format(shape=shape, right=right)
     if shape == (n, f, c, k_h, k_w):
-        return ("dW has one gradient per example: sum them over the batch, to shape "
-                f"{(f, c, k_h, k_w)}.")
+        return _("dW has one gradient per example: sum them over the batch, to shape "
+                 "{right}.").format(right=right)
     return None
 
 
@@ -395,11 +398,13 @@ def _judge_part(answers, expected, cases, mistakes, what, shape_problem) -> str 
     for wrong, message in mistakes:
         values = _mistake_values(wrong, cases)
         if all(v is not None and _agrees(a, v, 1e-6, 1e-8) for a, v in zip(answers, values, strict=True)):
-            return message
+            return _(message)
     number = next(i for i, problem in enumerate(problems) if problem is not None)
     x, G, kernel_shape, stride, padding = cases[number]
-    return (f"{problems[number]} (test case {number + 1} of {len(cases)}: x {np.shape(x)}, "
-            f"G {np.shape(G)}, kernel_shape={kernel_shape}, stride={stride}, padding={padding})")
+    return _("{problem} (test case {number} of {total}: x {x_shape}, G {G_shape}, "
+             "kernel_shape={kernel_shape}, stride={stride}, padding={padding})").format(
+        problem=problems[number], number=number + 1, total=len(cases), x_shape=np.shape(x),
+        G_shape=np.shape(G), kernel_shape=kernel_shape, stride=stride, padding=padding)
 
 
 def _finite_differences_agree(dW, case) -> bool:
@@ -421,7 +426,7 @@ def check_conv_param_grads(function) -> CheckResult:
     The reference is ``conv2d_backward``, computed first on private copies; a right dW is
     also confirmed by central finite differences (``nbcode.gradcheck``).
     """
-    exercise = "gradient of a convolution's parameters"
+    exercise = _("gradient of a convolution's parameters")
     cases = _param_grads_cases()
     expected = [_param_grads_reference(*copy.deepcopy(case)) for case in cases]
     names = ("x", "G", "kernel_shape", "stride", "padding")
@@ -430,7 +435,7 @@ def check_conv_param_grads(function) -> CheckResult:
         answer, failure = call_student(function, case, exercise, names=names)
         if failure is not None:
             return failure
-        problem = check_tuple_answer(answer, 2, "a pair (dW, db)")
+        problem = check_tuple_answer(answer, 2, _("a pair (dW, db)"))
         if problem is not None:
             return CheckResult(exercise, False, problem)
         dWs.append(answer[0])
@@ -443,8 +448,8 @@ def check_conv_param_grads(function) -> CheckResult:
     if problem is not None:
         return CheckResult(exercise, False, problem)
     if not all(_finite_differences_agree(dW, case) for dW, case in zip(dWs, cases, strict=True)):
-        return CheckResult(exercise, False, "dW matches conv2d_backward but not the finite "
-                                            "differences: please report this to the authors.")
+        return CheckResult(exercise, False, _("dW matches conv2d_backward but not the finite "
+                                              "differences: please report this to the authors."))
     return CheckResult(exercise, True,
-                       "correct: dW and db match nn.conv2d_backward and central finite "
-                       "differences, with stride and padding.")
+                       _("correct: dW and db match nn.conv2d_backward and central finite "
+                         "differences, with stride and padding."))

@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from ..cnn import make_cnn
+from ..i18n import N_, _, ngettext
 from ..nn import Dense, Sequential
 from .core import CheckResult, call_student, check_array_answer, check_tuple_answer
 
@@ -43,18 +44,19 @@ FREEZE_CASES = (7, 0, 10)
 def _returned(answer) -> str:
     """What a function returned, in words, for an answer that should have been a model."""
     if answer is None:
-        return "None (no `return` statement?)"
+        return _("None (no `return` statement?)")
     if answer is NotImplemented or answer is Ellipsis:
-        return f"the placeholder {answer!r}"
+        return _("the placeholder {value!r}").format(value=answer)
     if isinstance(answer, str):
-        return f"the string {answer[:30]!r}"
+        return _("the string {text!r}").format(text=answer[:30])
     if isinstance(answer, type) or callable(answer) and not isinstance(answer, Sequential):
-        return f"a function or class ({getattr(answer, '__name__', type(answer).__name__)})"
+        name = getattr(answer, "__name__", type(answer).__name__)
+        return _("a function or class ({name})").format(name=name)
     try:
         text = repr(answer)
     except Exception:  # noqa: BLE001 - a student's object may have a broken __repr__
         text = "?"
-    return f"a {type(answer).__name__} ({text[:40]})"
+    return _("a {type} ({text})").format(type=type(answer).__name__, text=text[:40])
 
 
 def _layers(model):
@@ -67,13 +69,15 @@ def _weights_changed(snapshot, layers) -> str | None:
     """Which layer's weights differ from ``snapshot`` (a list of dicts of arrays), or None."""
     for i, (kept, layer) in enumerate(zip(snapshot, layers, strict=True)):
         params = getattr(layer, "params", None)
+        kind = type(layer).__name__
         if not isinstance(params, dict) or set(params) != set(kept):
-            return f"layer {i} ({type(layer).__name__}) lost or gained parameters"
+            return _("layer {i} ({type}) lost or gained parameters").format(i=i, type=kind)
         for key, value in kept.items():
             now = params[key]
             if not isinstance(now, np.ndarray) or now.shape != value.shape or not np.array_equal(
                     now, value):
-                return f"the weights {key} of layer {i} ({type(layer).__name__}) changed"
+                return _("the weights {key} of layer {i} ({type}) changed").format(
+                    key=key, i=i, type=kind)
     return None
 
 
@@ -86,10 +90,15 @@ def _flag_problem(flags) -> str | None:
     for i, flag in enumerate(flags):
         if not (isinstance(flag, bool | np.bool_)
                 or isinstance(flag, numbers.Integral | np.integer) and flag in (0, 1)):
-            return (f"layer {i}'s trainable is {flag!r} ({type(flag).__name__}); set it to "
-                    "True or False (a string such as 'False' counts as true).")
+            return _("layer {i}'s trainable is {flag!r} ({type}); set it to True or False (a "
+                     "string such as 'False' counts as true).").format(
+                i=i, flag=flag, type=type(flag).__name__)
     return None
 
+
+#: The sentence for a function that sets no flag at all (the last of FREEZE_MISTAKES).
+NO_FLAG_CHANGED = N_("your function changed no layer's trainable flag: set layer.trainable for "
+                     "every layer of model.layers.")
 
 #: Flag rules a student may write instead, ``rule(i, n_layers, n, before) -> trainable``
 #: (``before``: the flag the layer had), each with its sentence. A rule is named only if
@@ -97,31 +106,33 @@ def _flag_problem(flags) -> str | None:
 #: :data:`FREEZE_CASES` (on which no two of them coincide: the tests check it).
 FREEZE_MISTAKES = [
     (lambda i, k, n, b: i >= k and b,
-     "some layers after the frozen ones kept trainable=False from before: set the flag of "
-     "every layer, True for the others."),
+     N_("some layers after the frozen ones kept trainable=False from before: set the flag of "
+        "every layer, True for the others.")),
     (lambda i, k, n, b: i < n - k,
-     "you froze the wrong end of the network (the last layers, the classifier's side): the "
-     "first n_layers layers (index 0 to n_layers - 1, the input side) are frozen."),
+     N_("you froze the wrong end of the network (the last layers, the classifier's side): the "
+        "first n_layers layers (index 0 to n_layers - 1, the input side) are frozen.")),
     (lambda i, k, n, b: i >= n - k,
-     "you froze the wrong end of the network: the first n_layers layers (index 0 to "
-     "n_layers - 1, the input side) are frozen, the others trainable."),
+     N_("you froze the wrong end of the network: the first n_layers layers (index 0 to "
+        "n_layers - 1, the input side) are frozen, the others trainable.")),
     (lambda i, k, n, b: i < k,
-     "trainable means 'the optimiser updates it': frozen layers get False, the others True."),
+     N_("trainable means 'the optimiser updates it': frozen layers get False, the others True.")),
     (lambda i, k, n, b: i > k,
-     "off by one: layers 0, ..., n_layers - 1 are frozen, layer n_layers is not."),
+     N_("off by one: layers 0, ..., n_layers - 1 are frozen, layer n_layers is not.")),
     (lambda i, k, n, b: i >= k - 1,
-     "off by one: layers 0, ..., n_layers - 1 are frozen (n_layers of them), so layer "
-     "n_layers - 1 is frozen too."),
+     N_("off by one: layers 0, ..., n_layers - 1 are frozen (n_layers of them), so layer "
+        "n_layers - 1 is frozen too.")),
     (lambda i, k, n, b: False,
-     "you froze every layer: only layers 0 to n_layers - 1 are frozen, the others must be "
-     "trainable."),
+     N_("you froze every layer: only layers 0 to n_layers - 1 are frozen, the others must be "
+        "trainable.")),
     (lambda i, k, n, b: True,
-     "you froze no layer: set trainable = False on the first n_layers layers (and True on "
-     "the others)."),
-    (lambda i, k, n, b: b,
-     "your function changed no layer's trainable flag: set layer.trainable for every layer "
-     "of model.layers."),
+     N_("you froze no layer: set trainable = False on the first n_layers layers (and True on "
+        "the others).")),
+    (lambda i, k, n, b: b, NO_FLAG_CHANGED),
 ]
+#: The same sentence when the function set ``model.trainable`` instead (the Keras habit).
+NO_FLAG_CHANGED_KERAS = N_(
+    "your function changed no layer's trainable flag: set layer.trainable for every layer of "
+    "model.layers. Setting model.trainable does nothing in nbcode: each layer has its own flag.")
 
 
 def _freeze_verdict(records) -> str | None:
@@ -136,14 +147,15 @@ def _freeze_verdict(records) -> str | None:
         return None
     for rule, message in FREEZE_MISTAKES:
         if all(agrees(r, rule) for r in records):
-            if message.startswith("your function changed no") and any(
-                    hasattr(model, "trainable") for model, *_ in records):
-                message += " Setting model.trainable does nothing in nbcode: each layer has its own flag."
-            return message
+            if message == NO_FLAG_CHANGED and any(
+                    hasattr(record[0], "trainable") for record in records):
+                message = NO_FLAG_CHANGED_KERAS
+            return _(message)
     for model, flags, before, k in records:
         expected = [i >= k for i in range(len(flags))]
         if not agrees((model, flags, before, k), lambda i, k, n, b: i >= k):
-            return f"with n_layers={k} the flags should be {expected}; your function set {flags}."
+            return _("with n_layers={k} the flags should be {expected}; your function set "
+                     "{flags}.").format(k=k, expected=expected, flags=flags)
     return None
 
 
@@ -159,7 +171,7 @@ def _returns_model(answer, model) -> bool:
 def _froze_a_copy(returned, records) -> bool:
     """Every answer is another Sequential of the same length whose flags are right."""
     copies = []
-    for answer, (model, _, before, k) in zip(returned, records, strict=True):
+    for answer, (model, _flags, before, k) in zip(returned, records, strict=True):
         layers = _layers(answer) if isinstance(answer, Sequential) else None
         if answer is model or layers is None or len(layers) != len(model.layers):
             return False
@@ -175,7 +187,7 @@ def check_freeze(function) -> CheckResult:
     training step does, so a function that leaves the flag of a ReLU or a pooling layer
     alone is not faulted for it.
     """
-    exercise = "freezing the first layers"
+    exercise = _("freezing the first layers")
 
     def fail(message):
         return CheckResult(exercise, False, message)
@@ -191,12 +203,12 @@ def check_freeze(function) -> CheckResult:
         now = _layers(model)
         if now is None or len(now) != len(layers) or any(a is not b for a, b in zip(
                 now, layers, strict=True)):
-            return fail("your function changed the model's list of layers: it should only set "
-                        "each layer's trainable flag.")
+            return fail(_("your function changed the model's list of layers: it should only "
+                          "set each layer's trainable flag."))
         changed = _weights_changed(weights, layers)
         if changed is not None:
-            return fail(f"your function changed the model's weights ({changed}): freezing only "
-                        "sets the trainable flags.")
+            return fail(_("your function changed the model's weights ({change}): freezing only "
+                          "sets the trainable flags.").format(change=changed))
         flags = [getattr(layer, "trainable", True) for layer in layers]
         problem = _flag_problem(flags)
         if problem is not None:
@@ -205,15 +217,17 @@ def check_freeze(function) -> CheckResult:
         returned.append(answer)
     verdict = _freeze_verdict(records)
     if verdict is None:
-        for answer, (model, *_) in zip(returned, records, strict=True):
-            if not _returns_model(answer, model):
-                return fail(f"the flags are right, but return the model itself (so that calls "
-                            f"can be chained); your function returned {_returned(answer)}.")
-        return CheckResult(exercise, True, "correct: the first layers are frozen, the others "
-                                           "trainable.")
+        for answer, record in zip(returned, records, strict=True):
+            if not _returns_model(answer, record[0]):
+                return fail(_("the flags are right, but return the model itself (so that calls "
+                              "can be chained); your function returned {returned}.").format(
+                    returned=_returned(answer)))
+        return CheckResult(exercise, True, _("correct: the first layers are frozen, the others "
+                                             "trainable."))
     if _froze_a_copy(returned, records):
-        return fail("you froze a copy of the model, and the model you were given is unchanged: "
-                    "set the flags on model.layers themselves (in place), then return model.")
+        return fail(_("you froze a copy of the model, and the model you were given is "
+                      "unchanged: set the flags on model.layers themselves (in place), then "
+                      "return model."))
     return fail(verdict)
 
 
@@ -226,21 +240,21 @@ def _reference_n_trainable(model):
 #: all of :func:`_models`, on which no two of them coincide).
 N_TRAINABLE_MISTAKES = [
     (lambda m: m.n_params,
-     "you counted every parameter: skip the layers whose trainable is False."),
+     N_("you counted every parameter: skip the layers whose trainable is False.")),
     (lambda m: sum(l.n_params for l in m.layers if not l.trainable),
-     "you counted the frozen parameters: count the layers with trainable True."),
+     N_("you counted the frozen parameters: count the layers with trainable True.")),
     (lambda m: sum(l.params["W"].size for l in m.layers if l.trainable and "W" in l.params),
-     "you counted the weights W only: biases b are parameters too."),
+     N_("you counted the weights W only: biases b are parameters too.")),
     (lambda m: sum(1 for l in m.layers if l.trainable),
-     "you counted trainable layers, not parameters: add up layer.n_params of the trainable "
-     "layers."),
+     N_("you counted trainable layers, not parameters: add up layer.n_params of the trainable "
+        "layers.")),
     (lambda m: sum(1 for l in m.layers if l.trainable and l.params),
-     "you counted trainable layers with weights, not parameters: add up layer.n_params."),
+     N_("you counted trainable layers with weights, not parameters: add up layer.n_params.")),
     (lambda m: sum(len(l.params) for l in m.layers if l.trainable),
-     "you counted parameter arrays (W, b), not the numbers in them: add up layer.n_params "
-     "(the sizes of the arrays)."),
+     N_("you counted parameter arrays (W, b), not the numbers in them: add up layer.n_params "
+        "(the sizes of the arrays).")),
     (lambda m: sum(l.n_params for l in m.layers if l.trainable and isinstance(l, Dense)),
-     "you counted the Dense layers only: the Conv2D layers have parameters too."),
+     N_("you counted the Dense layers only: the Conv2D layers have parameters too.")),
 ]
 
 
@@ -252,12 +266,13 @@ def _model_change(kept: Sequential, model) -> str | None:
     """How ``model`` differs from ``kept`` (a private deep copy): layers, flags, weights."""
     layers = _layers(model)
     if layers is None or len(layers) != len(kept.layers):
-        return "its list of layers changed"
+        return _("its list of layers changed")
     for i, (old, new) in enumerate(zip(kept.layers, layers, strict=True)):
         if type(old) is not type(new):
-            return f"layer {i} was replaced by a {type(new).__name__}"
+            return _("layer {i} was replaced by a {type}").format(i=i, type=type(new).__name__)
         if getattr(new, "trainable", None) != old.trainable:
-            return f"layer {i}'s trainable flag changed from {old.trainable} to {new.trainable!r}"
+            return _("layer {i}'s trainable flag changed from {old} to {new!r}").format(
+                i=i, old=old.trainable, new=new.trainable)
     return _weights_changed(_snapshot(kept), layers)
 
 
@@ -266,14 +281,15 @@ def _count_problem(answer, expected) -> str | None:
         return None
     if isinstance(answer, numbers.Real | np.floating) and not isinstance(answer, bool | np.bool_):
         if float(answer) == expected:
-            return (f"the count is right but it is a {type(answer).__name__}: return an int "
-                    "(int(...)), as the exercise asks.")
-        return f"return an int; received {type(answer).__name__} {answer!r}."
-    problem = check_array_answer(answer, expected, what="your count", rtol=0.0, atol=0.0,
+            return _("the count is right but it is a {type}: return an int (int(...)), as the "
+                     "exercise asks.").format(type=type(answer).__name__)
+        return _("return an int; received {type} {value!r}.").format(
+            type=type(answer).__name__, value=answer)
+    problem = check_array_answer(answer, expected, what=_("your count"), rtol=0.0, atol=0.0,
                                  factors=())
     if problem is None:  # a 0-d or one-element array
-        return (f"the count is right but it is {type(answer).__name__}: return an int "
-                "(int(...)), as the exercise asks.")
+        return _("the count is right but it is {type}: return an int (int(...)), as the "
+                 "exercise asks.").format(type=type(answer).__name__)
     return problem
 
 
@@ -283,7 +299,7 @@ def check_n_trainable(function) -> CheckResult:
     The function receives a copy of each model; the expected count is taken from the
     original beforehand, and a function that changes the model (flags, weights) is told.
     """
-    exercise = "counting trainable parameters"
+    exercise = _("counting trainable parameters")
     models, answers = _models(), []
     for model in models:
         handed = copy.deepcopy(model)
@@ -292,23 +308,26 @@ def check_n_trainable(function) -> CheckResult:
             return failure
         change = _model_change(model, handed)
         if change is not None:
-            return CheckResult(exercise, False, f"your function changed the model it was given "
-                                                f"({change}): counting must leave it as it is.")
+            return CheckResult(exercise, False, _("your function changed the model it was given "
+                                                  "({change}): counting must leave it as it "
+                                                  "is.").format(change=change))
         answers.append(answer)
     expected = [_reference_n_trainable(model) for model in models]
     problems = [_count_problem(a, e) for a, e in zip(answers, expected, strict=True)]
     if all(p is None for p in problems) and answers == expected:
-        return CheckResult(exercise, True, "correct: only the trainable layers count.")
+        return CheckResult(exercise, True, _("correct: only the trainable layers count."))
     for wrong, message in N_TRAINABLE_MISTAKES:
         if all(p is None for p in problems) and answers == [wrong(m) for m in models]:
-            return CheckResult(exercise, False, message)
+            return CheckResult(exercise, False, _(message))
     for problem, answer, value in zip(problems, answers, expected, strict=True):
         if problem is not None:
             return CheckResult(exercise, False, problem)
         if answer != value:
-            return CheckResult(exercise, False, f"you gave {answer}; the trainable layers hold "
-                                                f"{value} parameters.")
-    return CheckResult(exercise, True, "correct: only the trainable layers count.")
+            return CheckResult(exercise, False, ngettext(
+                "you gave {answer}; the trainable layers hold {value} parameter.",
+                "you gave {answer}; the trainable layers hold {value} parameters.",
+                value).format(answer=answer, value=value))
+    return CheckResult(exercise, True, _("correct: only the trainable layers count."))
 
 
 # ------------------------------------------------------------------ a new classifier
@@ -347,7 +366,7 @@ def check_new_classifier(function) -> CheckResult:
     ``model`` as it was), and whose last layer is a fresh ``Dense(n_features,
     n_classes)``; ``model`` must be left unchanged.
     """
-    exercise = "a new classifier"
+    exercise = _("a new classifier")
     model = make_cnn(n_classes=5, channels=(2, 3), n_hidden=4, n_features=2, seed=4)
     original = copy.deepcopy(model)
     X = np.random.default_rng(3).normal(size=(6, 1, 8, 8))
@@ -360,58 +379,71 @@ def check_new_classifier(function) -> CheckResult:
 
     change = _model_change(original, model)
     if answer is model:
-        return fail("your function returned the pretrained model itself"
-                    + (f" ({change})" if change else "") + ": build a new Sequential, so that "
-                    "the pretrained model stays as it was.")
+        if change:
+            return fail(_("your function returned the pretrained model itself ({change}): "
+                          "build a new Sequential, so that the pretrained model stays as it "
+                          "was.").format(change=change))
+        return fail(_("your function returned the pretrained model itself: build a new "
+                      "Sequential, so that the pretrained model stays as it was."))
     if change is not None:
-        return fail(f"you changed the pretrained model itself ({change}): build a new "
-                    "Sequential instead and leave `model` as it is.")
+        return fail(_("you changed the pretrained model itself ({change}): build a new "
+                      "Sequential instead and leave `model` as it is.").format(change=change))
     if not isinstance(answer, Sequential):
-        return fail(f"return a Sequential; received {_returned(answer)}.")
+        return fail(_("return a Sequential; received {returned}.").format(
+            returned=_returned(answer)))
     layers = _layers(answer)
-    if layers is None or len(layers) != len(model.layers):
-        count = "no list of" if layers is None else len(layers)
-        return fail(f"the new model has {count} layers; it should have as many as the old one "
-                    f"({len(model.layers)}): replace the last layer, do not add one.")
+    if layers is None:
+        return fail(_("the new model has no list of layers; it should have as many as the old "
+                      "one ({n_old}): replace the last layer, do not add one.").format(
+            n_old=len(model.layers)))
+    if len(layers) != len(model.layers):
+        # English keeps its one form (even for 1 layer); French needs both.
+        return fail(ngettext(
+            "the new model has {count} layers; it should have as many as the old one ({n_old}): "
+            "replace the last layer, do not add one.",
+            "the new model has {count} layers; it should have as many as the old one ({n_old}): "
+            "replace the last layer, do not add one.",
+            len(layers)).format(count=len(layers), n_old=len(model.layers)))
     last = layers[-1]
     shape = getattr(last, "params", {}).get("W", np.empty(0)).shape if isinstance(
         last, Dense) else type(last).__name__
     if not isinstance(last, Dense) or shape != (2, 7):
-        return fail(f"the last layer should be Dense(n_features=2, n_classes=7), W of shape "
-                    f"(2, 7); it is {shape}.")
+        return fail(_("the last layer should be Dense(n_features=2, n_classes=7), W of shape "
+                      "(2, 7); it is {shape}.").format(shape=shape))
     if any(new is old for new, old in zip(layers, model.layers, strict=True)):
-        return fail("the new model shares layer objects with the pretrained one, so training "
-                    "it would change the pretrained model too: use copy.deepcopy.")
+        return fail(_("the new model shares layer objects with the pretrained one, so training "
+                      "it would change the pretrained model too: use copy.deepcopy."))
     if _shares_memory(layers, model.layers):
-        return fail("the new layers share their weight arrays with the pretrained ones (a "
-                    "shallow copy, copy.copy?), so training the new model would change the "
-                    "pretrained model too: use copy.deepcopy.")
+        return fail(_("the new layers share their weight arrays with the pretrained ones (a "
+                      "shallow copy, copy.copy?), so training the new model would change the "
+                      "pretrained model too: use copy.deepcopy."))
     try:
         with np.errstate(all="ignore"):
             same = np.allclose(_features(layers[:-1], X), _features(original.layers[:-1], X))
             out = np.asarray(answer.forward(X))
     except Exception as error:  # noqa: BLE001 - the student's layers, however they were built
-        return fail(f"the new model could not compute its output on 8x8 images "
-                    f"({type(error).__name__}: {error}).")
+        return fail(_("the new model could not compute its output on 8x8 images ({error_type}: "
+                      "{error}).").format(error_type=type(error).__name__, error=error))
     if not same:
-        return fail("the layers before the classifier must keep the pretrained weights "
-                    "(copies of them, not fresh layers).")
+        return fail(_("the layers before the classifier must keep the pretrained weights "
+                      "(copies of them, not fresh layers)."))
     if out.shape != (len(X), 7):
-        return fail(f"the new model outputs shape {out.shape}; expected ({len(X)}, 7).")
+        return fail(_("the new model outputs shape {shape}; expected ({n}, 7).").format(
+            shape=out.shape, n=len(X)))
     if np.array_equal(last.params["W"][:, :5], original.layers[-1].params["W"]):
-        return fail("the new classifier reuses the old weights: draw fresh ones.")
+        return fail(_("the new classifier reuses the old weights: draw fresh ones."))
     try:
         with np.errstate(all="ignore"):
             _train_step(answer, X)
     except Exception as error:  # noqa: BLE001
-        return fail(f"a training step on the new model failed ({type(error).__name__}: "
-                    f"{error}).")
+        return fail(_("a training step on the new model failed ({error_type}: {error}).").format(
+            error_type=type(error).__name__, error=error))
     change = _model_change(original, model)
     if change is not None:
-        return fail(f"training the new model changed the pretrained one ({change}): the two "
-                    "share weights. Copy the layers with copy.deepcopy.")
-    return CheckResult(exercise, True, "correct: a copy of the pretrained layers with a "
-                                       "fresh classifier.")
+        return fail(_("training the new model changed the pretrained one ({change}): the two "
+                      "share weights. Copy the layers with copy.deepcopy.").format(change=change))
+    return CheckResult(exercise, True, _("correct: a copy of the pretrained layers with a "
+                                         "fresh classifier."))
 
 
 # ------------------------------------------------------------------ a linear probe in closed form
@@ -479,27 +511,27 @@ def _no_alpha(F, y, K, a):
 #: mistake's on every case of :func:`_ridge_probe_cases` (no two coincide: the tests check it).
 RIDGE_PROBE_MISTAKES = [
     (lambda F, y, K, a: _augmented_ridge(F, _one_hot(y, K), a),
-     "you penalised the bias too (alpha on the column of ones): the penalty is alpha ||W||² "
-     "only; put a 0 for the bias in the penalty's diagonal, or centre F and Y first."),
+     N_("you penalised the bias too (alpha on the column of ones): the penalty is alpha ||W||² "
+        "only; put a 0 for the bias in the penalty's diagonal, or centre F and Y first.")),
     (lambda F, y, K, a: (_no_bias(F, _one_hot(y, K), a), np.zeros(K)),
-     "your probe has no bias (b = 0): fit W and b together, with a column of ones in the "
-     "design matrix (or centre F and Y), and leave b out of the penalty."),
+     N_("your probe has no bias (b = 0): fit W and b together, with a column of ones in the "
+        "design matrix (or centre F and Y), and leave b out of the penalty.")),
     (_no_alpha,
-     "your solution ignores alpha: the penalty alpha ||W||² adds alpha to the diagonal of "
-     "FᵀF (not to the bias's entry)."),
+     N_("your solution ignores alpha: the penalty alpha ||W||² adds alpha to the diagonal of "
+        "FᵀF (not to the bias's entry).")),
     (lambda F, y, K, a: _ridge_probe_reference(F, y, K, a * len(F)),
-     "your alpha is n times too large: you minimised the mean of the squared errors plus "
-     "alpha ||W||²; the objective is their sum plus alpha ||W||²."),
+     N_("your alpha is n times too large: you minimised the mean of the squared errors plus "
+        "alpha ||W||²; the objective is their sum plus alpha ||W||².")),
     (lambda F, y, K, a: _ridge_probe_reference(F, y, K, a / 2),
-     "your alpha is halved: the objective's penalty is alpha ||W||², whose gradient is "
-     "2 alpha W (you used (alpha/2) ||W||²)."),
+     N_("your alpha is halved: the objective's penalty is alpha ||W||², whose gradient is "
+        "2 alpha W (you used (alpha/2) ||W||²).")),
     (lambda F, y, K, a: _ridge_probe_reference(F, y, K, 2 * a),
-     "your alpha is doubled: setting the gradient to zero, the factor 2 of both terms "
-     "cancels, which gives (FᵀF + alpha I) W = FᵀY on centred data."),
+     N_("your alpha is doubled: setting the gradient to zero, the factor 2 of both terms "
+        "cancels, which gives (FᵀF + alpha I) W = FᵀY on centred data.")),
     (lambda F, y, K, a: tuple(2 * v - (1 if i else 0) for i, v in enumerate(
         _ridge_probe_reference(F, y, K, a))),
-     "you coded the classes as ±1 (as RidgeClassifier does): the exercise's targets are "
-     "one-hot rows, 1 for the class and 0 elsewhere."),
+     N_("you coded the classes as ±1 (as RidgeClassifier does): the exercise's targets are "
+        "one-hot rows, 1 for the class and 0 elsewhere.")),
 ]
 
 
@@ -509,19 +541,24 @@ def _probe_shape_problem(W, b, F, n_classes) -> str | None:
     if shape_W is None:
         return None
     if shape_W == (n_classes, d) and n_classes != d:
-        return (f"W has shape {shape_W}: it maps the {d} features to the {n_classes} classes, "
-                f"so its shape is ({d}, {n_classes}) (transpose scikit-learn's coef_).")
+        return _("W has shape {shape}: it maps the {d} features to the {k} classes, so its shape "
+                 "is ({d}, {k}) (transpose scikit-learn's coef_).").format(shape=shape_W, d=d,
+                                                                            k=n_classes)
     if shape_W == (d + 1, n_classes):
-        return (f"W has shape {shape_W}: return the bias separately, W of shape "
-                f"({d}, {n_classes}) and b of shape ({n_classes},).")
+        return _("W has shape {shape}: return the bias separately, W of shape ({d}, {k}) and b "
+                 "of shape ({k},).").format(shape=shape_W, d=d, k=n_classes)
     if shape_W in ((d,), (d, 1)):
-        return ("W has one column: regress the one-hot rows (one column per class), not the "
-                "labels themselves as numbers.")
+        return _("W has one column: regress the one-hot rows (one column per class), not the "
+                 "labels themselves as numbers.")
     if len(shape_W) == 2 and shape_W[0] == d and shape_W[1] < n_classes:
-        return (f"W has {shape_W[1]} columns, one per class seen in y: use n_classes "
-                f"({n_classes}) columns, since a class may be absent from the labels.")
+        return ngettext("W has {columns} column, one per class seen in y: use n_classes ({k}) "
+                        "columns, since a class may be absent from the labels.",
+                        "W has {columns} columns, one per class seen in y: use n_classes ({k}) "
+                        "columns, since a class may be absent from the labels.",
+                        shape_W[1]).format(columns=shape_W[1], k=n_classes)
     if shape_W == (d, n_classes) and shape_b is not None and shape_b != (n_classes,):
-        return f"b has shape {shape_b}: one bias per class, shape ({n_classes},)."
+        return _("b has shape {shape}: one bias per class, shape ({k},).").format(shape=shape_b,
+                                                                                 k=n_classes)
     return None
 
 
@@ -532,7 +569,7 @@ def check_ridge_probe(function) -> CheckResult:
     ``sum_i ||onehot(y_i) - F_i W - b||² + alpha ||W||²`` (the bias not penalised), as
     scikit-learn's ``Ridge(alpha)`` does; the references are computed first, on copies.
     """
-    exercise = "a linear probe in closed form"
+    exercise = _("a linear probe in closed form")
     cases = _ridge_probe_cases()
     expected = [_ridge_probe_reference(*copy.deepcopy(case)) for case in cases]
     answers = []
@@ -541,7 +578,7 @@ def check_ridge_probe(function) -> CheckResult:
                                        names=("F", "y", "n_classes", "alpha"))
         if failure is not None:
             return failure
-        problem = check_tuple_answer(answer, 2, "a pair (W, b)")
+        problem = check_tuple_answer(answer, 2, _("a pair (W, b)"))
         if problem is not None:
             return CheckResult(exercise, False, problem)
         answers.append(answer)
@@ -550,8 +587,8 @@ def check_ridge_probe(function) -> CheckResult:
         problems.append(check_array_answer(W, W_ref, what="W", factors=())
                         or check_array_answer(b, b_ref, what="b", factors=()))
     if all(problem is None for problem in problems):
-        return CheckResult(exercise, True, "correct: your W and b are scikit-learn's "
-                                           "Ridge(alpha) fitted to the one-hot targets.")
+        return CheckResult(exercise, True, _("correct: your W and b are scikit-learn's "
+                                             "Ridge(alpha) fitted to the one-hot targets."))
     for (W, b), case in zip(answers, cases, strict=True):
         sentence = _probe_shape_problem(W, b, case[0], case[2])
         if sentence is not None:
@@ -566,9 +603,11 @@ def check_ridge_probe(function) -> CheckResult:
         if all(v is not None and check_array_answer(a[0], v[0], factors=()) is None
                and check_array_answer(a[1], v[1], factors=()) is None
                for a, v in zip(answers, values, strict=True)):
-            return CheckResult(exercise, False, message)
+            return CheckResult(exercise, False, _(message))
     number = next(i for i, problem in enumerate(problems) if problem is not None)
     F, y, n_classes, alpha = cases[number]
     return CheckResult(exercise, False,
-                       f"{problems[number]} (test case {number + 1} of {len(cases)}: F of shape "
-                       f"{np.shape(F)}, {n_classes} classes, alpha={alpha})")
+                       _("{problem} (test case {number} of {total}: F of shape {F_shape}, "
+                         "{k} classes, alpha={alpha})").format(
+                           problem=problems[number], number=number + 1, total=len(cases),
+                           F_shape=np.shape(F), k=n_classes, alpha=alpha))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, _, ngettext
 from ..nn.activations import sigmoid
 from .core import NOT_DONE, CheckResult, _describe, call_student, check_array_answer
 
@@ -69,40 +70,46 @@ def _structure_problem(model) -> str | None:
     layers = _all_layers(model)
     convs = [layer for layer in layers if isinstance(layer, keras.layers.Conv2D)]
     if len(convs) != 1:
-        return (f"the model has {len(convs)} Conv2D layers; the exercise asks for one (16 "
-                "filters of size 3x3).")
+        return ngettext("the model has {count} Conv2D layer; the exercise asks for one (16 "
+                        "filters of size 3x3).",
+                        "the model has {count} Conv2D layers; the exercise asks for one (16 "
+                        "filters of size 3x3).", len(convs)).format(count=len(convs))
     conv = convs[0]
     if conv.filters != 16 or tuple(conv.kernel_size) != (3, 3):
-        return (f"the Conv2D layer has {conv.filters} filters of size {tuple(conv.kernel_size)}; "
-                "expected 16 filters of size (3, 3).")
+        return _("the Conv2D layer has {filters} filters of size {size}; expected 16 filters of "
+                 "size (3, 3).").format(filters=conv.filters, size=tuple(conv.kernel_size))
     shape = _conv_output_shape(conv)
     if shape != (6, 6, 16):
         hint = ""
         if shape is not None and shape[:2] == (8, 8):
-            hint = (" With padding='same' the output keeps the 8x8 size; the exercise asks for "
-                    "no padding (padding='valid', the default).")
+            hint = _(" With padding='same' the output keeps the 8x8 size; the exercise asks for "
+                     "no padding (padding='valid', the default).")
         elif tuple(getattr(conv, "strides", (1, 1))) != (1, 1):
-            hint = " Use a stride of 1 (the default)."
-        return f"the Conv2D layer outputs shape {shape}; expected (6, 6, 16).{hint}"
+            hint = _(" Use a stride of 1 (the default).")
+        return _("the Conv2D layer outputs shape {shape}; expected (6, 6, 16).{hint}").format(
+            shape=shape, hint=hint)
     if conv.count_params() != 160:
-        return (f"the Conv2D layer has {conv.count_params()} parameters; expected 160 = "
-                "16 x (3 x 3 x 1 + 1): 16 kernels of 3x3 weights and one bias each.")
+        return _("the Conv2D layer has {count} parameters; expected 160 = 16 x (3 x 3 x 1 + 1): "
+                 "16 kernels of 3x3 weights and one bias each.").format(count=conv.count_params())
     denses = [layer for layer in layers if isinstance(layer, keras.layers.Dense)]
     if len(denses) != 1:
-        return (f"the model has {len(denses)} Dense layers; the exercise asks for one, with "
-                "10 outputs (the logits).")
+        return ngettext("the model has {count} Dense layer; the exercise asks for one, with 10 "
+                        "outputs (the logits).",
+                        "the model has {count} Dense layers; the exercise asks for one, with 10 "
+                        "outputs (the logits).", len(denses)).format(count=len(denses))
     n_in = int(denses[0].kernel.shape[0])
     if n_in != 144:
-        hint = (" That is 6 x 6 x 16: the 2x2 MaxPooling2D is missing." if n_in == 576 else
-                " Pool the 6 x 6 x 16 maps with MaxPooling2D(2), then Flatten.")
-        return f"the Dense layer receives {n_in} values; expected 144 = 3 x 3 x 16.{hint}"
+        hint = (_(" That is 6 x 6 x 16: the 2x2 MaxPooling2D is missing.") if n_in == 576 else
+                _(" Pool the 6 x 6 x 16 maps with MaxPooling2D(2), then Flatten."))
+        return _("the Dense layer receives {n_in} values; expected 144 = 3 x 3 x 16.{hint}").format(
+            n_in=n_in, hint=hint)
     if denses[0].count_params() != 1450:
-        return (f"the Dense layer has {denses[0].count_params()} parameters; expected 1450 = "
-                "(144 + 1) x 10.")
+        return _("the Dense layer has {count} parameters; expected 1450 = (144 + 1) x 10.").format(
+            count=denses[0].count_params())
     total = model.count_params()
     if total != 1610:
-        return (f"the model has {total:,} parameters; expected 1,610 (160 in the Conv2D layer, "
-                "1,450 in the Dense layer) and no other layer with weights.")
+        return _("the model has {total:,} parameters; expected 1,610 (160 in the Conv2D layer, "
+                 "1,450 in the Dense layer) and no other layer with weights.").format(total=total)
     return None
 
 
@@ -130,25 +137,25 @@ def _computation_problem(model, conv, dense, X) -> str | None:
         return None
     if np.all(out >= -1e-6) and np.all(out <= 1 + 1e-6) and np.allclose(out.sum(axis=1), 1,
                                                                         atol=1e-4):
-        return ("the outputs are probabilities (each row sums to 1): the last Dense layer should "
-                "output logits (no activation, no softmax after it); the loss applies the "
-                "softmax (from_logits=True).")
+        return _("the outputs are probabilities (each row sums to 1): the last Dense layer "
+                 "should output logits (no activation, no softmax after it); the loss applies "
+                 "the softmax (from_logits=True).")
     if np.all(out >= 0):
-        return ("the outputs are never negative, so an activation follows the last Dense "
-                "layer: it should output logits (no activation); the loss applies the softmax "
-                "(from_logits=True).")
+        return _("the outputs are never negative, so an activation follows the last Dense "
+                 "layer: it should output logits (no activation); the loss applies the softmax "
+                 "(from_logits=True).")
     if close(out, variants["no relu"]):
-        return ("the convolution has no ReLU: use Conv2D(16, 3, activation='relu') (or a ReLU "
-                "layer after it).")
+        return _("the convolution has no ReLU: use Conv2D(16, 3, activation='relu') (or a ReLU "
+                 "layer after it).")
     if close(out, variants["average"]):
-        return "the pooling averages: the exercise asks for a 2x2 MaxPooling2D."
+        return _("the pooling averages: the exercise asks for a 2x2 MaxPooling2D.")
     for name, function in (("tanh", np.tanh), ("sigmoid", sigmoid)):
         if close(out, function(variants["right"])):
-            return (f"a {name} follows the last Dense layer: it should output logits (no "
-                    "activation).")
-    return ("the layers have the right shapes and parameter counts, but the model does not "
-            "compute Conv2D -> ReLU -> MaxPooling2D(2) -> Flatten -> Dense: check the order of "
-            "the layers and the activations (only a ReLU, after the convolution).")
+            return _("a {activation} follows the last Dense layer: it should output logits (no "
+                     "activation).").format(activation=name)
+    return _("the layers have the right shapes and parameter counts, but the model does not "
+             "compute Conv2D -> ReLU -> MaxPooling2D(2) -> Flatten -> Dense: check the order of "
+             "the layers and the activations (only a ReLU, after the convolution).")
 
 
 def check_digit_cnn(build) -> CheckResult:
@@ -160,30 +167,30 @@ def check_digit_cnn(build) -> CheckResult:
     parameter counts, and compares the outputs on random images with the same network
     computed in numpy from the model's own (seeded) weights: logits, a ReLU, a 2x2 max.
     """
-    exercise = "a CNN for 8x8 digits in Keras"
+    exercise = _("a CNN for 8x8 digits in Keras")
     keras = _keras()
 
     def fail(message):
         return CheckResult(exercise, False, message)
 
     if isinstance(build, keras.layers.Layer):
-        return fail("pass the function itself, without calling it: "
-                    "check_digit_cnn(build_digit_cnn), not check_digit_cnn(build_digit_cnn()).")
+        return fail(_("pass the function itself, without calling it: "
+                      "check_digit_cnn(build_digit_cnn), not check_digit_cnn(build_digit_cnn())."))
     model, failure = call_student(build, (), exercise, protect=())
     if failure is not None:
         return failure
     if model is None:
-        return fail("your function returned None: did you forget `return model`?")
+        return fail(_("your function returned None: did you forget `return model`?"))
     if not isinstance(model, keras.Model):
-        return fail("your function should return a Keras model (keras.Sequential or "
-                    f"keras.Model); it returned {_describe(model)}.")
+        return fail(_("your function should return a Keras model (keras.Sequential or "
+                      "keras.Model); it returned {returned}.").format(returned=_describe(model)))
     try:
         input_shape = tuple(model.inputs[0].shape[1:])
     except Exception:  # noqa: BLE001 - a Sequential without keras.Input: the probe builds it
         input_shape = None
     if input_shape is not None and input_shape != (8, 8, 1):
-        return fail(f"the input shape is {input_shape}; expected (8, 8, 1): 8x8 images with "
-                    "one channel, channels last.")
+        return fail(_("the input shape is {shape}; expected (8, 8, 1): 8x8 images with one "
+                      "channel, channels last.").format(shape=input_shape))
     try:
         # Shapes are read symbolically: a real call compiles every new shape (seconds).
         if input_shape is None:
@@ -191,11 +198,12 @@ def check_digit_cnn(build) -> CheckResult:
         shape = model.compute_output_shape((32, 8, 8, 1))
         shape = tuple(int(d) for d in shape)
     except Exception as error:  # noqa: BLE001 - whatever the student's model does
-        return fail(f"the model cannot take a batch of 8x8 grey images, shape (32, 8, 8, 1) "
-                    f"(channels last): {type(error).__name__}: {str(error)[:200]}")
+        return fail(_("the model cannot take a batch of 8x8 grey images, shape (32, 8, 8, 1) "
+                      "(channels last): {error_type}: {error}").format(
+            error_type=type(error).__name__, error=str(error)[:200]))
     if shape != (32, 10):
-        return fail(f"for a batch of 32 images the model outputs shape {shape}; expected "
-                    "(32, 10): 10 logits per image, one per class.")
+        return fail(_("for a batch of 32 images the model outputs shape {shape}; expected "
+                      "(32, 10): 10 logits per image, one per class.").format(shape=shape))
     try:
         problem = _structure_problem(model)
         if problem is None:
@@ -204,12 +212,13 @@ def check_digit_cnn(build) -> CheckResult:
             dense = next(layer for layer in layers if isinstance(layer, keras.layers.Dense))
             problem = _computation_problem(model, conv, dense, _probe())
     except Exception as error:  # noqa: BLE001 - an unusual model must still get a sentence
-        problem = (f"the checker could not read the model's layers ({type(error).__name__}: "
-                   f"{str(error)[:200]}); build it from Conv2D, MaxPooling2D, Flatten and Dense.")
+        problem = _("the checker could not read the model's layers ({error_type}: {error}); "
+                    "build it from Conv2D, MaxPooling2D, Flatten and Dense.").format(
+            error_type=type(error).__name__, error=str(error)[:200])
     if problem is not None:
         return fail(problem)
-    return CheckResult(exercise, True, "correct: the layers, their output shapes and the 1,610 "
-                                       "parameters match.")
+    return CheckResult(exercise, True, _("correct: the layers, their output shapes and the 1,610 "
+                                         "parameters match."))
 
 
 def _recorder_class(keras):
@@ -272,7 +281,7 @@ def _reference_run(keras, Reference):
     first one ever made: a student's callback that damaged the model for good (a new
     optimiser, a recompiled loss) makes the checker start again from a fresh model.
     """
-    for _ in range(2):
+    for _attempt in range(2):
         if not _RUN:
             _RUN.append((_TinyRun(keras), None))
         run, truth = _RUN[0]
@@ -290,31 +299,31 @@ def _reference_run(keras, Reference):
 
 def _numbers_problem(name, values) -> str | None:
     if not isinstance(values, list | tuple | np.ndarray):
-        return (f"`{name}` should be a list with one number per epoch; it is "
-                f"{_describe(values)}.")
+        return _("`{name}` should be a list with one number per epoch; it is {value}.").format(
+            name=name, value=_describe(values))
     for epoch, value in enumerate(values):
         try:
             array = np.asarray(value)
         except Exception:  # noqa: BLE001
             array = np.asarray(None)
         if array.size != 1 or array.dtype.kind not in "fiu":
-            return (f"`{name}[{epoch}]` is {_describe(value)}; each entry should be one number "
-                    "(use float(...)).")
+            return _("`{name}[{epoch}]` is {value}; each entry should be one number (use "
+                     "float(...)).").format(name=name, epoch=epoch, value=_describe(value))
     return None
 
 
 def _record_hint(name, values, reference) -> str:
     expected = reference.kernel_norms if name == "kernel_norms" else reference.losses
     if name == "losses":
-        return " Use logs['loss'], the epoch's training loss."
+        return _(" Use logs['loss'], the epoch's training loss.")
     if np.allclose(values, np.square(expected), rtol=1e-5):
-        return " They are the squared norms: take the square root."
+        return _(" They are the squared norms: take the square root.")
     before = [reference.initial_norm, *expected[:-1]]
     if np.allclose(values, before, rtol=1e-5):
-        return (" They are the norms at the start of each epoch: record in on_epoch_end, after "
-                "the epoch's updates.")
-    return (" Use the kernel (first array of get_weights()) of the first layer, and "
-            "np.linalg.norm.")
+        return _(" They are the norms at the start of each epoch: record in on_epoch_end, after "
+                 "the epoch's updates.")
+    return _(" Use the kernel (first array of get_weights()) of the first layer, and "
+             "np.linalg.norm.")
 
 
 def check_epoch_recorder(callback_class) -> CheckResult:
@@ -325,7 +334,7 @@ def check_epoch_recorder(callback_class) -> CheckResult:
     training, changes the learning rate, the weights or ``logs`` is told so and cannot
     change the expected values.
     """
-    exercise = "a callback that records the loss and the weights"
+    exercise = _("a callback that records the loss and the weights")
     keras = _keras()
 
     def fail(message, not_done=False):
@@ -333,55 +342,64 @@ def check_epoch_recorder(callback_class) -> CheckResult:
 
     if not (isinstance(callback_class, type)
             and issubclass(callback_class, keras.callbacks.Callback)):
-        given = ("an instance" if isinstance(callback_class, keras.callbacks.Callback)
+        given = (_("an instance") if isinstance(callback_class, keras.callbacks.Callback)
                  else _describe(callback_class))
-        return fail(f"pass the class itself (not an instance), a subclass of "
-                    f"keras.callbacks.Callback; received {given}.")
+        return fail(_("pass the class itself (not an instance), a subclass of "
+                      "keras.callbacks.Callback; received {given}.").format(given=given))
     try:
         student = callback_class()
     except NotImplementedError:
-        return fail(f"{NOT_DONE}: write __init__ and on_epoch_end.", not_done=True)
+        return fail(_("{not_done}: write __init__ and on_epoch_end.").format(
+            not_done=_(NOT_DONE)), not_done=True)
     except (Exception, SystemExit) as error:  # noqa: BLE001 - advice, not a traceback
-        return fail(f"creating your callback with no arguments raised {type(error).__name__}: "
-                    f"{error}.")
+        return fail(_("creating your callback with no arguments raised {error_type}: "
+                      "{error}.").format(error_type=type(error).__name__, error=error))
     Reference = _recorder_class(keras)
     run, reference = _reference_run(keras, Reference)
     observer = Reference()
-    _, failure = call_student(run.fit, ([student, observer],), exercise, protect=())
+    failure = call_student(run.fit, ([student, observer],), exercise, protect=())[1]
     if failure is not None:
         if failure.not_done:
-            failure.message = f"{NOT_DONE}: replace `raise NotImplementedError` in on_epoch_end."
+            failure.message = _("{not_done}: replace `raise NotImplementedError` in "
+                                "on_epoch_end.").format(not_done=_(NOT_DONE))
         return failure
     epochs = run.epochs
     if len(observer.losses) < epochs:
-        return fail(f"with your callback the training stopped after {len(observer.losses)} of "
-                    f"{epochs} epochs (self.model.stop_training = True?): a recorder should "
-                    "only read the model, never change the training.")
+        return fail(_("with your callback the training stopped after {done} of {epochs} epochs "
+                      "(self.model.stop_training = True?): a recorder should only read the "
+                      "model, never change the training.").format(done=len(observer.losses),
+                                                                  epochs=epochs))
     if not (np.allclose(observer.losses, reference.losses, rtol=1e-6)
             and np.allclose(observer.kernel_norms, reference.kernel_norms, rtol=1e-6)):
-        return fail("your callback changed the training: with it, the losses or the weights "
-                    "differ from a run without it (did it change the weights, the learning "
-                    "rate or `logs`?). A recorder should only read the model.")
+        return fail(_("your callback changed the training: with it, the losses or the weights "
+                      "differ from a run without it (did it change the weights, the learning "
+                      "rate or `logs`?). A recorder should only read the model."))
     for name in ("losses", "kernel_norms"):
         values = getattr(student, name, None)
         if values is None:
-            return fail(f"your callback has no attribute `{name}`: set `self.{name} = []` in "
-                        "__init__.")
+            return fail(_("your callback has no attribute `{name}`: set `self.{name} = []` in "
+                          "__init__.").format(name=name))
         problem = _numbers_problem(name, values)
         if problem is not None:
             return fail(problem)
         values = [float(np.asarray(v).reshape(-1)[0]) for v in values]
         expected = getattr(reference, name)
         if len(values) != len(expected):
-            hint = (" Record in on_epoch_end, once per epoch (on_batch_end runs once per "
-                    "mini-batch)." if len(values) > len(expected) else "")
-            return fail(f"after {epochs} epochs `{name}` has {len(values)} entries; expected "
-                        f"{epochs}.{hint}")
+            hint = (_(" Record in on_epoch_end, once per epoch (on_batch_end runs once per "
+                      "mini-batch).") if len(values) > len(expected) else "")
+            # English keeps its one form (even for 1 entry); French needs both.
+            return fail(ngettext("after {epochs} epochs `{name}` has {count} entries; expected "
+                                 "{epochs}.{hint}",
+                                 "after {epochs} epochs `{name}` has {count} entries; expected "
+                                 "{epochs}.{hint}", len(values)).format(
+                epochs=epochs, name=name, count=len(values), hint=hint))
         if not np.allclose(values, expected, rtol=1e-5, atol=1e-7):
-            return fail(f"`{name}` is {np.round(values, 4).tolist()}; expected "
-                        f"{np.round(expected, 4).tolist()}.{_record_hint(name, values, reference)}")
-    return CheckResult(exercise, True, "correct: one loss and one kernel norm per epoch, as "
-                                       "Keras computed them.")
+            return fail(_("`{name}` is {values}; expected {expected}.{hint}").format(
+                name=name, values=np.round(values, 4).tolist(),
+                expected=np.round(expected, 4).tolist(),
+                hint=_record_hint(name, values, reference)))
+    return CheckResult(exercise, True, _("correct: one loss and one kernel norm per epoch, as "
+                                         "Keras computed them."))
 
 
 # ------------------------------------------------------------------ gradient norms across depth
@@ -390,6 +408,10 @@ def check_epoch_recorder(callback_class) -> CheckResult:
 #: chapter's networks, so that JAX reuses the operations it compiled there. One of them
 #: vanishes towards the input, one does not.
 GRADIENT_NORM_MODELS = (("sigmoid", "glorot", 3), ("tanh", "glorot", 4), ("tanh", "small", 5))
+
+
+#: The initialisations of GRADIENT_NORM_MODELS, as the verdicts name them.
+INITIALISATIONS = {"glorot": N_("glorot initialisation"), "small": N_("small initialisation")}
 
 
 def _deep_mlp(activation, init, seed, depth=6, width=32, n_inputs=2, n_classes=3):
@@ -486,29 +508,29 @@ def _numpy_bias_gradients(weights, activation, X, y):
 #: Mistakes: ``wrong(weights, activation, X, y) -> norms``, each with its sentence.
 GRADIENT_NORM_MISTAKES = [
     (lambda w, act, X, y: _norms(_numpy_kernel_gradients(w, act, X, y))[::-1],
-     "your norms are in reverse order: list them from the first layer (next to the input) to "
-     "the last (the logits), the order of model.trainable_variables."),
+     N_("your norms are in reverse order: list them from the first layer (next to the input) to "
+        "the last (the logits), the order of model.trainable_variables.")),
     (lambda w, act, X, y: _norms(_numpy_kernel_gradients(w, act, X, y, reduction="sum")),
-     "your norms are n times too large: the loss is the mean cross-entropy over the batch "
-     "(as SparseCategoricalCrossentropy computes it), not the sum."),
+     N_("your norms are n times too large: the loss is the mean cross-entropy over the batch "
+        "(as SparseCategoricalCrossentropy computes it), not the sum.")),
     (lambda w, act, X, y: _norms(_numpy_kernel_gradients(w, act, X, y)) ** 2,
-     "you returned squared norms: the Frobenius norm is the square root of the sum of the "
-     "squared entries (np.linalg.norm)."),
+     N_("you returned squared norms: the Frobenius norm is the square root of the sum of the "
+        "squared entries (np.linalg.norm).")),
     (lambda w, act, X, y: _norms(w[0::2]),
-     "those are the norms of the kernels themselves, not of their gradients: differentiate "
-     "the loss with jax.grad and take the norms of the results."),
+     N_("those are the norms of the kernels themselves, not of their gradients: differentiate "
+        "the loss with jax.grad and take the norms of the results.")),
     (lambda w, act, X, y: np.array([np.abs(g).max() for g in _numpy_kernel_gradients(w, act, X, y)]),
-     "you returned the largest absolute entry of each gradient: the exercise asks for the "
-     "Frobenius norm, the square root of the sum of the squared entries."),
+     N_("you returned the largest absolute entry of each gradient: the exercise asks for the "
+        "Frobenius norm, the square root of the sum of the squared entries.")),
     (lambda w, act, X, y: _bias_gradients_too(w, act, X, y),
-     "you included the biases' gradients: return one norm per layer, of the kernel's gradient "
-     "only (the 2-D entries of model.trainable_variables)."),
+     N_("you included the biases' gradients: return one norm per layer, of the kernel's gradient "
+        "only (the 2-D entries of model.trainable_variables).")),
     (lambda w, act, X, y: _norms(_numpy_kernel_gradients(w, act, X, y))[:-1],
-     "the last layer (the logits) is missing: return one norm per Dense layer, its kernel "
-     "included."),
+     N_("the last layer (the logits) is missing: return one norm per Dense layer, its kernel "
+        "included.")),
     (lambda w, act, X, y: _norms(_numpy_bias_gradients(w, act, X, y)),
-     "those are the norms of the biases' gradients: take the kernels' (the 2-D entries of "
-     "model.trainable_variables)."),
+     N_("those are the norms of the biases' gradients: take the kernels' (the 2-D entries of "
+        "model.trainable_variables).")),
 ]
 
 
@@ -530,7 +552,7 @@ def check_kernel_gradient_norms(function) -> CheckResult:
     come back unchanged from the student's function. The norms are compared
     entry by entry to a relative 1e-3 (float32 arithmetic), the tiny ones too.
     """
-    exercise = "gradient norms across depth"
+    exercise = _("gradient norms across depth")
     X, y = _gradient_batch()
     for activation, init, seed in GRADIENT_NORM_MODELS:
         student_model = _deep_mlp(activation, init, seed)
@@ -544,21 +566,24 @@ def check_kernel_gradient_norms(function) -> CheckResult:
         if len(after) != len(weights) or any(not np.array_equal(a, b)
                                              for a, b in zip(after, weights, strict=True)):
             return CheckResult(exercise, False,
-                               "your function changed the model's weights (a training step?): "
-                               "computing gradients must leave the model as it is; use "
-                               "stateless_call with the values, not fit or an optimiser.")
+                               _("your function changed the model's weights (a training step?): "
+                                 "computing gradients must leave the model as it is; use "
+                                 "stateless_call with the values, not fit or an optimiser."))
         answer = _as_float64(answer)
-        problem = check_array_answer(answer, expected, what="your list of norms", rtol=1e-3,
+        problem = check_array_answer(answer, expected, what=_("your list of norms"), rtol=1e-3,
                                      atol=0.0, factors=())
         if problem is None:
             continue
         for wrong, message in GRADIENT_NORM_MISTAKES:
             value = wrong(weights, activation, X, y)
             if check_array_answer(answer, value, rtol=1e-3, atol=0.0, factors=()) is None:
-                return CheckResult(exercise, False, message)
+                return CheckResult(exercise, False, _(message))
         return CheckResult(exercise, False,
-                           f"{problem} (a {activation} MLP with {len(expected)} Dense layers, "
-                           f"{init} initialisation; expected {_describe(expected)}.)")
+                           _("{problem} (a {activation} MLP with {layers} Dense layers, "
+                             "{initialisation}; expected {expected}.)").format(
+                               problem=problem, activation=activation, layers=len(expected),
+                               initialisation=_(INITIALISATIONS[init]),
+                               expected=_describe(expected)))
     return CheckResult(exercise, True,
-                       "correct: your norms match an independent backpropagation in numpy "
-                       "(float64) for every layer, in sigmoid and tanh networks.")
+                       _("correct: your norms match an independent backpropagation in numpy "
+                         "(float64) for every layer, in sigmoid and tanh networks."))
