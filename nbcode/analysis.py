@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_array, check_choice, check_interval, check_positive
+from .i18n import _
 from .nn import Activation, Dense, Sequential
 from .nn.layers import init_weights
 from .nn.losses import binary_cross_entropy_with_logits, softmax_cross_entropy
@@ -25,8 +26,8 @@ __all__ = ["hidden_representation", "input_gradient", "fgsm", "activations_acros
 
 def _check_model(model) -> Sequential:
     if not isinstance(model, Sequential):
-        raise TypeError(f"model must be an nbcode.nn.Sequential (e.g. from nbcode.nn.MLP); "
-                        f"received {type(model).__name__}.")
+        raise TypeError(_("model must be an nbcode.nn.Sequential (e.g. from nbcode.nn.MLP); "
+                          "received {kind}.").format(kind=type(model).__name__))
     return model
 
 
@@ -34,9 +35,9 @@ def _last_hidden_index(model: Sequential) -> int:
     """Index (exclusive) of the layers that make the last hidden representation."""
     dense = [i for i, layer in enumerate(model.layers) if isinstance(layer, Dense)]
     if len(dense) < 2:
-        raise ValueError("model has no hidden layer (a single Dense layer): there is no hidden "
-                         f"representation to extract; received a model with {len(dense)} Dense "
-                         f"layer(s).")
+        raise ValueError(_("model has no hidden layer (a single Dense layer): there is no hidden "
+                           "representation to extract; received a model with {n} Dense "
+                           "layer(s).").format(n=len(dense)))
     return dense[-1]
 
 
@@ -59,10 +60,12 @@ def hidden_representation(model, X, layer: int | None = None) -> np.ndarray:
     model = _check_model(model)
     X = as_array(X, "X", ndim=2)
     if layer is not None and (isinstance(layer, bool) or not isinstance(layer, int)):
-        raise TypeError(f"layer must be an integer or None; received {layer!r}.")
+        raise TypeError(_("layer must be an integer or None; received {layer!r}.").format(
+            layer=layer))
     stop = _last_hidden_index(model) if layer is None else int(layer)
     if not 0 <= stop <= len(model.layers):
-        raise ValueError(f"layer must be between 0 and {len(model.layers)}; received {layer}.")
+        raise ValueError(_("layer must be between 0 and {n_layers}; received {layer}.").format(
+            n_layers=len(model.layers), layer=layer))
     out = X
     for item in model.layers[:stop]:
         out = item.forward(out, False)
@@ -75,8 +78,9 @@ def output_logits_from_hidden(model, H) -> np.ndarray:
     out = as_array(H, "H", ndim=2)
     head = model.layers[_last_hidden_index(model)]
     if out.shape[1] != head.n_in:
-        raise ValueError(f"H must have shape (n, {head.n_in}), one column per unit of the last "
-                         f"hidden layer; received shape {out.shape}.")
+        raise ValueError(_("H must have shape (n, {n_in}), one column per unit of the last "
+                           "hidden layer; received shape {shape}.").format(n_in=head.n_in,
+                                                                            shape=out.shape))
     for item in model.layers[_last_hidden_index(model):]:
         out = item.forward(out, False)
     return out
@@ -110,11 +114,12 @@ def input_gradient(model, X, y) -> np.ndarray:
     X = as_array(X, "X", ndim=(2, 3, 4))
     y = np.asarray(y)
     if y.shape != (X.shape[0],):
-        hint = " Did you mean y.ravel()?" if y.shape == (X.shape[0], 1) else ""
-        raise ValueError(f"y must have shape ({X.shape[0]},), one label per row of X; "
-                         f"received shape {y.shape}.{hint}")
+        hint = " " + _("Did you mean y.ravel()?") if y.shape == (X.shape[0], 1) else ""
+        raise ValueError(_("y must have shape ({n},), one label per row of X; "
+                           "received shape {shape}.{hint}").format(n=X.shape[0], shape=y.shape,
+                                                                   hint=hint))
     o = model.forward(X, training=False)
-    _, d_mean = _loss_and_gradient(o, y)
+    d_mean = _loss_and_gradient(o, y)[1]
     return model.backward(d_mean * X.shape[0])
 
 
@@ -176,7 +181,7 @@ def activations_across_depth(n_layers: int = 10, width: int = 256, activation: s
     rng = np.random.default_rng(seed)
     a = rng.standard_normal((n_samples, width))
     outputs = []
-    for _ in range(n_layers):
+    for _layer in range(n_layers):
         W = init_weights((width, width), width, width, init, scale, rng)
         a = Activation(activation).forward(a @ W)
         outputs.append(a)
@@ -225,20 +230,25 @@ def train_from_initialisations(X, y, schemes: dict, seeds=(0, 1, 2, 3, 4), hidde
     X = as_array(X, "X", ndim=2)
     y = check_labels(y, "y")
     if len(X) != len(y):
-        raise ValueError(f"X and y must have the same number of rows; received {len(X)} and {len(y)}.")
+        raise ValueError(_("X and y must have the same number of rows; received {n_X} and "
+                           "{n_y}.").format(n_X=len(X), n_y=len(y)))
     if not isinstance(schemes, dict) or not schemes:
-        raise ValueError(f"schemes must be a non-empty dict name -> (init, scale); received {schemes!r}.")
+        raise ValueError(_("schemes must be a non-empty dict name -> (init, scale); received "
+                           "{schemes!r}.").format(schemes=schemes))
     for name, rule in schemes.items():
         if not (isinstance(rule, tuple | list) and len(rule) == 2):
-            raise TypeError(f"schemes[{name!r}] must be a pair (init, scale); received {rule!r}.")
-        check_choice(rule[0], f"schemes[{name!r}]'s init", {"he", "glorot", "normal", "zeros"})
+            raise TypeError(_("schemes[{name!r}] must be a pair (init, scale); received "
+                              "{rule!r}.").format(name=name, rule=rule))
+        check_choice(rule[0], _("schemes[{name!r}]'s init").format(name=name),
+                     {"he", "glorot", "normal", "zeros"})
     seeds = list(seeds)
     if not seeds:
-        raise ValueError("seeds must hold at least one seed; received an empty sequence.")
+        raise ValueError(_("seeds must hold at least one seed; received an empty sequence."))
     check_positive(epochs, "epochs", integer=True)
     n_classes = int(y.max()) + 1
     if n_classes < 3:
-        raise ValueError(f"y must have at least 3 classes (a softmax output); received {n_classes}.")
+        raise ValueError(_("y must have at least 3 classes (a softmax output); received "
+                           "{n_classes}.").format(n_classes=n_classes))
     from .parallel import map_cells
 
     setting = (X, y, hidden, n_classes, activation, epochs, batch_size, learning_rate)
@@ -246,7 +256,7 @@ def train_from_initialisations(X, y, schemes: dict, seeds=(0, 1, 2, 3, 4), hidde
     runs = iter(map_cells(_initialisation_run, cells, n_jobs=n_jobs, initargs=setting))
     results = {}
     for name in schemes:
-        curves, accuracies = zip(*[next(runs) for _ in seeds], strict=True)
+        curves, accuracies = zip(*[next(runs) for _seed in seeds], strict=True)
         curves = np.asarray(curves, dtype=float)
         results[name] = {"loss_curves": curves, "start_loss": curves[:, 0],
                          "final_loss": curves[:, -1], "train_accuracy": np.asarray(accuracies)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_array, check_choice, check_interval, check_positive, check_rate, check_seed
+from .i18n import N_, _
 
 __all__ = [
     "make_regression", "curve", "make_curve", "make_moons", "make_circles", "make_xor", "make_spirals",
@@ -21,8 +22,8 @@ def _check_common(n_samples, noise, seed, noise_name="noise"):
     check_positive(n_samples, "n_samples", integer=True)
     check_positive(noise, noise_name, allow_zero=True)
     if isinstance(seed, np.random.Generator):
-        raise TypeError("seed must be an int or None (scikit-learn's data sets take no "
-                        f"Generator); received {type(seed).__name__}.")
+        raise TypeError(_("seed must be an int or None (scikit-learn's data sets take no "
+                          "Generator); received {kind}.").format(kind=type(seed).__name__))
     check_seed(seed)
 
 
@@ -49,8 +50,8 @@ def make_regression(n_samples: int = 100, beta=(1.0, 2.0), noise: float = 1.0,
     _check_common(n_samples, noise, seed)
     beta = as_array(beta, "beta", ndim=1)
     if beta.size < 2:
-        raise ValueError(f"beta needs an intercept and at least one slope (length p + 1 ≥ 2); "
-                         f"received {beta.tolist()}.")
+        raise ValueError(_("beta needs an intercept and at least one slope (length p + 1 ≥ 2); "
+                           "received {beta}.").format(beta=beta.tolist()))
     x_range = check_interval(x_range, "x_range")
     rng = np.random.default_rng(seed)
     X = rng.uniform(*x_range, size=(n_samples, beta.size - 1))
@@ -105,7 +106,7 @@ def make_circles(n_samples: int = 200, noise: float = 0.1, factor: float = 0.5,
                  seed: int | None = 0):
     """A small circle (label 1) inside a large one (label 0), from scikit-learn."""
     _check_common(n_samples, noise, seed)
-    check_rate(factor, "factor", " (the inner circle's radius over the outer one's)")
+    check_rate(factor, "factor", N_(" (the inner circle's radius over the outer one's)"))
     from sklearn import datasets
 
     X, y = datasets.make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
@@ -150,7 +151,8 @@ def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
     check_positive(n_classes, "n_classes", integer=True)
     check_positive(turns, "turns")
     if n_classes < 2:
-        raise ValueError(f"n_classes must be at least 2; received {n_classes}.")
+        raise ValueError(_("n_classes must be at least 2; received {n_classes}.").format(
+            n_classes=n_classes))
     rng = np.random.default_rng(seed)
     y = np.arange(n_samples) % n_classes
     radius = rng.uniform(0.05, 1.0, n_samples)
@@ -212,7 +214,8 @@ def load_digits(n_class: int = 10, scale: bool = True):
     """
     check_positive(n_class, "n_class", integer=True)
     if n_class > 10:
-        raise ValueError(f"n_class must be at most 10 (the digits 0..9); received {n_class}.")
+        raise ValueError(_("n_class must be at most 10 (the digits 0..9); received "
+                           "{n_class}.").format(n_class=n_class))
     from sklearn import datasets
 
     digits = datasets.load_digits(n_class=n_class)
@@ -227,9 +230,10 @@ def to_plus_minus(y) -> np.ndarray:
     y = as_array(y, "y", ndim=1, dtype=None)
     values = set(np.unique(y).tolist())
     if not values <= {0, 1}:
-        hint = " y is already in {-1, +1}: use it as it is." if values <= {-1, 1} else ""
-        raise ValueError(f"y must contain only 0 and 1 (the labels [0, 1]); received labels "
-                         f"{sorted(values)[:5]}.{hint}")
+        hint = " " + _("y is already in {labels}: use it as it is.").format(
+            labels="{-1, +1}") if values <= {-1, 1} else ""
+        raise ValueError(_("y must contain only 0 and 1 (the labels [0, 1]); received labels "
+                           "{labels}.{hint}").format(labels=sorted(values)[:5], hint=hint))
     return (2 * y - 1).astype(np.int64)
 
 

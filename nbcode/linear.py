@@ -31,6 +31,7 @@ from ._validation import (
     check_seed,
 )
 from .gradcheck import numerical_gradient
+from .i18n import N_, _
 from .nn.activations import sigmoid
 from .nn.layers import Dense
 from .nn.models import Sequential
@@ -50,8 +51,9 @@ def _check_beta_X(beta, X):
     beta = as_array(beta, "beta", ndim=1)
     if beta.shape[0] != X.shape[1] + 1:
         raise ValueError(
-            f"beta must have shape (p + 1,) = ({X.shape[1] + 1},) for X with p = {X.shape[1]} "
-            f"features (beta[0] is the intercept); received shape {beta.shape}."
+            _("beta must have shape (p + 1,) = ({size},) for X with p = {p} "
+              "features (beta[0] is the intercept); received shape {shape}.").format(
+                size=X.shape[1] + 1, p=X.shape[1], shape=beta.shape)
         )
     return beta, X
 
@@ -94,8 +96,7 @@ def ols_closed_form(X, y) -> np.ndarray:
     X = as_array(X, "X", ndim=2)
     y = as_array(y, "y", ndim=1)
     check_same_length(X, y, "X", "y")
-    solution, *_ = np.linalg.lstsq(add_intercept(X), y, rcond=None)
-    return solution
+    return np.linalg.lstsq(add_intercept(X), y, rcond=None)[0]
 
 
 def logistic_loss(beta, X, y) -> float:
@@ -142,20 +143,19 @@ def gradient_descent(gradient: Callable[[np.ndarray], np.ndarray], beta0, learni
     losses : ndarray, shape (n_steps + 1,)
         Only if ``loss`` is given. A diverging run gives inf, not an error.
     """
-    check_callable(gradient, "gradient", "beta -> the gradient at beta")
+    check_callable(gradient, "gradient", N_("beta -> the gradient at beta"))
     beta = as_array(beta0, "beta0", ndim=1).copy()
     check_positive(learning_rate, "learning_rate")
     check_positive(n_steps, "n_steps", integer=True, allow_zero=True)
     if loss is not None:
-        check_callable(loss, "loss", "beta -> float")
+        check_callable(loss, "loss", N_("beta -> float"))
     path = [beta]
 
     def update(_batch):
         # one full batch per epoch: gradient() sees all the data, the indices are not needed
         g = gradient(path[-1])
         if len(path) == 1 and np.shape(g) != beta.shape:
-            raise ValueError(f"gradient must return an array of the shape of beta0, "
-                             f"{beta.shape}; received shape {np.shape(g)}.")
+            raise _gradient_shape_error(beta.shape, np.shape(g))
         path.append(path[-1] - learning_rate * g)
 
     with np.errstate(over="ignore", invalid="ignore"):
@@ -166,6 +166,11 @@ def gradient_descent(gradient: Callable[[np.ndarray], np.ndarray], beta0, learni
         losses = np.array([loss(b) if np.all(np.isfinite(b)) else np.inf for b in path])
     losses[~np.isfinite(losses)] = np.inf
     return path, losses
+
+
+def _gradient_shape_error(expected: tuple, shape: tuple) -> ValueError:
+    return ValueError(_("gradient must return an array of the shape of beta0, {expected}; "
+                        "received shape {shape}.").format(expected=expected, shape=shape))
 
 
 def descent_path(gradient: Callable[[np.ndarray], np.ndarray], beta0, optimizer,
@@ -185,11 +190,11 @@ def descent_path(gradient: Callable[[np.ndarray], np.ndarray], beta0, optimizer,
     path : ndarray, shape (n_steps + 1, d)
         Every iterate, beta0 first.
     """
-    check_callable(gradient, "gradient", "beta -> the gradient at beta")
+    check_callable(gradient, "gradient", N_("beta -> the gradient at beta"))
     beta = as_array(beta0, "beta0", ndim=1).copy()
     if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer must be an optimiser of nbcode.nn, e.g. nn.Adam(0.1); "
-                        f"received {type(optimizer).__name__}.")
+        raise TypeError(_("optimizer must be an optimiser of nbcode.nn, e.g. nn.Adam(0.1); "
+                          "received {kind}.").format(kind=type(optimizer).__name__))
     check_positive(n_steps, "n_steps", integer=True, allow_zero=True)
     optimizer.reset()
     path = [beta.copy()]
@@ -197,8 +202,7 @@ def descent_path(gradient: Callable[[np.ndarray], np.ndarray], beta0, optimizer,
     def update(_batch):
         g = np.asarray(gradient(beta), dtype=float)
         if len(path) == 1 and g.shape != beta.shape:
-            raise ValueError(f"gradient must return an array of the shape of beta0, "
-                             f"{beta.shape}; received shape {g.shape}.")
+            raise _gradient_shape_error(beta.shape, g.shape)
         optimizer.step([beta], [g])   # in place
         path.append(beta.copy())
 
@@ -277,15 +281,17 @@ class _LinearModelGD:
 
     def _check_fitted(self):
         if self.beta_ is None:
-            raise RuntimeError(f"This {type(self).__name__} is not fitted yet: call fit(X, y) first.")
+            raise RuntimeError(_("This {model} is not fitted yet: call fit(X, y) first.").format(
+                model=type(self).__name__))
 
     def decision_function(self, X) -> np.ndarray:
         """o_i = beta_0 + sum_j beta_j x_ij, shape (n,)."""
         self._check_fitted()
         X = as_array(X, "X", ndim=2)
         if X.shape[1] != self.beta_.size - 1:
-            raise ValueError(f"X must have {self.beta_.size - 1} features (columns), as in fit; "
-                             f"received shape {X.shape}.")
+            raise ValueError(_("X must have {p} features (columns), as in fit; "
+                               "received shape {shape}.").format(p=self.beta_.size - 1,
+                                                                 shape=X.shape))
         return predict_linear(self.beta_, X)
 
     def __repr__(self) -> str:

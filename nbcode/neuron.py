@@ -31,6 +31,7 @@ from ._validation import (
     check_seed,
     check_unit_interval_labels,
 )
+from .i18n import _
 from .nn.activations import get_activation
 from .nn.losses import binary_cross_entropy_with_logits
 from .train import Callback
@@ -47,8 +48,8 @@ def _check_fitted_features(X, beta) -> np.ndarray:
     """X as a 2-D array with as many features as the fitted ``beta`` (shape (p + 1,)) expects."""
     X = as_array(X, "X", ndim=2)
     if X.shape[1] != beta.size - 1:
-        raise ValueError(f"X must have {beta.size - 1} features (columns), as in fit; "
-                         f"received shape {X.shape}.")
+        raise ValueError(_("X must have {p} features (columns), as in fit; "
+                           "received shape {shape}.").format(p=beta.size - 1, shape=X.shape))
     return X
 
 
@@ -57,8 +58,9 @@ def _check_X_beta(X, beta):
     beta = as_array(beta, "beta", ndim=1)
     if beta.size != X.shape[1] + 1:
         raise ValueError(
-            f"beta must have p + 1 = {X.shape[1] + 1} entries (beta_0, then one per feature of "
-            f"X, which has shape {X.shape}); received {beta.size}.")
+            _("beta must have p + 1 = {size} entries (beta_0, then one per feature of "
+              "X, which has shape {shape}); received {received}.").format(
+                size=X.shape[1] + 1, shape=X.shape, received=beta.size))
     return X, beta
 
 
@@ -74,8 +76,9 @@ def _check_loss(loss, activation) -> str:
     name = get_activation(activation).name
     if loss == "cross_entropy" and name != "sigmoid":
         raise ValueError(
-            f"loss='cross_entropy' needs activation 'sigmoid', whose output in (0, 1) is read "
-            f"as P(y = 1); received activation {name!r}. Use loss='squared' for that activation.")
+            _("loss='cross_entropy' needs activation 'sigmoid', whose output in (0, 1) is read "
+              "as P(y = 1); received activation {name!r}. Use loss='squared' for that "
+              "activation.").format(name=name))
     return loss
 
 
@@ -117,7 +120,7 @@ def cross_entropy_loss(beta, X, y) -> float:
     """
     X, beta = _check_X_beta(X, beta)
     y = _check_01_targets(y, X)
-    mean, _ = binary_cross_entropy_with_logits(beta[0] + X @ beta[1:], y)
+    mean = binary_cross_entropy_with_logits(beta[0] + X @ beta[1:], y)[0]
     return float(mean * len(y))
 
 
@@ -205,8 +208,8 @@ class Neuron:
     def _check_fitted(self):
         if self.beta_ is None:
             raise RuntimeError(
-                f"This {type(self).__name__} has no weights yet: call fit(X, y) first, or set "
-                "beta_ (shape (p + 1,)) yourself.")
+                _("This {model} has no weights yet: call fit(X, y) first, or set "
+                  "beta_ (shape (p + 1,)) yourself.").format(model=type(self).__name__))
 
     def _check_X(self, X) -> np.ndarray:
         self._check_fitted()
@@ -232,7 +235,8 @@ class Neuron:
         delta_i x_ij``.
         """
         if not self.cache_:
-            raise RuntimeError("backward needs the cache of a forward pass: call forward(X) first.")
+            raise RuntimeError(_("backward needs the cache of a forward pass: call forward(X) "
+                                 "first."))
         X, o = self.cache_["X"], self.cache_["o"]
         y = as_array(y, "y", shape=(len(X),))
         delta = _delta(o, y, self.activation, self.loss_name)
@@ -434,7 +438,8 @@ class Perceptron:
 
     def _check_X(self, X) -> np.ndarray:
         if self.beta_ is None:
-            raise RuntimeError("This Perceptron is not fitted yet: call fit(X, y) first.")
+            raise RuntimeError(_("This {model} is not fitted yet: call fit(X, y) first.").format(
+                model="Perceptron"))
         return _check_fitted_features(X, self.beta_)
 
     def decision_function(self, X) -> np.ndarray:
@@ -516,8 +521,8 @@ def draw_neuron(ax=None, n_inputs: int = 3, activation_label: str = "f"):
                 arrowprops={"arrowstyle": "->", "lw": 1.2})
     ax.annotate("", xy=(6.0, 0), xytext=(act[0] + 0.5, 0), arrowprops={"arrowstyle": "->", "lw": 1.2})
     ax.text(6.1, 0, r"$a_i = \hat y_i = f(o_i)$", ha="left", va="center", fontsize=11)
-    ax.text(body[0], -0.85, "pre-activation", ha="center", fontsize=8, color="0.3")
-    ax.text(act[0], -0.75, "activation", ha="center", fontsize=8, color="0.3")
+    ax.text(body[0], -0.85, _("pre-activation"), ha="center", fontsize=8, color="0.3")
+    ax.text(act[0], -0.75, _("activation"), ha="center", fontsize=8, color="0.3")
     ax.set_xlim(-0.5, 8.3)
     ax.set_ylim(-2.0, 2.0)
     ax.set_aspect("equal")

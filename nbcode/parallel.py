@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ._validation import check_callable
+from .i18n import N_, _
 
 __all__ = ["usable_cpus", "resolve_n_jobs", "map_cells"]
 
@@ -71,8 +72,9 @@ def resolve_n_jobs(n_jobs: int | None) -> int:
     if n_jobs is None:
         return 1
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(f"n_jobs must be a non-zero integer (1: this process only; -1: every "
-                         f"usable core, -2: all but one) or None (1); received {n_jobs!r}.")
+        raise ValueError(_("n_jobs must be a non-zero integer (1: this process only; -1: every "
+                           "usable core, -2: all but one) or None (1); received {n_jobs!r}.").format(
+                               n_jobs=n_jobs))
     return int(n_jobs) if n_jobs > 0 else max(1, usable_cpus() + 1 + int(n_jobs))
 
 
@@ -135,12 +137,12 @@ def map_cells(function: Callable, items: Iterable, n_jobs: int | None = None,
     -------
     list : the results, in the order of ``items``, equal to those of ``n_jobs=1``.
     """
-    check_callable(function, "function", "(state, item) -> result")
+    check_callable(function, "function", N_("(state, item) -> result"))
     if initializer is not None:
-        check_callable(initializer, "initializer", "(*initargs) -> state")
+        check_callable(initializer, "initializer", N_("(*initargs) -> state"))
     if not isinstance(initargs, tuple):
-        raise TypeError(f"initargs must be a tuple (the initializer's arguments); received "
-                        f"{type(initargs).__name__}.")
+        raise TypeError(_("initargs must be a tuple (the initializer's arguments); received "
+                          "{kind}.").format(kind=type(initargs).__name__))
     items = list(items)
     n_jobs = min(resolve_n_jobs(n_jobs), len(items))
     make_state = initializer if initializer is not None else _as_state
@@ -151,17 +153,19 @@ def map_cells(function: Callable, items: Iterable, n_jobs: int | None = None,
         if f is not None and (getattr(f, "__module__", "__main__") == "__main__"
                               or "<lambda>" in getattr(f, "__qualname__", "<lambda>")
                               or "<locals>" in getattr(f, "__qualname__", "")):
-            raise ValueError(f"{name} must be defined at the top level of a module, so that "
-                             f"worker processes can import it; {f!r} is not. Move it into a "
-                             f"module, or pass n_jobs=1 to run in this process.")
+            raise ValueError(_("{name} must be defined at the top level of a module, so that "
+                               "worker processes can import it; {function!r} is not. Move it "
+                               "into a module, or pass n_jobs=1 to run in this process.").format(
+                                   name=name, function=f))
     helpers = _running_helpers()
     try:
         return _map_in_pool(function, items, n_jobs, make_state, initargs)
     except BrokenProcessPool as error:
-        raise RuntimeError(f"a worker process died ({error}). Either the machine ran out of "
-                           f"memory, or a script started workers from code that is not under "
-                           f"`if __name__ == \"__main__\":` (each worker imports the script "
-                           f"again). Pass n_jobs=1 to run in this process.") from None
+        raise RuntimeError(_("a worker process died ({error}). Either the machine ran out of "
+                             "memory, or a script started workers from code that is not under "
+                             "`if __name__ == \"__main__\":` (each worker imports the script "
+                             "again). Pass n_jobs=1 to run in this process.").format(
+                                 error=error)) from None
     finally:
         # The pool is gone, and with it its semaphores (collected, so that they are
         # unregistered from the resource tracker before it stops).

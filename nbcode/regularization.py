@@ -18,8 +18,10 @@ from collections.abc import Callable, Iterable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import i18n
 from ._validation import as_array, check_callable, check_labels, check_positive, check_same_length
 from .gradcheck import numerical_gradients
+from .i18n import N_, _
 from .nn import Sequential
 from .nn.losses import binary_cross_entropy_with_logits
 from .plots import CLASS_COLORS
@@ -33,8 +35,8 @@ __all__ = ["penalized_weights", "flat_weights", "penalty", "penalized_loss",
 
 def _check_model(model) -> Sequential:
     if not isinstance(model, Sequential):
-        raise TypeError(f"model must be an nbcode.nn.Sequential (e.g. MLP(...)); "
-                        f"received {type(model).__name__}.")
+        raise TypeError(_("model must be an nbcode.nn.Sequential (e.g. MLP(...)); "
+                          "received {kind}.").format(kind=type(model).__name__))
     return model
 
 
@@ -62,13 +64,12 @@ def penalty(model, l2: float = 0.0, l1: float = 0.0) -> float:
 def _binary_targets(model, X, y):
     X = as_array(X, "X", ndim=2)
     y = check_labels(y, "y", values={0, 1}).astype(float).reshape(-1, 1)
-    if len(y) != len(X):
-        raise ValueError(f"X and y must have the same number of rows (one per example); "
-                         f"received {len(X)} and {len(y)}.")
+    check_same_length(X, y, "X", "y")
     n_outputs = model.forward(X[:1], training=False).shape[-1]
     if n_outputs != 1:
-        raise ValueError(f"model must have 1 output unit (a logit, binary classification); "
-                         f"received a model with {n_outputs} outputs.")
+        raise ValueError(_("model must have 1 output unit (a logit, binary classification); "
+                           "received a model with {n_outputs} outputs.").format(
+                               n_outputs=n_outputs))
     return X, y
 
 
@@ -79,7 +80,7 @@ def penalized_loss(model, X, y, l2: float = 0.0, l1: float = 0.0) -> float:
     one output unit (a logit).
     """
     X, y = _binary_targets(_check_model(model), X, y)
-    loss, _ = binary_cross_entropy_with_logits(model.forward(X, training=False), y)
+    loss = binary_cross_entropy_with_logits(model.forward(X, training=False), y)[0]
     return float(loss) + penalty(model, l2, l1)
 
 
@@ -98,10 +99,11 @@ def penalized_gradient(model, X, y, l2: float = 0.0, l1: float = 0.0) -> list[di
     # active Dropout for the gradient to be that of penalized_loss.
     for layer in model.layers:
         if getattr(layer, "rate", 0.0):
-            raise ValueError(f"model must have no active Dropout for penalized_gradient (dropout "
-                             f"makes the loss random); received a model with {layer!r}.")
+            raise ValueError(_("model must have no active Dropout for penalized_gradient "
+                               "(dropout makes the loss random); received a model with "
+                               "{layer!r}.").format(layer=layer))
     out = model.forward(X, training=True)
-    _, d = binary_cross_entropy_with_logits(out, y)
+    d = binary_cross_entropy_with_logits(out, y)[1]
     model.backward(d)
     grads = []
     for layer in model.layers:
@@ -125,16 +127,19 @@ def numerical_gradient_entries(model, X, y, entries: Iterable[tuple[int, str, tu
     check_positive(eps, "eps")
     entries = list(entries)
     params = []
-    for layer_index, key, _ in entries:
+    for layer_index, key, _index in entries:
         if not (isinstance(layer_index, int) and -len(model.layers) <= layer_index < len(model.layers)):
-            raise ValueError(f"entries must hold (layer index, parameter name, index); the layer "
-                             f"index must be below {len(model.layers)}; received {layer_index!r}.")
+            raise ValueError(_("entries must hold (layer index, parameter name, index); the layer "
+                               "index must be below {n_layers}; received {layer_index!r}.").format(
+                                   n_layers=len(model.layers), layer_index=layer_index))
         if key not in model.layers[layer_index].params:
-            raise ValueError(f"entries must name a parameter of layer {layer_index}, one of "
-                             f"{sorted(model.layers[layer_index].params)}; received {key!r}.")
+            raise ValueError(_("entries must name a parameter of layer {layer_index}, one of "
+                               "{names}; received {key!r}.").format(
+                                   layer_index=layer_index,
+                                   names=sorted(model.layers[layer_index].params), key=key))
         params.append(model.layers[layer_index].params[key])
     return numerical_gradients(lambda: penalized_loss(model, X, y, l2, l1), params, eps,
-                               entries=[(i, index) for i, (_, _, index) in enumerate(entries)])
+                               entries=[(i, entry[2]) for i, entry in enumerate(entries)])
 
 
 def soft_threshold(w, threshold: float) -> np.ndarray:
@@ -188,8 +193,8 @@ def regularization_path(make_model: Callable[[float], Sequential], values: Seque
     dict with ``values`` (array), ``models`` (list), and ``train_accuracy`` /
     ``val_accuracy`` (arrays) when the matching data are given.
     """
-    check_callable(make_model, "make_model", "value -> an untrained model")
-    check_callable(fit, "fit", "(model, value) -> anything, training the model in place")
+    check_callable(make_model, "make_model", N_("value -> an untrained model"))
+    check_callable(fit, "fit", N_("(model, value) -> anything, training the model in place"))
     values = as_array(values, "values", ndim=1)
     models = []
     for value in values:
@@ -212,12 +217,12 @@ def plot_weight_histograms(weight_sets: dict, axes=None, bins=None, zero_tol: fl
     with ``|w| < zero_tol``.
     """
     if not weight_sets:
-        raise ValueError(f"weight_sets must hold at least one entry (label -> model or array); "
-                         f"received {weight_sets!r}.")
+        raise ValueError(_("weight_sets must hold at least one entry (label -> model or array); "
+                           "received {weight_sets!r}.").format(weight_sets=weight_sets))
     check_positive(zero_tol, "zero_tol")
     if axes is None:
-        _, axes = plt.subplots(1, len(weight_sets), figsize=(3.1 * len(weight_sets), 2.9),
-                               sharex=True, sharey=True)
+        axes = plt.subplots(1, len(weight_sets), figsize=(3.1 * len(weight_sets), 2.9),
+                            sharex=True, sharey=True)[1]
     axes = np.atleast_1d(axes)
     arrays = {k: flat_weights(v) if isinstance(v, Sequential) else np.ravel(v)
               for k, v in weight_sets.items()}
@@ -228,30 +233,46 @@ def plot_weight_histograms(weight_sets: dict, axes=None, bins=None, zero_tol: fl
         ax.hist(w, bins=bins, color=CLASS_COLORS[[7, 0, 1, 2][index % 4]], alpha=0.85)
         ax.set_yscale("log")
         exact, near_zero = np.mean(w == 0), np.mean(np.abs(w) < zero_tol)
-        ax.set_title(f"{label}\nexactly 0: {exact:.0%}, |w| < {zero_tol:g}: {near_zero:.0%}",
+        ax.set_title(_("{label}\nexactly 0: {exact:.0%}, |w| < {zero_tol:g}: "
+                       "{near_zero:.0%}").format(label=label, exact=exact, zero_tol=zero_tol,
+                                                 near_zero=near_zero),
                      fontsize=9)
-        ax.set_xlabel("weight value w")
-    axes[0].set_ylabel("number of weights (log)")
+        ax.set_xlabel(_("weight value w"))
+    axes[0].set_ylabel(_("number of weights (log)"))
     return axes
 
 
-def accuracy_table(rows: dict, columns: Sequence[str] = ("train", "validation", "test")) -> str:
-    """A plain-text table of accuracies: ``rows`` maps a method to its accuracies (0..1)."""
+#: The columns of :func:`accuracy_table` (shown in the reader's language).
+ACCURACY_COLUMNS = (N_("train"), N_("validation"), N_("test"))
+
+
+def accuracy_table(rows: dict, columns: Sequence[str] = ACCURACY_COLUMNS) -> str:
+    """A plain-text table of accuracies: ``rows`` maps a method to its accuracies (0..1).
+
+    The headers are in the reader's language (a column name with a translation in
+    nbcode's catalogues, such as the default ones, is shown translated)."""
     if not rows:
-        raise ValueError(f"rows must hold at least one method (name -> accuracies); received "
-                         f"{rows!r}.")
+        raise ValueError(_("rows must hold at least one method (name -> accuracies); received "
+                           "{rows!r}.").format(rows=rows))
     for name, values in rows.items():
         if len(values) != len(columns):
-            raise ValueError(f"rows[{name!r}] must have {len(columns)} values, one per column "
-                             f"{tuple(columns)}; received {len(values)}.")
+            raise ValueError(_("rows[{name!r}] must have {n_columns} values, one per column "
+                               "{columns}; received {n_values}.").format(
+                                   name=name, n_columns=len(columns), columns=tuple(columns),
+                                   n_values=len(values)))
         as_array(values, f"rows[{name!r}]")
     width = max(len(str(name)) for name in rows) + 2
-    head = "method".ljust(width) + "".join(f"{c:>12s}" for c in columns)
+    headers = [i18n._(c) for c in columns]
+    # 12 characters a column ("  validation"), more for a longer header ("entraînement").
+    column = max([12] + [len(h) + 1 for h in headers])
+    head = _("method").ljust(width) + "".join(f"{h:>{column}s}" for h in headers)
     lines = [head, "-" * len(head)]
     for name, values in rows.items():
         if len(values) != len(columns):
-            raise ValueError(f"row {name!r} has {len(values)} values; expected {len(columns)}.")
-        lines.append(str(name).ljust(width) + "".join(f"{100 * v:11.1f}%" for v in values))
+            raise ValueError(_("row {name!r} has {n_values} values; expected {n_columns}.").format(
+                name=name, n_values=len(values), n_columns=len(columns)))
+        lines.append(str(name).ljust(width)
+                     + "".join(f"{100 * v:{column - 1}.1f}%" for v in values))
     return "\n".join(lines)
 
 
@@ -263,7 +284,8 @@ def rbf_features(X, centres, width: float) -> np.ndarray:
     """
     X = as_array(X, "X", ndim=(1, 2), allow_empty=True)
     if X.ndim == 2 and X.shape[1] != 1:
-        raise ValueError(f"X must have one feature (shape (n, 1)); received shape {X.shape}.")
+        raise ValueError(_("X must have one feature (shape (n, 1)); received shape {shape}.").format(
+            shape=X.shape))
     centres = as_array(centres, "centres", ndim=1)
     check_positive(width, "width")
     return np.exp(-0.5 * ((X.reshape(-1, 1) - centres) / width) ** 2)
@@ -293,7 +315,8 @@ def ridge_path(Phi, y, lambdas) -> tuple[np.ndarray, np.ndarray]:
     check_same_length(Phi, y, "Phi", "y")
     lambdas = as_array(lambdas, "lambdas", ndim=1)
     if np.any(lambdas < 0):
-        raise ValueError(f"lambdas must be >= 0; received {lambdas.min():g}.")
+        smallest = lambdas.min()
+        raise ValueError(_("lambdas must be >= 0; received {smallest:g}.").format(smallest=smallest))
     n, mean = len(y), Phi.mean(axis=0)
     centred = Phi - mean
     d, V = np.linalg.eigh(centred.T @ centred)
@@ -321,9 +344,9 @@ def bias_variance(draw: Callable[[int], tuple], truth: Callable, features: Calla
 
     Returns a dict of those arrays, shape (m,) (``noise2`` a float), and ``lambdas``.
     """
-    check_callable(draw, "draw", "seed -> a training set (X, y)")
-    check_callable(truth, "truth", "X -> the noiseless regression function at X")
-    check_callable(features, "features", "X -> the feature matrix, shape (n, k)")
+    check_callable(draw, "draw", N_("seed -> a training set (X, y)"))
+    check_callable(truth, "truth", N_("X -> the noiseless regression function at X"))
+    check_callable(features, "features", N_("X -> the feature matrix, shape (n, k)"))
     lambdas = as_array(lambdas, "lambdas", ndim=1)
     check_positive(noise, "noise", allow_zero=True)
     check_positive(n_draws, "n_draws", integer=True)
@@ -353,18 +376,19 @@ def plot_bias_variance(result: dict, ax=None):
     points on the sum's curve, and the strength with the smallest sum is marked.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 3.4))
+        ax = plt.subplots(figsize=(6.4, 3.4))[1]
     lam = result["lambdas"]
     total = result["bias2"] + result["variance"] + result["noise2"]
-    ax.semilogx(lam, result["bias2"], "o-", color=CLASS_COLORS[0], label="bias²")
-    ax.semilogx(lam, result["variance"], "s-", color=CLASS_COLORS[1], label="variance")
-    ax.semilogx(lam, np.full_like(lam, result["noise2"]), ":", color="grey", label="noise σ²")
-    ax.semilogx(lam, total, "-", color="black", lw=2, label="bias² + variance + σ²")
-    ax.semilogx(lam, result["error"], "x", color=CLASS_COLORS[2], ms=8, label="measured test error")
+    ax.semilogx(lam, result["bias2"], "o-", color=CLASS_COLORS[0], label=_("bias²"))
+    ax.semilogx(lam, result["variance"], "s-", color=CLASS_COLORS[1], label=_("variance"))
+    ax.semilogx(lam, np.full_like(lam, result["noise2"]), ":", color="grey", label=_("noise σ²"))
+    ax.semilogx(lam, total, "-", color="black", lw=2, label=_("bias² + variance + σ²"))
+    ax.semilogx(lam, result["error"], "x", color=CLASS_COLORS[2], ms=8,
+                label=_("measured test error"))
     ax.axvline(lam[np.argmin(total)], color="black", ls="--", lw=0.8)
     ax.invert_xaxis()
-    ax.set_xlabel("ridge strength lambda (log scale; more flexible to the right)")
-    ax.set_ylabel("squared error")
+    ax.set_xlabel(_("ridge strength lambda (log scale; more flexible to the right)"))
+    ax.set_ylabel(_("squared error"))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     return ax

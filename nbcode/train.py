@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_callable, check_integer, check_positive
+from .i18n import N_, _
 
 
 @dataclass
@@ -58,8 +59,9 @@ def notify(callbacks: Iterable[Callback] | None, progress: Progress) -> bool:
     stop = False
     for i, callback in enumerate(callbacks or ()):
         if not callable(callback):
-            raise TypeError(f"callbacks[{i}] must be callable (a function of a Progress); "
-                            f"received {callback!r:.60} ({type(callback).__name__}).")
+            raise TypeError(_("callbacks[{i}] must be callable (a function of a Progress); "
+                              "received {callback!r:.60} ({kind}).").format(
+                                  i=i, callback=callback, kind=type(callback).__name__))
         if callback(progress):
             stop = True
     return stop
@@ -114,14 +116,15 @@ class Recorder:
     def __init__(self, epochs: Iterable[int] | None = None, snapshot: Callable | None = None, *,
                  steps: Iterable[int] | None = None):
         if epochs is not None and steps is not None:
-            raise ValueError("give a Recorder epochs or steps, not both; received both.")
-        self.epochs = None if epochs is None else {check_integer(e, "epochs (each entry)")
+            raise ValueError(_("give a Recorder epochs or steps, not both; received both."))
+        self.epochs = None if epochs is None else {check_integer(e, _("epochs (each entry)"))
                                                    for e in epochs}
         self.steps = None if steps is None else sorted(
-            {check_positive(s, "steps (each number of updates)", integer=True, allow_zero=True)
+            {check_positive(s, _("steps (each number of updates)"), integer=True,
+                            allow_zero=True)
              for s in steps})
         if snapshot is not None:
-            check_callable(snapshot, "snapshot", "model -> the object to keep")
+            check_callable(snapshot, "snapshot", N_("model -> the object to keep"))
         self.snapshot = snapshot or copy.deepcopy
         self.snapshots: list[tuple[int, object, float]] = []
         self._updates_before = 0  # updates made by earlier fits (steps mode)
@@ -180,10 +183,11 @@ class EarlyStopping:
     def __init__(self, monitor: str = "val_loss", patience: int = 10, mode: str = "min",
                  restore_best: bool = True):
         if mode not in ("min", "max"):
-            raise ValueError(f"mode must be 'min' or 'max'; received {mode!r}.")
+            raise ValueError(_("mode must be 'min' or 'max'; received {mode!r}.").format(mode=mode))
         if not isinstance(monitor, str):
-            raise TypeError(f"monitor must be the name of a metric, e.g. 'val_loss'; received "
-                            f"{monitor!r} ({type(monitor).__name__}).")
+            raise TypeError(_("monitor must be the name of a metric, e.g. 'val_loss'; received "
+                              "{monitor!r} ({kind}).").format(monitor=monitor,
+                                                              kind=type(monitor).__name__))
         check_positive(patience, "patience", integer=True, allow_zero=True)
         self.monitor, self.patience, self.mode = monitor, patience, mode
         self.restore_best = restore_best
@@ -198,8 +202,9 @@ class EarlyStopping:
     def __call__(self, progress: Progress) -> bool:
         if self.monitor not in progress.metrics:
             raise KeyError(
-                f"EarlyStopping watches {self.monitor!r}, but the training loop reports only "
-                f"{sorted(progress.metrics)}; pass validation data to fit()."
+                _("EarlyStopping watches {monitor!r}, but the training loop reports only "
+                  "{metrics}; pass validation data to fit().").format(
+                    monitor=self.monitor, metrics=sorted(progress.metrics))
             )
         value = float(progress.metrics[self.monitor])
         if self._improved(value):
@@ -230,8 +235,8 @@ def minibatches(n_samples: int, batch_size: int | None, rng: np.random.Generator
     if batch_size is not None:
         check_positive(batch_size, "batch_size", integer=True)
     if shuffle and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, e.g. np.random.default_rng(0); received "
-                        f"{type(rng).__name__}.")
+        raise TypeError(_("rng must be a numpy Generator, e.g. np.random.default_rng(0); "
+                          "received {kind}.").format(kind=type(rng).__name__))
     if batch_size is None or batch_size >= n_samples:
         yield np.arange(n_samples)
         return
@@ -284,7 +289,7 @@ def fit(model, update: Update, n_samples: int, *, epochs: int, batch_size: int |
     History
         The loss and the metrics of every epoch, epoch 0 first.
     """
-    check_callable(update, "update", "a batch of indices -> the batch loss (or None)")
+    check_callable(update, "update", N_("a batch of indices -> the batch loss (or None)"))
     check_positive(epochs, "epochs", integer=True, allow_zero=True)
     report = report or _mean_batch_loss
     history = History()

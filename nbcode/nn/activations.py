@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_finite_scalar
+from ..i18n import _
 
 __all__ = [
     "ActivationFunction",
@@ -35,8 +36,8 @@ __all__ = [
 def _not_numbers(o) -> TypeError:
     """The error for an ``o`` that is not numbers (raised where numpy's own error would be)."""
     dtype = getattr(np.asarray(o), "dtype", None)
-    return TypeError(f"o must be an array of numbers (pre-activations); received "
-                     f"{type(o).__name__} of dtype {dtype}.")
+    return TypeError(_("o must be an array of numbers (pre-activations); received "
+                       "{kind} of dtype {dtype}.").format(kind=type(o).__name__, dtype=dtype))
 
 
 def _numbers(o) -> np.ndarray:
@@ -222,14 +223,15 @@ def get_activation(activation) -> ActivationFunction:
         if key in ACTIVATIONS:
             return ACTIVATIONS[key]
         raise ValueError(
-            f"activation must be one of {sorted(ACTIVATIONS)}; received {activation!r}. "
-            "You can also pass an object with value(o) and derivative(o) methods."
+            _("activation must be one of {names}; received {activation!r}. "
+              "You can also pass an object with value(o) and derivative(o) methods.").format(
+                names=sorted(ACTIVATIONS), activation=activation)
         )
     if callable(getattr(activation, "value", None)) and callable(
         getattr(activation, "derivative", None)
     ):
         return activation
     raise TypeError(
-        "activation must be a name such as 'relu' or an object with value(o) and "
-        f"derivative(o) methods; received {type(activation).__name__}."
+        _("activation must be a name such as 'relu' or an object with value(o) and "
+          "derivative(o) methods; received {kind}.").format(kind=type(activation).__name__)
     )

@@ -30,6 +30,7 @@ from .._validation import (
     check_seed,
     check_shape,
 )
+from ..i18n import N_, _
 from .activations import get_activation
 
 __all__ = [
@@ -86,10 +87,11 @@ def dense_forward(x, W, b):
     b = as_array(b, "b", ndim=1)
     if W.shape[0] != x.shape[1]:
         raise ValueError(
-            f"W must have shape (n_in, n_out) = ({x.shape[1]}, n_out) to match x of shape "
-            f"{x.shape} (one row per input feature); received shape {W.shape}."
+            _("W must have shape (n_in, n_out) = ({n_in}, n_out) to match x of shape "
+              "{x_shape} (one row per input feature); received shape {shape}.").format(
+                n_in=x.shape[1], x_shape=x.shape, shape=W.shape)
         )
-    check_shape(b, (W.shape[1],), "b", " (one bias per unit, i.e. per column of W)")
+    check_shape(b, (W.shape[1],), "b", N_(" (one bias per unit, i.e. per column of W)"))
     return x @ W + b, (x, W)
 
 
@@ -114,7 +116,8 @@ def dense_backward(dout, cache):
     """
     x, W = check_cache(cache, 2, "cache", "dense_forward (x, W)")
     dout = as_array(dout, "dout", ndim=2)
-    check_shape(dout, (x.shape[0], W.shape[1]), "dout", " (the shape of dense_forward's output)")
+    check_shape(dout, (x.shape[0], W.shape[1]), "dout",
+                N_(" (the shape of dense_forward's output)"))
     return dout @ W.T, x.T @ dout, dout.sum(axis=0)
 
 
@@ -132,14 +135,17 @@ def conv_output_size(n: int, kernel: int, padding: int = 0, stride: int = 1) -> 
     padded = n + 2 * padding
     if kernel > padded:
         raise ValueError(
-            f"kernel ({kernel}) is larger than the padded input (n + 2 * padding = "
-            f"{n} + 2 * {padding} = {padded}); received kernel = {kernel}."
+            _("kernel ({kernel}) is larger than the padded input (n + 2 * padding = "
+              "{n} + 2 * {padding} = {padded}); received kernel = {kernel}.").format(
+                kernel=kernel, n=n, padding=padding, padded=padded)
         )
     if (padded - kernel) % stride:
+        span = padded - kernel
         raise ValueError(
-            f"stride {stride} does not tile the input: (n + 2 * padding - kernel) = "
-            f"({n} + 2 * {padding} - {kernel}) = {padded - kernel} is not a multiple of "
-            f"stride (received stride = {stride}). Change padding or stride."
+            _("stride {stride} does not tile the input: (n + 2 * padding - kernel) = "
+              "({n} + 2 * {padding} - {kernel}) = {span} is not a multiple of "
+              "stride (received stride = {stride}). Change padding or stride.").format(
+                stride=stride, n=n, padding=padding, kernel=kernel, span=span)
         )
     return (padded - kernel) // stride + 1
 
@@ -226,8 +232,8 @@ def col2im(cols, x_shape, kernel_h: int, kernel_w: int, stride: int = 1,
     """
     if (not isinstance(x_shape, tuple | list) or len(x_shape) != 4
             or not all(isinstance(s, numbers.Integral) and s > 0 for s in x_shape)):
-        raise ValueError(f"x_shape must be the input's shape (n, c, h, w), four integers > 0; "
-                         f"received {x_shape!r}.")
+        raise ValueError(_("x_shape must be the input's shape (n, c, h, w), four integers > 0; "
+                           "received {x_shape!r}.").format(x_shape=x_shape))
     n, c, h, w = (int(s) for s in x_shape)
     check_positive(kernel_h, "kernel_h", integer=True)
     check_positive(kernel_w, "kernel_w", integer=True)
@@ -235,7 +241,7 @@ def col2im(cols, x_shape, kernel_h: int, kernel_w: int, stride: int = 1,
     out_w = conv_output_size(w, kernel_w, padding, stride)
     cols = as_array(cols, "cols", ndim=2)
     check_shape(cols, (n * out_h * out_w, c * kernel_h * kernel_w), "cols",
-                " = (n * out_h * out_w, c * kernel_h * kernel_w), what im2col returns")
+                N_(" = (n * out_h * out_w, c * kernel_h * kernel_w), what im2col returns"))
     return _col2im(cols, (n, c, h, w), kernel_h, kernel_w, stride, padding)
 
 
@@ -289,10 +295,11 @@ def conv2d_forward(x, W, b, stride: int = 1, padding: int = 0):
     b = as_array(b, "b", ndim=1)
     if x.shape[1] != W.shape[1]:
         raise ValueError(
-            f"x must have {W.shape[1]} channels, as W of shape {W.shape} (f, c, kernel_h, "
-            f"kernel_w) expects; received x of shape {x.shape} ({x.shape[1]} channels)."
+            _("x must have {channels} channels, as W of shape {W_shape} (f, c, kernel_h, "
+              "kernel_w) expects; received x of shape {x_shape} ({received} channels).").format(
+                channels=W.shape[1], W_shape=W.shape, x_shape=x.shape, received=x.shape[1])
         )
-    check_shape(b, (W.shape[0],), "b", " (one bias per filter, W.shape[0])")
+    check_shape(b, (W.shape[0],), "b", N_(" (one bias per filter, W.shape[0])"))
     return _conv2d_forward(x, W, b, stride, padding)
 
 
@@ -329,11 +336,11 @@ def conv2d_backward(dout, cache):
     """
     x_shape, cols, W, stride, padding = check_cache(
         cache, 5, "cache", "conv2d_forward (x.shape, cols, W, stride, padding)")
-    n, _, h, w = x_shape
+    n, _channels, h, w = x_shape
     expected = (n, W.shape[0], (h + 2 * padding - W.shape[2]) // stride + 1,
                 (w + 2 * padding - W.shape[3]) // stride + 1)
     dout = as_array(dout, "dout")
-    check_shape(dout, expected, "dout", " (the shape of conv2d_forward's output)")
+    check_shape(dout, expected, "dout", N_(" (the shape of conv2d_forward's output)"))
     return _conv2d_backward(dout, cache)
 
 
@@ -378,8 +385,9 @@ def maxpool2d_forward(x, size: int = 2, stride: int | None = None):
     check_positive(size, "size", integer=True)
     stride = size if stride is None else check_positive(stride, "stride", integer=True)
     if size > min(x.shape[2:]):
-        raise ValueError(f"size (the pooling window, {size}) must be at most the images' height "
-                         f"and width; received size = {size} for x of shape {x.shape}.")
+        raise ValueError(_("size (the pooling window, {size}) must be at most the images' "
+                           "height and width; received size = {size} for x of shape "
+                           "{shape}.").format(size=size, shape=x.shape))
     return _maxpool2d_forward(x, size, stride)
 
 
@@ -406,10 +414,9 @@ def maxpool2d_backward(dout, cache):
     Where windows overlap (stride < size) a pixel that is the maximum of several
     windows receives the sum of their gradients.
     """
-    _, argmax, _, _ = check_cache(cache, 4, "cache",
-                                  "maxpool2d_forward (x.shape, argmax, size, stride)")
+    argmax = check_cache(cache, 4, "cache", "maxpool2d_forward (x.shape, argmax, size, stride)")[1]
     dout = as_array(dout, "dout")
-    check_shape(dout, argmax.shape, "dout", " (the shape of maxpool2d_forward's output)")
+    check_shape(dout, argmax.shape, "dout", N_(" (the shape of maxpool2d_forward's output)"))
     return _maxpool2d_backward(dout, cache)
 
 
@@ -454,6 +461,12 @@ def init_weights(shape, fan_in: int, fan_out: int, init: str = "he", scale: floa
 
 
 # --------------------------------------------------------------------------- classes
+
+
+def _dout_shape_error(expected: tuple, shape: tuple) -> ValueError:
+    """The error of a layer's backward given a ``dout`` of the wrong shape."""
+    return ValueError(_("dout must have shape {expected} (that of the last forward's output); "
+                        "received shape {shape}.").format(expected=expected, shape=shape))
 
 
 class Layer:
@@ -561,18 +574,17 @@ class Dense(Layer):
         # Two integer comparisons per batch: cheap next to the product, and they turn
         # numpy's "matmul: mismatch in core dimension" into a message that teaches.
         if x.ndim != 2 or x.shape[1] != self.n_in:
-            raise ValueError(f"x must have shape (n, {self.n_in}) for Dense(n_in={self.n_in}); "
-                             f"received shape {x.shape}.")
+            raise ValueError(_("x must have shape (n, {n_in}) for Dense(n_in={n_in}); "
+                               "received shape {shape}.").format(n_in=self.n_in, shape=x.shape))
         self._x = x
         return x @ self.params["W"] + self.params["b"]
 
     def backward(self, dout):
         x = self._x
         if x is None:
-            raise RuntimeError("Dense.backward called before forward.")
+            raise RuntimeError(_("Dense.backward called before forward."))
         if dout.shape != (x.shape[0], self.n_out):
-            raise ValueError(f"dout must have shape {(x.shape[0], self.n_out)} (that of the last "
-                             f"forward's output); received shape {dout.shape}.")
+            raise _dout_shape_error((x.shape[0], self.n_out), dout.shape)
         self.grads["W"] = x.T @ dout
         self.grads["b"] = np.add.reduce(dout, axis=0)  # = dout.sum(axis=0), minus overhead
         return dout @ self.params["W"].T
@@ -580,8 +592,9 @@ class Dense(Layer):
     def output_shape(self, input_shape):
         if tuple(input_shape) != (self.n_in,):
             raise ValueError(
-                f"Dense(n_in={self.n_in}) expects inputs of shape (n, {self.n_in}); "
-                f"received examples of shape {tuple(input_shape)}."
+                _("Dense(n_in={n_in}) expects inputs of shape (n, {n_in}); "
+                  "received examples of shape {shape}.").format(n_in=self.n_in,
+                                                                shape=tuple(input_shape))
             )
         return (self.n_out,)
 
@@ -617,10 +630,9 @@ class Activation(Layer):
 
     def backward(self, dout):
         if self._o is None:
-            raise RuntimeError("Activation.backward called before forward.")
+            raise RuntimeError(_("Activation.backward called before forward."))
         if dout.shape != self._o.shape:
-            raise ValueError(f"dout must have shape {self._o.shape} (that of the last forward's "
-                             f"output); received shape {dout.shape}.")
+            raise _dout_shape_error(self._o.shape, dout.shape)
         backward = getattr(self.activation, "backward", None)
         if backward is not None:
             return backward(self._o, dout)
@@ -651,7 +663,7 @@ class Dropout(Layer):
 
     def __init__(self, rate: float = 0.5, seed=None):
         super().__init__()
-        self.rate = check_rate(rate, "rate", " (the probability of dropping a unit)")
+        self.rate = check_rate(rate, "rate", N_(" (the probability of dropping a unit)"))
         self.rng = _rng(seed)
         self.mask = None
 
@@ -718,8 +730,9 @@ class Conv2D(Layer):
     def forward(self, x, training=False):
         if x.ndim != 4 or x.shape[1] != self.in_channels:
             raise ValueError(
-                f"Conv2D(in_channels={self.in_channels}) expects x of shape "
-                f"(n, {self.in_channels}, height, width); received shape {x.shape}."
+                _("Conv2D(in_channels={channels}) expects x of shape "
+                  "(n, {channels}, height, width); received shape {shape}.").format(
+                    channels=self.in_channels, shape=x.shape)
             )
         out, self._cache = _conv2d_forward(x, self.params["W"], self.params["b"],
                                            self.stride, self.padding)
@@ -728,10 +741,9 @@ class Conv2D(Layer):
 
     def _check_dout(self, dout):
         if self._cache is None:
-            raise RuntimeError("Conv2D.backward called before forward.")
+            raise RuntimeError(_("Conv2D.backward called before forward."))
         if dout.shape != self._out_shape:
-            raise ValueError(f"dout must have shape {self._out_shape} (that of the last forward's "
-                             f"output); received shape {dout.shape}.")
+            raise _dout_shape_error(self._out_shape, dout.shape)
 
     def backward(self, dout):
         self._check_dout(dout)
@@ -747,8 +759,8 @@ class Conv2D(Layer):
         c, h, w = input_shape
         if c != self.in_channels:
             raise ValueError(
-                f"Conv2D(in_channels={self.in_channels}) received examples of shape "
-                f"{tuple(input_shape)}."
+                _("Conv2D(in_channels={channels}) received examples of shape {shape}.").format(
+                    channels=self.in_channels, shape=tuple(input_shape))
             )
         return (self.out_channels,
                 conv_output_size(h, self.kernel_size[0], self.padding, self.stride),
@@ -776,18 +788,18 @@ class MaxPool2D(Layer):
     def forward(self, x, training=False):
         if x.ndim != 4 or x.shape[2] < self.size or x.shape[3] < self.size:
             raise ValueError(
-                f"MaxPool2D(size={self.size}) expects x of shape (n, channels, height, width) "
-                f"with height and width ≥ {self.size}; received shape {x.shape}."
+                _("MaxPool2D(size={size}) expects x of shape (n, channels, height, width) "
+                  "with height and width ≥ {size}; received shape {shape}.").format(
+                    size=self.size, shape=x.shape)
             )
         out, self._cache = _maxpool2d_forward(x, self.size, self.stride)
         return out
 
     def backward(self, dout):
         if self._cache is None:
-            raise RuntimeError("MaxPool2D.backward called before forward.")
+            raise RuntimeError(_("MaxPool2D.backward called before forward."))
         if dout.shape != self._cache[1].shape:
-            raise ValueError(f"dout must have shape {self._cache[1].shape} (that of the last "
-                             f"forward's output); received shape {dout.shape}.")
+            raise _dout_shape_error(self._cache[1].shape, dout.shape)
         return _maxpool2d_backward(dout, self._cache)
 
     def output_shape(self, input_shape):
@@ -812,16 +824,15 @@ class Flatten(Layer):
 
     def forward(self, x, training=False):
         if x.ndim < 2:
-            raise ValueError(f"x must have a batch axis, shape (n, d1, ...); received shape "
-                             f"{x.shape}.")
+            raise ValueError(_("x must have a batch axis, shape (n, d1, ...); received shape "
+                               "{shape}.").format(shape=x.shape))
         self._shape = x.shape
         return x.reshape(x.shape[0], -1)
 
     def backward(self, dout):
         expected = (self._shape[0], int(np.prod(self._shape[1:])))
         if dout.shape != expected:
-            raise ValueError(f"dout must have shape {expected} (that of the last forward's "
-                             f"output); received shape {dout.shape}.")
+            raise _dout_shape_error(expected, dout.shape)
         return dout.reshape(self._shape)
 
     def output_shape(self, input_shape):

@@ -22,9 +22,11 @@ from .._validation import (
     check_choice,
     check_class_indices,
     check_positive,
+    check_same_length,
     check_same_shape,
     check_unit_interval_labels,
 )
+from ..i18n import N_
 
 __all__ = [
     "squared_error",
@@ -220,12 +222,8 @@ def softmax_cross_entropy(o, y) -> tuple[float, np.ndarray]:
     """
     o = as_array(o, "o", ndim=2)
     y = as_array(y, "y", ndim=1, dtype=None)
-    if y.shape[0] != o.shape[0]:
-        raise ValueError(
-            f"o and y must have the same number of rows (one per example); "
-            f"received {o.shape[0]} and {y.shape[0]}."
-        )
-    y = check_class_indices(y, o.shape[1], "y", " (one per column of o)")
+    check_same_length(o, y, "o", "y")
+    y = check_class_indices(y, o.shape[1], "y", N_(" (one per column of o)"))
     return _softmax_ce(o, y)
 
 

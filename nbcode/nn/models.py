@@ -31,6 +31,7 @@ from .._validation import (
     check_same_length,
     check_seed,
 )
+from ..i18n import N_, _
 from .activations import ACTIVATIONS
 from .layers import Activation, Dense, Dropout, Layer, _rng
 from .losses import _bce_logits, _softmax, _softmax_ce, _squared_mean
@@ -56,7 +57,7 @@ class ModelSummary:
         self.non_trainable_params = total_params - trainable_params
 
     def __str__(self) -> str:
-        header = ("Layer (type)", "Output shape", "Param #")
+        header = (_("Layer (type)"), _("Output shape"), _("Param #"))
         body = [(name, str((None, *shape)), f"{count:,}") for name, shape, count in self.rows]
         widths = [max(len(r[i]) for r in [header, *body]) for i in range(3)]
 
@@ -66,9 +67,9 @@ class ModelSummary:
         rule = "-" * (sum(widths) + 4)
         return "\n".join([
             line(header), rule, *map(line, body), rule,
-            f"Total params: {self.total_params:,}",
-            f"Trainable params: {self.trainable_params:,}",
-            f"Non-trainable params: {self.non_trainable_params:,}",
+            _("Total params: {n:,}").format(n=self.total_params),
+            _("Trainable params: {n:,}").format(n=self.trainable_params),
+            _("Non-trainable params: {n:,}").format(n=self.non_trainable_params),
         ])
 
     __repr__ = __str__
@@ -96,8 +97,8 @@ class Sequential:
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
                 raise TypeError(
-                    f"layers[{i}] must be a Layer (Dense, Activation, ...); "
-                    f"received {type(layer).__name__}."
+                    _("layers[{i}] must be a Layer (Dense, Activation, ...); "
+                      "received {kind}.").format(i=i, kind=type(layer).__name__)
                 )
         self.layers = layers
         self.loss = "cross_entropy"
@@ -110,7 +111,8 @@ class Sequential:
     def add(self, layer: Layer) -> Sequential:
         """Append a layer; returns the model so calls can be chained."""
         if not isinstance(layer, Layer):
-            raise TypeError(f"layer must be a Layer; received {type(layer).__name__}.")
+            raise TypeError(_("layer must be a Layer; received {kind}.").format(
+                kind=type(layer).__name__))
         self.layers.append(layer)
         return self
 
@@ -179,19 +181,23 @@ class Sequential:
         """Copy parameters from :meth:`get_params`'s output into the model (in place)."""
         if len(params) != len(self.layers):
             raise ValueError(
-                f"params must hold one dict per layer ({len(self.layers)}); "
-                f"received {len(params)}."
+                _("params must hold one dict per layer ({n_layers}); "
+                  "received {n_received}.").format(n_layers=len(self.layers),
+                                                   n_received=len(params))
             )
         for i, (layer, values) in enumerate(zip(self.layers, params, strict=True)):
             if set(values) != set(layer.params):
                 raise ValueError(
-                    f"params[{i}] must have keys {sorted(layer.params)}; received {sorted(values)}."
+                    _("params[{i}] must have keys {keys}; received {received}.").format(
+                        i=i, keys=sorted(layer.params), received=sorted(values))
                 )
             for key, value in values.items():
                 if np.shape(value) != layer.params[key].shape:
                     raise ValueError(
-                        f"params[{i}][{key!r}] must have shape {layer.params[key].shape}; "
-                        f"received {np.shape(value)}."
+                        _("params[{i}][{key!r}] must have shape {expected}; "
+                          "received {shape}.").format(i=i, key=key,
+                                                      expected=layer.params[key].shape,
+                                                      shape=np.shape(value))
                     )
                 # In place, so that optimiser state and references stay attached.
                 np.copyto(layer.params[key], value)
@@ -214,9 +220,10 @@ class Sequential:
         if input_shape is None:
             first = type(self.layers[0]).__name__ if self.layers else None
             raise ValueError(
-                "input_shape is needed to compute output shapes: pass one example's shape, "
-                "e.g. summary(input_shape=(1, 8, 8)) for 8x8 grey images; received "
-                f"input_shape=None and a first layer {first} that does not tell it."
+                _("input_shape is needed to compute output shapes: pass one example's shape, "
+                  "e.g. summary(input_shape=(1, 8, 8)) for 8x8 grey images; received "
+                  "input_shape=None and a first layer {first} that does not tell it.").format(
+                    first=first)
             )
         shape, rows, counts = tuple(input_shape), [], {}
         for layer in self.layers:
@@ -234,8 +241,9 @@ class Sequential:
         first = self.layers[0] if self.layers else None
         if isinstance(first, Dense) and X.shape[1:] != (first.n_in,):
             raise ValueError(
-                f"{name} must have shape (n, {first.n_in}) for this model (its first layer is "
-                f"Dense(n_in={first.n_in})); received shape {X.shape}."
+                _("{name} must have shape (n, {n_in}) for this model (its first layer is "
+                  "Dense(n_in={n_in})); received shape {shape}.").format(
+                    name=name, n_in=first.n_in, shape=X.shape)
             )
         return X
 
@@ -247,9 +255,9 @@ class Sequential:
     def _require_classifier(self, method):
         if self.loss != "cross_entropy":
             raise ValueError(
-                f"{method} is for classifiers; this model was fitted with loss={self.loss!r} "
-                "(a regressor): use predict(X). It received a regressor where a classifier "
-                "(loss='cross_entropy') is expected."
+                _("{method} is for classifiers; this model was fitted with loss={loss!r} "
+                  "(a regressor): use predict(X). It received a regressor where a classifier "
+                  "(loss='cross_entropy') is expected.").format(method=method, loss=self.loss)
             )
 
     def predict_proba(self, X) -> np.ndarray:
@@ -286,11 +294,12 @@ class Sequential:
         if self.classes_ is not None:
             unknown = ~np.isin(y, self.classes_)
             if unknown.any():
+                hint = " " + _("Convert ±1 labels with (y + 1) // 2.") if -1 in y[unknown] else ""
                 raise ValueError(
-                    f"y must hold labels the model was fitted on (classes_ = "
-                    f"{self.classes_.tolist()}); received labels "
-                    f"{np.unique(y[unknown])[:5].tolist()}."
-                    + (" Convert ±1 labels with (y + 1) // 2." if -1 in y[unknown] else ""))
+                    _("y must hold labels the model was fitted on (classes_ = "
+                      "{classes}); received labels {labels}.{hint}").format(
+                        classes=self.classes_.tolist(),
+                        labels=np.unique(y[unknown])[:5].tolist(), hint=hint))
         return float(np.mean(prediction == y))
 
     # ------------------------------------------------------------------ training
@@ -302,8 +311,8 @@ class Sequential:
                 y = y[:, None]
             if y.shape[1] != n_outputs:
                 raise ValueError(
-                    f"y must have {n_outputs} column(s), one per output unit of the network; "
-                    f"received shape {y.shape}."
+                    _("y must have {n_outputs} column(s), one per output unit of the network; "
+                      "received shape {shape}.").format(n_outputs=n_outputs, shape=y.shape)
                 )
             return y
         y = check_labels(y, "y")
@@ -312,8 +321,9 @@ class Sequential:
         unknown = ~np.isin(y, self.classes_)
         if unknown.any():
             raise ValueError(
-                f"y contains labels {np.unique(y[unknown])[:5].tolist()} unknown to the model "
-                f"(classes_ = {self.classes_.tolist()})."
+                _("y contains labels {labels} unknown to the model "
+                  "(classes_ = {classes}).").format(labels=np.unique(y[unknown])[:5].tolist(),
+                                                    classes=self.classes_.tolist())
             )
         index = np.searchsorted(self.classes_, y)
         return index.astype(float)[:, None] if n_outputs == 1 else index
@@ -340,7 +350,7 @@ class Sequential:
 
     def _evaluate(self, X, target, loss_fn) -> tuple[float, float | None]:
         out = self.forward(X, training=False)
-        loss, _ = loss_fn(out, target)
+        loss = loss_fn(out, target)[0]
         if self.loss == "squared":
             return loss, None
         index = (out[:, 0] > 0) if out.shape[1] == 1 else out.argmax(axis=1)
@@ -423,7 +433,7 @@ class Sequential:
         Arguments as in :meth:`fit`; an optimiser object carries its state across updates.
         """
         self._check_update_options(loss, l2, l1)
-        X, target, loss_fn, _ = self._prepare_data(X, y, loss, None)
+        X, target, loss_fn = self._prepare_data(X, y, loss, None)[:3]
         return self._update_rule(X, target, loss_fn, get_optimizer(optimizer), l2, l1)
 
     def _check_update_options(self, loss, l2, l1) -> None:
@@ -432,8 +442,8 @@ class Sequential:
         check_positive(l2, "l2", allow_zero=True)
         check_positive(l1, "l1", allow_zero=True)
         if not self.layers:
-            raise ValueError("the model has no layers (received Sequential([])); add some with "
-                             "add(layer) first.")
+            raise ValueError(_("the model has no layers (received Sequential([])); add some with "
+                               "add(layer) first."))
 
     def _prepare_data(self, X, y, loss, validation_data):
         """Check the data of :meth:`fit` and encode the targets for ``loss``.
@@ -448,16 +458,17 @@ class Sequential:
         output = self.forward(X[:1])
         if output.ndim != 2:
             raise ValueError(
-                f"the network's output must have shape (n, n_outputs); it has shape "
-                f"{output.shape} for one example. Add Flatten() and a Dense layer at the end."
+                _("the network's output must have shape (n, n_outputs); it has shape "
+                  "{shape} for one example. Add Flatten() and a Dense layer at the end.").format(
+                    shape=output.shape)
             )
         n_outputs = output.shape[1]
         target = self._targets(y, n_outputs, fitting=True)
         if validation_data is None:
             return X, target, self._loss_function(n_outputs), None
         if not (isinstance(validation_data, tuple | list) and len(validation_data) == 2):
-            raise TypeError(f"validation_data must be a tuple (X_val, y_val); received "
-                            f"{type(validation_data).__name__}.")
+            raise TypeError(_("validation_data must be a tuple (X_val, y_val); received "
+                              "{kind}.").format(kind=type(validation_data).__name__))
         X_val = self._check_X(validation_data[0], "X_val")
         target_val = self._targets(validation_data[1], n_outputs, fitting=False)
         check_same_length(X_val, target_val, "X_val", "y_val")
@@ -473,8 +484,8 @@ class Sequential:
         penalized = [key in layer.penalized for layer, key in slots]
         l1_weights = [p for p, pen in zip(params, penalized, strict=True) if pen]
         if l1 and not hasattr(opt, "learning_rate"):
-            raise TypeError("l1 needs an optimizer with a learning_rate attribute (for the "
-                            "proximal step); use SGD or Adam.")
+            raise TypeError(_("l1 needs an optimizer with a learning_rate attribute (for the "
+                              "proximal step); use SGD or Adam."))
         # The proximal step shrinks by (rate of this step) * l1: read the rate before each
         # step, so that a learning-rate schedule moves the threshold with it.
         current_rate = getattr(opt, "current_learning_rate", lambda: opt.learning_rate)
@@ -523,12 +534,13 @@ def _classes(labels: np.ndarray, n_outputs: int) -> np.ndarray:
     """
     if n_outputs == 1:
         if len(labels) != 2:
+            n = len(labels)
+            hint = " " + _("Use one output unit per class, e.g. Dense(..., {n}).").format(
+                n=n) if n > 2 else ""
             raise ValueError(
-                f"y has {len(labels)} classes but the network has 1 output unit (binary "
-                f"classification): y must contain two classes; received "
-                f"{labels[:10].tolist()}."
-                + (f" Use one output unit per class, e.g. Dense(..., {len(labels)})."
-                   if len(labels) > 2 else "")
+                _("y has {n} classes but the network has 1 output unit (binary "
+                  "classification): y must contain two classes; received "
+                  "{labels}.{hint}").format(n=n, labels=labels[:10].tolist(), hint=hint)
             )
         return np.array([0, 1]) if np.isin(labels, [0, 1]).all() else labels
     numeric = labels.dtype.kind in "iufb"
@@ -538,12 +550,18 @@ def _classes(labels: np.ndarray, n_outputs: int) -> np.ndarray:
     if len(labels) == n_outputs and not (numeric and not integer):
         return labels
     fraction = labels[np.mod(labels, 1) != 0] if numeric and not integer else []
+    fields = {"last": n_outputs - 1, "n_outputs": n_outputs, "n": len(labels),
+              "labels": labels[:10].tolist()}
+    if len(fraction):
+        raise ValueError(
+            _("y must hold integer class indices 0, ..., {last} (one per "
+              "output unit of the network) or exactly {n_outputs} distinct labels; "
+              "received {n} labels {labels} ({example:g} is not an integer).").format(
+                example=fraction[0], **fields))
     raise ValueError(
-        f"y must hold integer class indices 0, ..., {n_outputs - 1} (one per "
-        f"output unit of the network) or exactly {n_outputs} distinct labels; "
-        f"received {len(labels)} labels {labels[:10].tolist()}"
-        + (f" ({fraction[0]:g} is not an integer)." if len(fraction) else ".")
-    )
+        _("y must hold integer class indices 0, ..., {last} (one per "
+          "output unit of the network) or exactly {n_outputs} distinct labels; "
+          "received {n} labels {labels}.").format(**fields))
 
 
 def MLP(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation="relu",
@@ -579,11 +597,11 @@ def MLP(n_inputs: int, hidden=(64, 64), n_outputs: int = 2, activation="relu",
     if isinstance(hidden, int):
         hidden = (hidden,)
     if not isinstance(hidden, tuple | list):
-        raise TypeError(f"hidden must be a tuple of layer sizes, e.g. (64, 64); received "
-                        f"{hidden!r} ({type(hidden).__name__}).")
+        raise TypeError(_("hidden must be a tuple of layer sizes, e.g. (64, 64); received "
+                          "{hidden!r} ({kind}).").format(hidden=hidden, kind=type(hidden).__name__))
     for n_hidden in hidden:
-        check_positive(n_hidden, "n_hidden (each entry of hidden)", integer=True)
-    check_rate(dropout, "dropout", " (the dropout rate after each hidden layer)")
+        check_positive(n_hidden, _("n_hidden (each entry of hidden)"), integer=True)
+    check_rate(dropout, "dropout", N_(" (the dropout rate after each hidden layer)"))
     check_seed(seed)
     rng = _rng(seed)
     layers: list[Layer] = []

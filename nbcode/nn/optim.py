@@ -20,6 +20,7 @@ import numbers
 import numpy as np
 
 from .._validation import check_integer, check_positive, check_rate
+from ..i18n import _
 
 __all__ = ["Optimizer", "SGD", "Adam", "RMSProp", "get_optimizer", "Schedule", "StepDecay",
            "CosineDecay", "LinearWarmup", "check_learning_rate"]
@@ -41,8 +42,8 @@ class Schedule:
     def __call__(self, step) -> float:
         step = check_integer(step, "step")
         if step < 0:
-            raise ValueError(f"step must be ≥ 0 (the number of updates made so far); "
-                             f"received {step}.")
+            raise ValueError(_("step must be ≥ 0 (the number of updates made so far); "
+                               "received {step}.").format(step=step))
         return self.rate(step)
 
 
@@ -69,8 +70,8 @@ class StepDecay(Schedule):
         self.initial = check_positive(initial, "initial")
         self.drop = check_positive(drop, "drop")
         if self.drop > 1:
-            raise ValueError(f"drop must be in (0, 1] (a factor that lowers the rate); received "
-                             f"{drop!r}.")
+            raise ValueError(_("drop must be in (0, 1] (a factor that lowers the rate); received "
+                               "{drop!r}.").format(drop=drop))
         self.every = check_positive(every, "every", integer=True)
 
     def rate(self, step: int) -> float:
@@ -99,8 +100,8 @@ class CosineDecay(Schedule):
         self.decay_steps = check_positive(decay_steps, "decay_steps", integer=True)
         self.final = _start_rate(final, "final")
         if self.final > self.initial:
-            raise ValueError(f"final must be at most initial ({initial!r}): a decay goes down; "
-                             f"received {final!r}.")
+            raise ValueError(_("final must be at most initial ({initial!r}): a decay goes down; "
+                               "received {final!r}.").format(initial=initial, final=final))
 
     def rate(self, step: int) -> float:
         fraction = min(step, self.decay_steps) / self.decay_steps
@@ -150,12 +151,14 @@ def _evaluate(schedule, step: int, name: str) -> float:
     value = schedule(step)
     if isinstance(value, bool) or not isinstance(value, numbers.Real | np.ndarray) \
             or np.ndim(value) != 0:
-        raise TypeError(f"{name} is a schedule and must return one number for each step; "
-                        f"{name}({step}) returned {value!r} ({type(value).__name__}).")
+        raise TypeError(_("{name} is a schedule and must return one number for each step; "
+                          "{name}({step}) returned {value!r} ({kind}).").format(
+                              name=name, step=step, value=value, kind=type(value).__name__))
     value = float(value)
     if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} is a schedule and must return a finite learning rate ≥ 0; "
-                         f"{name}({step}) returned {value!r}.")
+        raise ValueError(_("{name} is a schedule and must return a finite learning rate ≥ 0; "
+                           "{name}({step}) returned {value!r}.").format(
+                               name=name, step=step, value=value))
     return value
 
 
@@ -170,14 +173,17 @@ def check_learning_rate(learning_rate, name: str = "learning_rate"):
         return learning_rate
     if isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool) \
             and -math.inf < learning_rate < 0:
-        raise ValueError(f"{name} must be > 0; received {learning_rate!r} (a negative rate "
-                         f"climbs the loss instead of descending it).")
+        raise ValueError(_("{name} must be > 0; received {learning_rate!r} (a negative rate "
+                           "climbs the loss instead of descending it).").format(
+                               name=name, learning_rate=learning_rate))
     try:
         check_positive(learning_rate, name)
     except TypeError:
-        raise TypeError(f"{name} must be a number > 0 or a schedule (a function step -> "
-                        f"learning rate, e.g. nn.CosineDecay(0.1, 1000)); received "
-                        f"{learning_rate!r} ({type(learning_rate).__name__}).") from None
+        raise TypeError(_("{name} must be a number > 0 or a schedule (a function step -> "
+                          "learning rate, e.g. nn.CosineDecay(0.1, 1000)); received "
+                          "{learning_rate!r} ({kind}).").format(
+                              name=name, learning_rate=learning_rate,
+                              kind=type(learning_rate).__name__)) from None
     return learning_rate
 
 
@@ -218,8 +224,8 @@ class Optimizer:
     def _check(self, params, grads):
         if len(params) != len(grads):
             raise ValueError(
-                f"params and grads must be lists of the same length; received "
-                f"{len(params)} and {len(grads)}."
+                _("params and grads must be lists of the same length; received "
+                  "{n_params} and {n_grads}.").format(n_params=len(params), n_grads=len(grads))
             )
         if not self.state:
             # Shapes are checked once, when the state is made (the first step), not at
@@ -227,14 +233,16 @@ class Optimizer:
             for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
                 if np.shape(grad) != np.shape(param):
                     raise ValueError(
-                        f"grads[{i}] must have the shape of params[{i}], {np.shape(param)}; "
-                        f"received shape {np.shape(grad)}."
+                        _("grads[{i}] must have the shape of params[{i}], {expected}; "
+                          "received shape {shape}.").format(i=i, expected=np.shape(param),
+                                                            shape=np.shape(grad))
                     )
             self.state = [self._init_state(p) for p in params]
         elif len(self.state) != len(params):
             raise ValueError(
-                f"this optimiser was used with {len(self.state)} parameter arrays and now "
-                f"receives {len(params)}; call reset() before using it on another model."
+                _("this optimiser was used with {n_before} parameter arrays and now "
+                  "receives {n_now}; call reset() before using it on another model.").format(
+                    n_before=len(self.state), n_now=len(params))
             )
 
     def _init_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
@@ -447,12 +455,13 @@ def get_optimizer(optimizer, learning_rate=None) -> Optimizer:
             kind, default, options = makers[name]
             return kind(default if learning_rate is None else learning_rate, **options)
         raise ValueError(
-            f"optimizer must be {_NAMES}, None or an optimiser object such as "
-            f"SGD(learning_rate=0.1); received {optimizer!r}."
+            _("optimizer must be {names}, None or an optimiser object such as "
+              "SGD(learning_rate=0.1); received {optimizer!r}.").format(
+                names=_NAMES, optimizer=optimizer)
         )
     if callable(getattr(optimizer, "step", None)):
         return optimizer
     raise TypeError(
-        f"optimizer must be {_NAMES}, None or an object with a step(params, grads) "
-        f"method; received {type(optimizer).__name__}."
+        _("optimizer must be {names}, None or an object with a step(params, grads) "
+          "method; received {kind}.").format(names=_NAMES, kind=type(optimizer).__name__)
     )
