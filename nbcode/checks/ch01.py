@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import linear
+from .. import i18n, linear
 from ..gradcheck import numerical_gradient
+from ..i18n import N_, _
 from .core import (
     CheckResult,
     call_student,
@@ -51,13 +52,15 @@ def _with_intercept(X):
 
 
 _NAMES = ("beta", "X", "y")
-_ZERO_INTERCEPT = ("your dL/dbeta_0 is 0, but finite differences show that the loss changes with "
-                   "beta_0: differentiate through the column of ones, dL/dbeta_0 = sum_i of the "
-                   "per-example terms with x_i0 = 1.")
-_NO_BETA0 = ("your prediction leaves out the intercept: o_i = beta_0 + x_i beta, with beta_0 = "
-             "beta[0] and the slopes beta[1:].")
-_MEAN = ("this is the gradient of the mean loss L/n: the loss of the exercise is a sum over the "
-         "examples, without 1/n.")
+# Messages shared by two checkers, translated where they are shown: i18n._(constant) (the
+# catalogue's extractor reads _() with a literal only; N_() marks these).
+_ZERO_INTERCEPT = N_("your dL/dbeta_0 is 0, but finite differences show that the loss changes "
+                     "with beta_0: differentiate through the column of ones, dL/dbeta_0 = sum_i "
+                     "of the per-example terms with x_i0 = 1.")
+_NO_BETA0 = N_("your prediction leaves out the intercept: o_i = beta_0 + x_i beta, with beta_0 = "
+               "beta[0] and the slopes beta[1:].")
+_MEAN = N_("this is the gradient of the mean loss L/n: the loss of the exercise is a sum over "
+           "the examples, without 1/n.")
 
 
 def _ols_hints():
@@ -69,11 +72,11 @@ def _ols_hints():
         return -_with_intercept(X).T @ (y - X @ b[1:])
 
     return [(lambda b, X, y: 2 * linear.ols_gradient(b, X, y),
-             "your gradient is off by a factor of 2: the 1/2 in L = 1/2 sum (y_i - yhat_i)^2 "
-             "cancels the 2 of the square's derivative."),
-            (lambda b, X, y: linear.ols_gradient(b, X, y) / len(X), _MEAN),
-            (zero_intercept, _ZERO_INTERCEPT),
-            (no_beta0, _NO_BETA0)]
+             _("your gradient is off by a factor of 2: the 1/2 in L = 1/2 sum (y_i - yhat_i)^2 "
+               "cancels the 2 of the square's derivative.")),
+            (lambda b, X, y: linear.ols_gradient(b, X, y) / len(X), i18n._(_MEAN)),
+            (zero_intercept, i18n._(_ZERO_INTERCEPT)),
+            (no_beta0, i18n._(_NO_BETA0))]
 
 
 def _logistic_hints():
@@ -87,13 +90,14 @@ def _logistic_hints():
     def zero_one_formula(b, X, y):
         return -_with_intercept(X).T @ (y - linear.sigmoid(b[0] + X @ b[1:]))
 
+    # Braces doubled: the message is a format string for the catalogue's checks.
     return [(zero_one_formula,
-             "you used the formula for labels in {0, 1}, -sum_i (y_i - sigma(o_i)) x_i, with "
-             "labels in {-1, +1}: either use -sum_i y_i sigma(-y_i o_i) x_i, or map the labels "
-             "to {0, 1} first (on a copy: y01 = (y + 1) / 2)."),
-            (lambda b, X, y: linear.logistic_gradient(b, X, y) / len(X), _MEAN),
-            (zero_intercept, _ZERO_INTERCEPT),
-            (no_beta0, _NO_BETA0)]
+             _("you used the formula for labels in {{0, 1}}, -sum_i (y_i - sigma(o_i)) x_i, with "
+               "labels in {{-1, +1}}: either use -sum_i y_i sigma(-y_i o_i) x_i, or map the "
+               "labels to {{0, 1}} first (on a copy: y01 = (y + 1) / 2).").format()),
+            (lambda b, X, y: linear.logistic_gradient(b, X, y) / len(X), i18n._(_MEAN)),
+            (zero_intercept, i18n._(_ZERO_INTERCEPT)),
+            (no_beta0, i18n._(_NO_BETA0))]
 
 
 def _fd_diagnosis(function, loss, exercise):
@@ -111,16 +115,18 @@ def _fd_diagnosis(function, loss, exercise):
     if wrong.size:
         names = ", ".join("dL/dbeta_0" if j == 0 else f"dL/dbeta_{j}" for j in wrong[:4])
         return CheckResult(exercise, False,
-                           f"your gradient does not match finite differences on {names}: "
-                           f"you gave {np.round(answer[wrong[:4]], 4).tolist()}, finite "
-                           f"differences give {np.round(numeric[wrong[:4]], 4).tolist()}.")
+                           _("your gradient does not match finite differences on {names}: you "
+                             "gave {gave}, finite differences give {numeric}.").format(
+                               names=names, gave=np.round(answer[wrong[:4]], 4).tolist(),
+                               numeric=np.round(numeric[wrong[:4]], 4).tolist()),
+                           kind="mismatch")
     return None
 
 
 def _worth_finite_differences(result: CheckResult) -> bool:
     """Only a wrong value with no more specific diagnosis (sign, factor, shape, crash, stub)
     gets the component-by-component comparison with finite differences."""
-    return not result and "does not match the expected values" in result.message
+    return not result and result.kind == "mismatch"
 
 
 def _check_gradient(function, reference, loss, cases, exercise: str, success: str,
@@ -128,7 +134,7 @@ def _check_gradient(function, reference, loss, cases, exercise: str, success: st
     """Compare a student's gradient with ``reference``; a wrong value with no more specific
     diagnosis (a known mistake in ``hints``, a sign, a factor) is compared with finite
     differences of ``loss``, component by component."""
-    result = check_function(function, reference, cases, exercise=exercise, what="the gradient",
+    result = check_function(function, reference, cases, exercise=exercise, what=_("the gradient"),
                             success=success, hints=hints, names=_NAMES)
     if _worth_finite_differences(result):
         diagnosis = _fd_diagnosis(function, loss, exercise)
@@ -143,9 +149,9 @@ def check_ols_gradient(function) -> CheckResult:
     Expected shape (p + 1,): dL/dbeta_0 first.
     """
     return _check_gradient(function, linear.ols_gradient, linear.ols_loss, _regression_cases(),
-                           exercise="gradient of the squared loss", hints=_ols_hints(),
-                           success="correct: your gradient matches the formula and finite "
-                                   "differences.")
+                           exercise=_("gradient of the squared loss"), hints=_ols_hints(),
+                           success=_("correct: your gradient matches the formula and finite "
+                                     "differences."))
 
 
 def check_gradient_step(function) -> CheckResult:
@@ -153,34 +159,35 @@ def check_gradient_step(function) -> CheckResult:
     rng = np.random.default_rng(3)
     cases = [(rng.normal(size=3), rng.normal(size=3), lr) for lr in (0.1, 0.01, 1.0)]
     return check_function(function, lambda b, g, lr: b - lr * g, cases,
-                          exercise="one gradient-descent step", what="the new beta",
-                          success="correct: beta moves against the gradient.",
+                          exercise=_("one gradient-descent step"), what=_("the new beta"),
+                          success=_("correct: beta moves against the gradient."),
                           names=("beta", "gradient", "learning_rate"),
                           hints=[(lambda b, g, lr: b + lr * g,
-                                  "your step goes *up* the gradient (beta + learning_rate × "
-                                  "gradient): descent moves against it."),
+                                  _("your step goes *up* the gradient (beta + learning_rate × "
+                                    "gradient): descent moves against it.")),
                                  (lambda b, g, lr: b - g,
-                                  "your step ignores the learning rate: beta - learning_rate × "
-                                  "gradient."),
+                                  _("your step ignores the learning rate: beta - learning_rate × "
+                                    "gradient.")),
                                  (lambda b, g, lr: -lr * g,
-                                  "you returned the step -learning_rate × gradient alone: add it "
-                                  "to beta to get the new beta."),
+                                  _("you returned the step -learning_rate × gradient alone: add "
+                                    "it to beta to get the new beta.")),
                                  (lambda b, g, lr: b - g / lr,
-                                  "you divided the gradient by the learning rate: multiply.")])
+                                  _("you divided the gradient by the learning rate: "
+                                    "multiply."))])
 
 
 def check_logistic_gradient(function) -> CheckResult:
     """Check ``function(beta, X, y)`` returns the gradient of sum log(1 + exp(-y o)), y in ±1."""
     return _check_gradient(function, linear.logistic_gradient, linear.logistic_loss,
                            _classification_cases(), hints=_logistic_hints(),
-                           exercise="gradient of the logistic negative log-likelihood",
-                           success="correct: your gradient matches finite differences of the "
-                                   "negative log-likelihood.")
+                           exercise=_("gradient of the logistic negative log-likelihood"),
+                           success=_("correct: your gradient matches finite differences of the "
+                                     "negative log-likelihood."))
 
 
 def check_learning_rate_limit(eta_max, X) -> CheckResult:
     """Check ``eta_max`` = 2 / lambda_max of the mean loss's Hessian [1, X]^T [1, X] / n."""
-    exercise = "largest stable learning rate"
+    exercise = _("largest stable learning rate")
     X = np.array(X, dtype=float)
     n = len(X)
     X1 = linear.add_intercept(X)
@@ -188,30 +195,32 @@ def check_learning_rate_limit(eta_max, X) -> CheckResult:
     right = 2 / np.linalg.eigvalsh(hessian).max()
     result = check_value(eta_max, right, exercise=exercise, what="eta_max", rtol=1e-4,
                          factors=(0.5, 2.0),
-                         success=f"correct: eta_max = 2 / lambda_max = {right:.4g}.")
+                         success=_("correct: eta_max = 2 / lambda_max = {right:.4g}.").format(
+                             right=right))
     if result or result.not_done:
         return result
     centred = X - X.mean(axis=0)
-    known = {
-        "1 / lambda_max, off by a factor of 0.5: gradient descent on a quadratic converges "
-        "for eta < 2 / lambda_max":
-            1 / np.linalg.eigvalsh(hessian).max(),
-        "the limit without the column of ones for the intercept":
-            2 / np.linalg.eigvalsh(X.T @ X / n).max(),
-        "the limit for the summed loss L(beta) instead of the mean L(beta)/n (divide the "
-        "Hessian by n)": 2 / np.linalg.eigvalsh(X1.T @ X1).max(),
-        "the limit with the smallest eigenvalue instead of the largest":
-            2 / np.linalg.eigvalsh(hessian).min(),
-        "the limit for centred features (the covariance matrix): the descent runs on the raw "
-        "features, with the column of ones": 2 / np.linalg.eigvalsh(centred.T @ centred / n).max(),
-        "2 / the largest singular value of [1, X] / sqrt(n): the eigenvalues of the Hessian are "
-        "the squares of the singular values": 2 / np.linalg.svd(X1 / np.sqrt(n),
-                                                               compute_uv=False).max(),
-    }
-    for mistake, value in known.items():
+    known = [
+        (_("this is 1 / lambda_max, off by a factor of 0.5: gradient descent on a quadratic "
+           "converges for eta < 2 / lambda_max."),
+         1 / np.linalg.eigvalsh(hessian).max()),
+        (_("this is the limit without the column of ones for the intercept."),
+         2 / np.linalg.eigvalsh(X.T @ X / n).max()),
+        (_("this is the limit for the summed loss L(beta) instead of the mean L(beta)/n (divide "
+           "the Hessian by n)."), 2 / np.linalg.eigvalsh(X1.T @ X1).max()),
+        (_("this is the limit with the smallest eigenvalue instead of the largest."),
+         2 / np.linalg.eigvalsh(hessian).min()),
+        (_("this is the limit for centred features (the covariance matrix): the descent runs on "
+           "the raw features, with the column of ones."),
+         2 / np.linalg.eigvalsh(centred.T @ centred / n).max()),
+        (_("this is 2 / the largest singular value of [1, X] / sqrt(n): the eigenvalues of the "
+           "Hessian are the squares of the singular values."),
+         2 / np.linalg.svd(X1 / np.sqrt(n), compute_uv=False).max()),
+    ]
+    for message, value in known:
         if (not np.isclose(value, right, rtol=1e-4)
                 and check_array_answer(eta_max, value, rtol=1e-4, factors=()) is None):
-            return CheckResult(exercise, False, f"this is {mistake}.")
+            return CheckResult(exercise, False, message, kind="known mistake")
     return result
 
 
@@ -264,19 +273,21 @@ def _adam_cases():
 
 
 _ADAM_NAMES = ("beta", "grad", "m", "v", "t", "learning_rate", "beta1", "beta2", "eps")
+# The messages are marked with N_() and translated where they are shown (i18n._).
 _ADAM_MISTAKES = [
-    (dict(correct=False), "without the bias correction: divide m by 1 - beta1^t and v by "
-                          "1 - beta2^t before the update (equation eq-adam)."),
-    (dict(power="t-1"), "your bias correction uses t - 1: t is the number of this step, 1 at "
-                        "the first one, so the correction is 1 - beta1^t."),
-    (dict(power="t+1"), "your bias correction uses t + 1: t is already the number of this step "
-                        "(1 at the first one); do not add 1 to it."),
-    (dict(eps_inside=True), "you put eps inside the square root, sqrt(v_hat + eps): Adam adds it "
-                            "to the root, sqrt(v_hat) + eps."),
-    (dict(square=False), "your v is a running mean of g, not of g^2: v <- beta2 v + (1 - beta2) "
-                         "g^2 (g * g, coordinate by coordinate)."),
-    (dict(one_minus=False), "your running means add g (and g^2) without the factors 1 - beta1 "
-                            "and 1 - beta2: m <- beta1 m + (1 - beta1) g."),
+    (dict(correct=False), N_("this is Adam's step without the bias correction: divide m by "
+                             "1 - beta1^t and v by 1 - beta2^t before the update (equation "
+                             "eq-adam).")),
+    (dict(power="t-1"), N_("your bias correction uses t - 1: t is the number of this step, 1 at "
+                           "the first one, so the correction is 1 - beta1^t.")),
+    (dict(power="t+1"), N_("your bias correction uses t + 1: t is already the number of this "
+                           "step (1 at the first one); do not add 1 to it.")),
+    (dict(eps_inside=True), N_("you put eps inside the square root, sqrt(v_hat + eps): Adam adds "
+                               "it to the root, sqrt(v_hat) + eps.")),
+    (dict(square=False), N_("your v is a running mean of g, not of g^2: v <- beta2 v + "
+                            "(1 - beta2) g^2 (g * g, coordinate by coordinate).")),
+    (dict(one_minus=False), N_("your running means add g (and g^2) without the factors "
+                               "1 - beta1 and 1 - beta2: m <- beta1 m + (1 - beta1) g.")),
 ]
 
 
@@ -293,7 +304,7 @@ def _adam_mistake(options, case):
 def check_adam_step(function) -> CheckResult:
     """Check ``function(beta, grad, m, v, t, learning_rate, beta1, beta2, eps)`` returns
     ``(new_beta, new_m, new_v)``: one step of Adam (t = 1 at the first step), as nbcode.nn.Adam."""
-    exercise = "one step of Adam"
+    exercise = _("one step of Adam")
     cases = _adam_cases()
     for number, case in enumerate(cases, start=1):
         expected = reference_adam_step(*[a.copy() if isinstance(a, np.ndarray) else a
@@ -301,13 +312,13 @@ def check_adam_step(function) -> CheckResult:
         answer, failure = call_student(function, case, exercise, names=_ADAM_NAMES)
         if failure is not None:
             return failure
-        problem = check_tuple_answer(answer, 3, "a triple (new_beta, new_m, new_v), e.g. "
-                                                "`return beta, m, v`")
+        problem = check_tuple_answer(answer, 3, _("a triple (new_beta, new_m, new_v), e.g. "
+                                                  "`return beta, m, v`"))
         if problem is not None:
             return CheckResult(exercise, False, problem)
+        whats = (_("the new beta"), _("the new m"), _("the new v"))
         problems = [check_array_answer(item, right, what=what, rtol=1e-6, atol=1e-10)
-                    for item, right, what in zip(answer, expected, ("the new beta", "the new m",
-                                                                      "the new v"), strict=True)]
+                    for item, right, what in zip(answer, expected, whats, strict=True)]
         if all(problem is None for problem in problems):
             continue
         for options, message in _ADAM_MISTAKES:
@@ -315,22 +326,25 @@ def check_adam_step(function) -> CheckResult:
                 wrong = _adam_mistake(options, case)
             if all(check_array_answer(item, w, rtol=1e-6, atol=1e-10, factors=()) is None
                    for item, w in zip(answer, wrong, strict=True)):
-                return CheckResult(exercise, False, f"this is Adam's step {message}"
-                                   if options.get("correct") is False else message)
+                return CheckResult(exercise, False, i18n._(message), kind="known mistake")
+        fields = dict(number=number, count=len(cases), t=case[4])
         if problems[0] is None:
             wrong_moment = "m" if problems[1] is not None else "v"
             return CheckResult(exercise, False,
-                               f"beta is right but {problems[1] or problems[2]} Return the "
-                               f"updated {wrong_moment}, the one this step used (test case "
-                               f"{number} of {len(cases)}, t = {case[4]}).")
+                               _("beta is right but {problem} Return the updated {moment}, the "
+                                 "one this step used (test case {number} of {count}, t = "
+                                 "{t}).").format(problem=problems[1] or problems[2],
+                                                 moment=wrong_moment, **fields))
         if problems[1] is None and problems[2] is None:
             return CheckResult(exercise, False,
-                               f"m and v are right, but {problems[0]} Check the bias "
-                               f"correction and the update beta - learning_rate * m_hat / "
-                               f"(sqrt(v_hat) + eps) (test case {number}, t = {case[4]}).")
+                               _("m and v are right, but {problem} Check the bias correction "
+                                 "and the update beta - learning_rate * m_hat / (sqrt(v_hat) + "
+                                 "eps) (test case {number}, t = {t}).").format(
+                                   problem=problems[0], **fields))
         first = next(problem for problem in problems if problem is not None)
         return CheckResult(exercise, False,
-                           f"{first} (test case {number} of {len(cases)}, t = {case[4]}).")
+                           _("{problem} (test case {number} of {count}, t = {t}).").format(
+                               problem=first, **fields))
     return CheckResult(exercise, True,
-                       "correct: your step makes the same update as nbcode.nn.Adam, bias "
-                       "correction included.")
+                       _("correct: your step makes the same update as nbcode.nn.Adam, bias "
+                         "correction included."))

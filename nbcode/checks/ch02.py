@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_ndtr
 
+from .. import i18n
 from ..gradcheck import numerical_gradient
+from ..i18n import N_, _
 from ..neuron import neuron_gradient, squared_loss
 from ..nn.activations import get_activation, sigmoid
 from .core import CheckResult, call_student, check_array_answer, check_function, check_tuple_answer
@@ -21,22 +23,23 @@ def check_sigmoid_derivative(function) -> CheckResult:
     cases = [(np.linspace(-6, 6, 13),), (np.array([0.0]),), (rng.normal(0, 3, size=(4, 5)),),
              (np.array([-40.0, 40.0]),)]
     return check_function(
-        function, sigmoid.derivative, cases, exercise="derivative of the sigmoid",
+        function, sigmoid.derivative, cases, exercise=_("derivative of the sigmoid"),
         what="sigma'(o)",
-        success="correct: sigma'(o) = sigma(o) (1 - sigma(o)), largest (1/4) at o = 0.",
+        success=_("correct: sigma'(o) = sigma(o) (1 - sigma(o)), largest (1/4) at o = 0."),
         hints=[(lambda o: o * (1 - o),
-                "you computed o (1 - o): the formula f (1 - f) uses the sigmoid's *value* "
-                "f = sigma(o), not o itself."),
+                _("you computed o (1 - o): the formula f (1 - f) uses the sigmoid's *value* "
+                  "f = sigma(o), not o itself.")),
                (lambda o: sigmoid.value(o),
-                "you returned sigma(o) itself: multiply it by (1 - sigma(o))."),
+                _("you returned sigma(o) itself: multiply it by (1 - sigma(o)).")),
                (lambda o: np.exp(-o) / (1 + np.exp(-o)),
-                "you returned exp(-o) / (1 + exp(-o)) = 1 - sigma(o): one factor sigma(o) is "
-                "missing."),
+                _("you returned exp(-o) / (1 + exp(-o)) = 1 - sigma(o): one factor sigma(o) is "
+                  "missing.")),
                (lambda o: 1 - np.tanh(o) ** 2,
-                "you returned 1 - tanh(o)^2, the derivative of tanh: the sigmoid's is "
-                "sigma(o) (1 - sigma(o))."),
+                _("you returned 1 - tanh(o)^2, the derivative of tanh: the sigmoid's is "
+                  "sigma(o) (1 - sigma(o)).")),
                (lambda o: sigmoid.value(o) * (1 + sigmoid.value(o)),
-                "you computed sigma(o) (1 + sigma(o)): the second factor is 1 - sigma(o).")])
+                _("you computed sigma(o) (1 + sigma(o)): the second factor is "
+                  "1 - sigma(o)."))])
 
 
 def _gradient_cases():
@@ -77,31 +80,32 @@ def check_neuron_gradient(function) -> CheckResult:
 
     Expected shape (p + 1,), dL/dbeta_0 first; activation is "sigmoid", "tanh" or "relu".
     """
-    exercise = "gradient of one neuron"
+    exercise = _("gradient of one neuron")
     names = ("beta", "X", "y", "activation")
     result = check_function(
-        function, neuron_gradient, _gradient_cases(), exercise=exercise, what="the gradient",
+        function, neuron_gradient, _gradient_cases(), exercise=exercise, what=_("the gradient"),
         factors=(2.0, 0.5), names=names,
-        success="correct: your gradient matches the chain rule and finite differences for the "
-                "sigmoid, tanh and ReLU.",
+        success=_("correct: your gradient matches the chain rule and finite differences for the "
+                  "sigmoid, tanh and ReLU."),
         hints=[(_no_derivative,
-                "your gradient is -(y - a) x summed over examples: the chain rule also needs the "
-                "factor f'(o_i) of the activation."),
+                _("your gradient is -(y - a) x summed over examples: the chain rule also needs "
+                  "the factor f'(o_i) of the activation.")),
                (_relu_derivative_at_zero,
-                "your ReLU derivative is 1 at o = 0: the book's convention is ReLU'(0) = 0, "
-                "i.e. f'(o) = 1 only where o > 0 (strictly); use get_activation(activation)"
-                ".derivative(o)."),
+                _("your ReLU derivative is 1 at o = 0: the book's convention is ReLU'(0) = 0, "
+                  "i.e. f'(o) = 1 only where o > 0 (strictly); use get_activation(activation)"
+                  ".derivative(o).")),
                (lambda *case: 2 * neuron_gradient(*case),
-                "your gradient is off by a factor of 2: the 1/2 in L = sum_i 1/2 (y_i - a_i)^2 "
-                "cancels the 2 of the square's derivative."),
+                _("your gradient is off by a factor of 2: the 1/2 in L = sum_i 1/2 (y_i - a_i)^2 "
+                  "cancels the 2 of the square's derivative.")),
                (lambda *case: neuron_gradient(*case) / len(case[1]),
-                "this is the gradient of the mean loss L/n: the loss of the exercise is the sum "
-                "over the examples, without 1/n."),
+                _("this is the gradient of the mean loss L/n: the loss of the exercise is the "
+                  "sum over the examples, without 1/n.")),
                (lambda beta, X, y, a: np.concatenate([[0.0], neuron_gradient(beta, X, y, a)[1:]]),
-                "your dL/dbeta_0 is 0: the intercept gets sum_i delta_i (its input is x_i0 = 1).")])
+                _("your dL/dbeta_0 is 0: the intercept gets sum_i delta_i (its input is "
+                  "x_i0 = 1)."))])
     # Only a generic mismatch (not a sign, a factor, a shape or a crash) gets the per-component
     # comparison with finite differences.
-    if not result and "does not match the expected values" in result.message:
+    if not result and result.kind == "mismatch":
         beta, X, y, activation = _gradient_cases()[1]
         numeric = numerical_gradient(lambda b: squared_loss(b, X, y, activation), beta.copy())
         answer, failure = call_student(function, (beta, X, y, activation), exercise, names=names)
@@ -116,9 +120,12 @@ def check_neuron_gradient(function) -> CheckResult:
             names = ", ".join("dL/dbeta_0" if j == 0 else f"dL/dbeta_{j}" for j in wrong[:4])
             result = CheckResult(
                 exercise, False,
-                f"with activation {activation!r}, your gradient does not match finite differences "
-                f"on {names}: you gave {np.round(answer[wrong[:4]], 4).tolist()}, finite "
-                f"differences give {np.round(numeric[wrong[:4]], 4).tolist()}.")
+                _("with activation {activation!r}, your gradient does not match finite "
+                  "differences on {names}: you gave {gave}, finite differences give "
+                  "{numeric}.").format(activation=activation, names=names,
+                                       gave=np.round(answer[wrong[:4]], 4).tolist(),
+                                       numeric=np.round(numeric[wrong[:4]], 4).tolist()),
+                kind="mismatch")
     return result
 
 
@@ -156,15 +163,17 @@ def _batch_epoch(beta, X, y):
     return beta + np.concatenate([[y[wrong].sum()], X[wrong].T @ y[wrong]]), int(wrong.sum())
 
 
+# The messages of these lists are marked with N_() and translated where they are shown
+# (i18n._: the catalogue's extractor reads _() with a literal only).
 _PERCEPTRON_MISTAKES = [
-    (_strict_epoch, "you update only when y_i o_i < 0: a point exactly on the boundary "
-                    "(o_i = 0, which is every point when beta = 0) is a mistake too; "
-                    "test y_i o_i <= 0."),
-    (_no_intercept_epoch, "beta_0 never changes: the rule also updates the intercept, "
-                          "beta_0 <- beta_0 + y_i."),
-    (_batch_epoch, "you updated beta with all the mistakes of the starting beta at once: the "
-                   "rule visits the examples one at a time, and each update changes the margins "
-                   "of the examples after it."),
+    (_strict_epoch, N_("you update only when y_i o_i < 0: a point exactly on the boundary "
+                       "(o_i = 0, which is every point when beta = 0) is a mistake too; "
+                       "test y_i o_i <= 0.")),
+    (_no_intercept_epoch, N_("beta_0 never changes: the rule also updates the intercept, "
+                             "beta_0 <- beta_0 + y_i.")),
+    (_batch_epoch, N_("you updated beta with all the mistakes of the starting beta at once: the "
+                      "rule visits the examples one at a time, and each update changes the "
+                      "margins of the examples after it.")),
 ]
 
 
@@ -184,37 +193,39 @@ def check_perceptron_epoch(function) -> CheckResult:
 
     It must visit the examples in the order 0..n-1 and return ``(new_beta, n_mistakes)``.
     """
-    exercise = "one epoch of the perceptron rule"
+    exercise = _("one epoch of the perceptron rule")
     cases = _perceptron_cases()
     for number, (beta, X, y) in enumerate(cases, start=1):
         expected_beta, expected_mistakes = reference_perceptron_epoch(beta.copy(), X, y)
         answer, failure = call_student(function, (beta, X, y), exercise, names=("beta", "X", "y"))
         if failure is not None:
             return failure
-        problem = check_tuple_answer(answer, 2, "a pair (new_beta, n_mistakes), e.g. "
-                                                "`return beta, mistakes`")
+        problem = check_tuple_answer(answer, 2, _("a pair (new_beta, n_mistakes), e.g. "
+                                                  "`return beta, mistakes`"))
         if problem is not None:
             return CheckResult(exercise, False, problem)
         new_beta, mistakes = answer
         if np.ndim(new_beta) == 0 and np.ndim(mistakes) == 1 and np.size(mistakes) == len(beta):
-            return CheckResult(exercise, False, "the pair is in the wrong order: return "
-                                                "(new_beta, n_mistakes), beta first.")
-        problem = check_array_answer(new_beta, expected_beta, what="the new beta")
+            return CheckResult(exercise, False, _("the pair is in the wrong order: return "
+                                                  "(new_beta, n_mistakes), beta first."))
+        problem = check_array_answer(new_beta, expected_beta, what=_("the new beta"))
         if problem is not None:
             for wrong, message in _PERCEPTRON_MISTAKES:
                 if check_array_answer(new_beta, wrong(beta.copy(), X, y)[0]) is None:
-                    return CheckResult(exercise, False, message)
+                    return CheckResult(exercise, False, i18n._(message), kind="known mistake")
             return CheckResult(exercise, False,
-                               f"{problem} (test case {number} of {len(cases)}, n = {len(X)})")
-        problem = check_array_answer(mistakes, expected_mistakes, what="the number of mistakes",
-                                     factors=())
+                               _("{problem} (test case {number} of {count}, n = {n})").format(
+                                   problem=problem, number=number, count=len(cases), n=len(X)))
+        problem = check_array_answer(mistakes, expected_mistakes,
+                                     what=_("the number of mistakes"), factors=())
         if problem is not None:
             return CheckResult(
                 exercise, False,
-                f"beta is right but the number of mistakes is wrong: {problem} Count one "
-                f"mistake per update (test case {number}).")
+                _("beta is right but the number of mistakes is wrong: {problem} Count one "
+                  "mistake per update (test case {number}).").format(problem=problem,
+                                                                     number=number))
     return CheckResult(exercise, True,
-                       "correct: your epoch makes the same updates as Rosenblatt's rule.")
+                       _("correct: your epoch makes the same updates as Rosenblatt's rule."))
 
 
 # ------------------------------------------------------------------ the probit neuron
@@ -275,23 +286,23 @@ def _no_intercept(beta, X, y):
 
 _PROBIT_HINTS = [
     (lambda beta, X, y: reference_probit_gradient(beta, X, y, mistake="sigmoid shortcut"),
-     "you used delta_i = a_i - y_i: that shortcut holds for the sigmoid only, whose derivative "
-     "a (1 - a) cancels the 1 / (a (1 - a)) of dl/da. For a = Phi(o), da/do = phi(o): "
-     "delta_i = (a_i - y_i) phi(o_i) / (a_i (1 - a_i))."),
+     N_("you used delta_i = a_i - y_i: that shortcut holds for the sigmoid only, whose "
+        "derivative a (1 - a) cancels the 1 / (a (1 - a)) of dl/da. For a = Phi(o), da/do = "
+        "phi(o): delta_i = (a_i - y_i) phi(o_i) / (a_i (1 - a_i)).")),
     (lambda beta, X, y: reference_probit_gradient(beta, X, y, mistake="no phi"),
-     "you stopped at dl/da = (a - y) / (a (1 - a)): the chain rule also needs da/do = phi(o), "
-     "the standard normal density at o (norm.pdf(o))."),
+     N_("you stopped at dl/da = (a - y) / (a (1 - a)): the chain rule also needs da/do = "
+        "phi(o), the standard normal density at o (norm.pdf(o)).")),
     (lambda beta, X, y: reference_probit_gradient(beta, X, y, mistake="squared loss"),
-     "you used delta_i = (a_i - y_i) phi(o_i): that is the gradient of the squared loss "
-     "1/2 (y - a)^2. The cross-entropy's dl/da is (a - y) / (a (1 - a))."),
+     N_("you used delta_i = (a_i - y_i) phi(o_i): that is the gradient of the squared loss "
+        "1/2 (y - a)^2. The cross-entropy's dl/da is (a - y) / (a (1 - a)).")),
     (lambda beta, X, y: reference_probit_gradient(beta, X, y, mistake="sigmoid output"),
-     "you computed a with the sigmoid: the probit neuron's output is a = Phi(o), the standard "
-     "normal distribution function (norm.cdf(o))."),
+     N_("you computed a with the sigmoid: the probit neuron's output is a = Phi(o), the "
+        "standard normal distribution function (norm.cdf(o)).")),
     (lambda beta, X, y: reference_probit_gradient(beta, X, y, mean=False),
-     "this is the gradient of the summed loss: the exercise's loss is the mean over the n "
-     "examples, so divide by n."),
+     N_("this is the gradient of the summed loss: the exercise's loss is the mean over the n "
+        "examples, so divide by n.")),
     (_no_intercept,
-     "your dL/dbeta_0 is 0: the intercept gets 1/n sum_i delta_i (its input is x_i0 = 1)."),
+     N_("your dL/dbeta_0 is 0: the intercept gets 1/n sum_i delta_i (its input is x_i0 = 1).")),
 ]
 
 
@@ -302,7 +313,8 @@ def check_probit_gradient(function) -> CheckResult:
     """
     return check_function(
         function, reference_probit_gradient, _probit_cases(),
-        exercise="cross-entropy of a probit neuron", what="the gradient", factors=(2.0, 0.5),
-        names=("beta", "X", "y"), hints=_PROBIT_HINTS,
-        success="correct: delta_i = (a_i - y_i) phi(o_i) / (a_i (1 - a_i)); for the probit, "
-                "unlike the sigmoid, the factor of the output's derivative does not cancel.")
+        exercise=_("cross-entropy of a probit neuron"), what=_("the gradient"),
+        factors=(2.0, 0.5), names=("beta", "X", "y"),
+        hints=[(wrong, i18n._(message)) for wrong, message in _PROBIT_HINTS],
+        success=_("correct: delta_i = (a_i - y_i) phi(o_i) / (a_i (1 - a_i)); for the probit, "
+                  "unlike the sigmoid, the factor of the output's derivative does not cancel."))

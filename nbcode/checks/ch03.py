@@ -6,8 +6,10 @@ import math
 
 import numpy as np
 
+from .. import i18n
 from ..autodiff import Value
 from ..gradcheck import numerical_gradients
+from ..i18n import N_, _
 from ..nn import MLP, log_softmax, softmax
 from ..nn.losses import one_hot
 from .core import CheckResult, call_student, check_array_answer, check_function, check_tuple_answer
@@ -34,24 +36,25 @@ def check_softmax_ce_gradient(function) -> CheckResult:
     """
     hints = [
         (lambda o, y: softmax(o) - one_hot(y, o.shape[1]),
-         "this is the gradient of the *summed* loss: the loss is a mean over the n examples, "
-         "so divide by n."),
+         _("this is the gradient of the *summed* loss: the loss is a mean over the n examples, "
+           "so divide by n.")),
         (lambda o, y: -_softmax_gradient(o, y),
-         "the sign is reversed: it is softmax(o) minus the one-hot labels, not the other way."),
+         _("the sign is reversed: it is softmax(o) minus the one-hot labels, not the other "
+           "way.")),
         (lambda o, y: softmax(o) / o.shape[0],
-         "you forgot to subtract the one-hot labels (the -1 on the true class)."),
+         _("you forgot to subtract the one-hot labels (the -1 on the true class).")),
         (lambda o, y: (softmax(o) - one_hot(y, o.shape[1])) * softmax(o) / o.shape[0],
-         "there is an extra factor softmax(o): the derivative of log softmax cancels it."),
+         _("there is an extra factor softmax(o): the derivative of log softmax cancels it.")),
         (lambda o, y: (softmax(o.T).T - one_hot(y, o.shape[1])) / o.shape[0],
-         "your softmax normalises over the examples (axis 0): each row of o holds one example's "
-         "logits, so normalise over the classes, axis=1 (with keepdims=True)."),
+         _("your softmax normalises over the examples (axis 0): each row of o holds one "
+           "example's logits, so normalise over the classes, axis=1 (with keepdims=True).")),
         (lambda o, y: (softmax(o) - one_hot(y, o.shape[1])) / o.shape[1],
-         "you divided by the number of classes k; the mean is over the n examples (rows)."),
+         _("you divided by the number of classes k; the mean is over the n examples (rows).")),
     ]
     return check_function(function, _softmax_gradient, _softmax_cases(),
-                          exercise="gradient of softmax cross-entropy", what="dL/do",
+                          exercise=_("gradient of softmax cross-entropy"), what="dL/do",
                           hints=hints, factors=(2.0, 0.5), names=("o", "y"),
-                          success="correct: dL/do = (softmax(o) - onehot(y)) / n.")
+                          success=_("correct: dL/do = (softmax(o) - onehot(y)) / n."))
 
 
 # ------------------------------------------------------------------ one hidden layer
@@ -106,7 +109,7 @@ def check_hidden_layer_gradients(function) -> CheckResult:
     mean softmax cross-entropy of ``o2`` for labels ``y``; each gradient has the shape
     of its parameter.
     """
-    exercise = "gradients of a one-hidden-layer network"
+    exercise = _("gradients of a one-hidden-layer network")
     names = ("dW1", "db1", "dW2", "db2")
     cases = _hidden_cases()
     for number, case in enumerate(cases, start=1):
@@ -115,7 +118,7 @@ def check_hidden_layer_gradients(function) -> CheckResult:
                                        names=("X", "y", "W1", "b1", "W2", "b2"))
         if failure is not None:
             return failure
-        problem = check_tuple_answer(answer, 4, "a tuple of four arrays (dW1, db1, dW2, db2)")
+        problem = check_tuple_answer(answer, 4, _("a tuple of four arrays (dW1, db1, dW2, db2)"))
         if problem is not None:
             return CheckResult(exercise, False, problem)
         X, y = case[:2]
@@ -128,22 +131,26 @@ def check_hidden_layer_gradients(function) -> CheckResult:
             if problem is None:
                 continue
             if i < 2 and check_array_answer(answer[i], no_derivative[i], factors=()) is None:
-                message = (f"{name} misses the derivative of tanh: backpropagating through the "
-                           "activation multiplies dL/da1 by tanh'(o1) = 1 - a1**2.")
+                message = _("{name} misses the derivative of tanh: backpropagating through the "
+                            "activation multiplies dL/da1 by tanh'(o1) = 1 - a1**2.").format(
+                                name=name)
             elif i < 2 and check_array_answer(answer[i], of_o1[i], factors=()) is None:
-                message = (f"{name} uses 1 - o1**2: tanh'(o1) = 1 - tanh(o1)**2 = 1 - a1**2, "
-                           "the square of the activation, not of the pre-activation.")
+                message = _("{name} uses 1 - o1**2: tanh'(o1) = 1 - tanh(o1)**2 = 1 - a1**2, "
+                            "the square of the activation, not of the pre-activation.").format(
+                                name=name)
             elif check_array_answer(answer[i], summed[i], factors=()) is None:
-                message = (f"{name} is the gradient of the summed loss: the loss is a mean over "
-                           "the n examples, so divide by n.")
+                message = _("{name} is the gradient of the summed loss: the loss is a mean over "
+                            "the n examples, so divide by n.").format(name=name)
             else:
                 numeric = _numeric(X, y, params, i)
                 agree = check_array_answer(numeric, expected[i], rtol=1e-4, atol=1e-7) is None
-                message = problem + (" Finite differences agree with the expected values."
-                                     if agree else "")
-            return CheckResult(exercise, False, f"{message} (test case {number} of {len(cases)})")
-    return CheckResult(exercise, True, "correct: all four gradients match backpropagation "
-                                       "and finite differences.")
+                message = problem + (" " + _("Finite differences agree with the expected "
+                                             "values.") if agree else "")
+            return CheckResult(exercise, False,
+                               _("{message} (test case {number} of {count})").format(
+                                   message=message, number=number, count=len(cases)))
+    return CheckResult(exercise, True, _("correct: all four gradients match backpropagation "
+                                         "and finite differences."))
 
 
 # ------------------------------------------------------------------ FGSM
@@ -160,30 +167,30 @@ def check_fgsm_step(function) -> CheckResult:
     """Check ``function(model, X, y, epsilon)`` returns the FGSM images, clipped to [0, 1]."""
     from ..analysis import fgsm, input_gradient
 
-    exercise = "one FGSM step"
+    exercise = _("one FGSM step")
     model, X, y = _fgsm_model()
     cases = [(model, X, y, eps) for eps in (0.05, 0.2, 0.5)]
     hints = [
         (lambda m, X, y, e: np.clip(X - e * np.sign(input_gradient(m, X, y)), 0, 1),
-         "your step goes *down* the loss (x - epsilon sign(gradient)): the attack moves the "
-         "image so that the loss of the true class grows."),
+         _("your step goes *down* the loss (x - epsilon sign(gradient)): the attack moves the "
+           "image so that the loss of the true class grows.")),
         (lambda m, X, y, e: X + e * np.sign(input_gradient(m, X, y)),
-         "the pixels leave [0, 1]: clip the result with np.clip(..., 0, 1)."),
+         _("the pixels leave [0, 1]: clip the result with np.clip(..., 0, 1).")),
         (lambda m, X, y, e: np.clip(X + e * input_gradient(m, X, y), 0, 1),
-         "you used the gradient itself: FGSM takes only its sign, so every pixel moves by "
-         "exactly epsilon."),
+         _("you used the gradient itself: FGSM takes only its sign, so every pixel moves by "
+           "exactly epsilon.")),
         (lambda m, X, y, e: e * np.sign(input_gradient(m, X, y)),
-         "you returned the perturbation epsilon sign(gradient) alone: add it to X (and clip to "
-         "[0, 1]) to get the adversarial images."),
+         _("you returned the perturbation epsilon sign(gradient) alone: add it to X (and clip "
+           "to [0, 1]) to get the adversarial images.")),
     ]
     # protect=True: the model is copied too, so that a function that trains or changes it is
     # told so and cannot change the reference.
     result = check_function(function, lambda m, X, y, e: fgsm(m, X, y, e), cases,
-                            exercise=exercise, what="the adversarial batch", hints=hints,
+                            exercise=exercise, what=_("the adversarial batch"), hints=hints,
                             factors=(), names=("model", "X", "y", "epsilon"), protect=True,
                             compare={0: lambda model: model.parameters()},
-                            success="correct: every pixel moved by epsilon in the direction "
-                                    "that increases the loss, and stays in [0, 1].")
+                            success=_("correct: every pixel moved by epsilon in the direction "
+                                      "that increases the loss, and stays in [0, 1]."))
     return result
 
 
@@ -222,22 +229,24 @@ def _sigmoid_graphs():
     d = {v: s(v) * (1 - s(v)) for v in (0.4, -1.3, 0.9, 0.5)}
     inner = s(0.5) + math.tanh(0.5)            # x = 2a - 0.7 = 0.5 at a = 0.6
     through_tanh = inner + 0.6 * 2.0 * (1 - math.tanh(0.5) ** 2)
-    return [("sigmoid(x) alone, x = 0.4", alone, s(0.4), d[0.4], None),
+    return [(_("sigmoid(x) alone, x = 0.4"), alone, s(0.4), d[0.4], None),
             ("3 sigmoid(x) + 0.5, x = -1.3", scaled, 3 * s(-1.3) + 0.5, 3 * d[-1.3], d[-1.3]),
-            ("sigmoid(x) * x, x = 0.9: x used twice", used_twice, s(0.9) * 0.9,
+            (_("sigmoid(x) * x, x = 0.9: x used twice"), used_twice, s(0.9) * 0.9,
              d[0.9] * 0.9 + s(0.9), d[0.9] * 0.9),
-            ("(sigmoid(x) + tanh(x)) * a with x = 2a - 0.7, a = 0.6", intermediate, inner * 0.6,
-             through_tanh + 0.6 * 2.0 * d[0.5], through_tanh)]
+            (_("(sigmoid(x) + tanh(x)) * a with x = 2a - 0.7, a = 0.6"), intermediate,
+             inner * 0.6, through_tanh + 0.6 * 2.0 * d[0.5], through_tanh)]
 
 
+# Marked with N_() and translated where they are shown (i18n._: the catalogue's extractor
+# reads _() with a literal only).
 _SIGMOID_MISTAKES = {
-    2: "the chain factor is missing: the rule must multiply the local derivative by out.grad, "
-       "the gradient that reached the node (3 here, from 3 sigmoid(x)): "
-       "x.grad += s * (1 - s) * out.grad.",
-    3: "x.grad is assigned instead of accumulated: x is used twice (by the sigmoid and by the "
-       "product), and each use adds its share; write x.grad += ..., not x.grad = ....",
-    4: "x is missing from the node's parents: when x is itself computed (x = 2a - 0.7), the "
-       "sweep passed x's gradient on to a before your rule added to it. Give parents=(x,).",
+    2: N_("the chain factor is missing: the rule must multiply the local derivative by "
+          "out.grad, the gradient that reached the node (3 here, from 3 sigmoid(x)): "
+          "x.grad += s * (1 - s) * out.grad."),
+    3: N_("x.grad is assigned instead of accumulated: x is used twice (by the sigmoid and by "
+          "the product), and each use adds its share; write x.grad += ..., not x.grad = ...."),
+    4: N_("x is missing from the node's parents: when x is itself computed (x = 2a - 0.7), the "
+          "sweep passed x's gradient on to a before your rule added to it. Give parents=(x,)."),
 }
 
 
@@ -262,14 +271,19 @@ def _student_node(function, exercise: str, made: list):
         if failure is not None:
             raise _Failure(failure)
         if x.data != before:
-            raise _Failure(CheckResult(exercise, False, f"your function changed x.data in place "
-                                       f"({before:g} -> {x.data:g}); a node reads its input and "
-                                       f"makes a new Value."))
+            raise _Failure(CheckResult(exercise, False, _(
+                "your function changed x.data in place ({before:g} -> {after:g}); a node reads "
+                "its input and makes a new Value.").format(before=before, after=x.data),
+                kind="in place"))
         if not isinstance(answer, Value):
-            kind = "None" if answer is None else f"a {type(answer).__name__}"
-            raise _Failure(CheckResult(exercise, False, f"your function returned {kind}; it must "
-                                       f"return the new node, a Value: Value(s, parents=(x,), "
-                                       f"op='sigmoid', backward=backward)."))
+            if answer is None:
+                message = _("your function returned None; it must return the new node, a "
+                            "Value: Value(s, parents=(x,), op='sigmoid', backward=backward).")
+            else:
+                message = _("your function returned a {kind}; it must return the new node, a "
+                            "Value: Value(s, parents=(x,), op='sigmoid', "
+                            "backward=backward).").format(kind=type(answer).__name__)
+            raise _Failure(CheckResult(exercise, False, message))
         made.append(answer)
         return answer
     return node
@@ -277,16 +291,16 @@ def _student_node(function, exercise: str, made: list):
 
 def _wrong_local(got: float, x: float, s: float) -> str:
     if got == 0:
-        return ("x.grad stayed 0: the gradient never reached x. Give the node its rule "
-                "(backward=...), which adds to x.grad, and list x among its parents.")
+        return _("x.grad stayed 0: the gradient never reached x. Give the node its rule "
+                 "(backward=...), which adds to x.grad, and list x among its parents.")
     usual = {"s": s, "1 - s": 1 - s, "s ** 2": s * s, "-s (1 - s)": -s * (1 - s),
              "exp(-x)": math.exp(-x), "s (1 - s) x": s * (1 - s) * x}
     for formula, value in usual.items():
         if _close(got, value):
-            return (f"wrong local derivative: your rule adds {formula} to x.grad; the derivative "
-                    f"of sigmoid is s (1 - s), with s = sigmoid(x).")
-    return (f"wrong local derivative: at x = {x:g}, x.grad = {got:.6g}, but d sigmoid/dx = "
-            f"s (1 - s) = {s * (1 - s):.6g}.")
+            return _("wrong local derivative: your rule adds {formula} to x.grad; the derivative "
+                     "of sigmoid is s (1 - s), with s = sigmoid(x).").format(formula=formula)
+    return _("wrong local derivative: at x = {x:g}, x.grad = {got:.6g}, but d sigmoid/dx = "
+             "s (1 - s) = {right:.6g}.").format(x=x, got=got, right=s * (1 - s))
 
 
 def check_sigmoid_node(function) -> CheckResult:
@@ -296,7 +310,7 @@ def check_sigmoid_node(function) -> CheckResult:
     sigmoid(x.data) and whose rule adds s (1 - s) out.grad to x.grad. It is judged by what it
     computes: the forward value and the gradient of four graphs after ``backward()``.
     """
-    exercise = "a sigmoid node for the autodiff"
+    exercise = _("a sigmoid node for the autodiff")
     graphs = _sigmoid_graphs()
     single = False
     for number, (name, build, value, gradient, mistake) in enumerate(graphs, start=1):
@@ -308,30 +322,41 @@ def check_sigmoid_node(function) -> CheckResult:
             return failure.result
         except Exception as error:  # noqa: BLE001 - the student's rule raised in the sweep
             return CheckResult(exercise, False,
-                               f"the backward sweep raised {type(error).__name__}: {error} "
-                               f"(graph {name}). The rule is called as backward(out), out being "
-                               f"the node itself.")
-        where = f" (graph {number} of {len(graphs)}: {name})"
+                               _("the backward sweep raised {error}: {text} (graph {name}). The "
+                                 "rule is called as backward(out), out being the node "
+                                 "itself.").format(error=type(error).__name__, text=error,
+                                                   name=name), kind="raised")
+        graph = dict(number=number, count=len(graphs), name=name)
         if number == 1:
             single = made[0].parents == (leaf,)
             if not _close(made[0].data, value):
                 return CheckResult(exercise, False,
-                                   f"the node's data is {made[0].data:.6g}; sigmoid(0.4) = "
-                                   f"1 / (1 + exp(-0.4)) = {value:.6g}.")
+                                   _("the node's data is {data:.6g}; sigmoid(0.4) = "
+                                     "1 / (1 + exp(-0.4)) = {value:.6g}.").format(
+                                       data=made[0].data, value=value))
         if not _close(output.data, value):
-            return CheckResult(exercise, False, f"the forward value is wrong{where}.")
+            return CheckResult(exercise, False,
+                               _("the forward value is wrong (graph {number} of {count}: "
+                                 "{name}).").format(**graph))
         if _close(leaf.grad, gradient):
             continue
         if number == 1:
             message = _wrong_local(leaf.grad, leaf.data, made[0].data)
         elif _close(leaf.grad, mistake):
-            message = _SIGMOID_MISTAKES[number]
+            message = i18n._(_SIGMOID_MISTAKES[number])
         else:
-            message = f"the gradient is {leaf.grad:.6g}, expected {gradient:.6g}."
-        return CheckResult(exercise, False, message + where)
-    how = ("one node with its own local rule" if single else
-           "built from the autodiff's own operations (right too; one node with the rule "
-           "s (1 - s) out.grad is shorter)")
-    return CheckResult(exercise, True, f"correct: the gradients agree with the closed forms in "
-                                       f"all {len(graphs)} graphs, x used twice included; your "
-                                       f"sigmoid is {how}.")
+            message = _("the gradient is {got:.6g}, expected {expected:.6g}.").format(
+                got=leaf.grad, expected=gradient)
+        return CheckResult(exercise, False,
+                           _("{message} (graph {number} of {count}: {name})").format(
+                               message=message, **graph))
+    count = len(graphs)
+    if single:
+        message = _("correct: the gradients agree with the closed forms in all {count} graphs, "
+                    "x used twice included; your sigmoid is one node with its own local rule.")
+    else:
+        message = _("correct: the gradients agree with the closed forms in all {count} graphs, "
+                    "x used twice included; your sigmoid is built from the autodiff's own "
+                    "operations (right too; one node with the rule s (1 - s) out.grad is "
+                    "shorter).")
+    return CheckResult(exercise, True, message.format(count=count))

@@ -20,6 +20,12 @@ The contract every checker relies on (see DESIGN.md, "Exercises"):
   ``NotImplemented``, ``...``, functions, strings, bytes, dicts, tuples of arrays,
   containers holding ``None`` or non-numbers, complex numbers and booleans (where a
   boolean array is expected, booleans are accepted).
+
+Every sentence is in the reader's language (:mod:`nbcode.i18n`): the messages of this
+module are translated where they are made, and the texts a checker passes in (``exercise``,
+``what``, ``success``, the hints, ``wanted``) are expected in the reader's language already
+(``exercise=_("one gradient-descent step")``). Logic never reads a message: what was
+diagnosed is :attr:`CheckResult.kind`.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import copy
 import inspect
 import io
 import numbers
+import re
 import textwrap
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,10 +43,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import N_, _, language, ngettext
+
 __all__ = ["CheckResult", "NOT_DONE", "call_student", "check_array_answer", "check_function",
            "check_tuple_answer", "check_value", "float_tolerance"]
 
-NOT_DONE = "not done yet"
+#: The start of a "not done yet" verdict, in English: shown as ``_(NOT_DONE)``.
+NOT_DONE = N_("not done yet")
+
+# A space that textwrap does not break at (a private-use character, put back as a space).
+_GLUE = "\ue000"
 
 # A float type with fewer bits than float64 gets this many of its own epsilons of relative
 # tolerance: float32 -> 1.2e-5, float16 -> 0.098. A right formula evaluated in that type
@@ -50,12 +63,22 @@ _EPS_FACTOR = 100
 
 @dataclass
 class CheckResult:
-    """The outcome of a check: ``passed`` and a message for the student."""
+    """The outcome of a check: ``passed`` and a message for the student.
+
+    ``exercise`` and ``message`` are in the reader's language. ``kind`` says what was
+    diagnosed in words that do not depend on the language, for the checkers' own logic
+    (which must never search the message): ``"mismatch"`` (a wrong value with no more
+    specific diagnosis), ``"shape"``, ``"sign"``, ``"factor"``, ``"proportional"``,
+    ``"not finite"``, ``"not numbers"``, ``"not comparable"``, ``"known mistake"`` (a
+    hint), ``"not done"``, ``"raised"``, ``"in place"``, ``"printed"``, ``"not a
+    function"``, or ``""`` (nothing recorded, e.g. a pass).
+    """
 
     exercise: str
     passed: bool
     message: str
     not_done: bool = False
+    kind: str = ""
 
     def __bool__(self) -> bool:
         return self.passed
@@ -63,8 +86,14 @@ class CheckResult:
     def text(self, width: int = 88) -> str:
         """The verdict as one paragraph, wrapped to ``width`` characters."""
         mark = "✓" if self.passed else ("…" if self.not_done else "✗")
-        return textwrap.fill(f"{mark} {self.exercise}: {self.message}", width=width,
-                             subsequent_indent="  ", break_long_words=False)
+        line = _("{mark} {exercise}: {message}").format(mark=mark, exercise=self.exercise,
+                                                        message=self.message)
+        if language() == "fr":
+            # French puts a space before : ; ? and ! -- never a line break there (nor in
+            # "p. ex.").
+            line = re.sub(r" (?=[:;?!](\s|$))", _GLUE, line).replace("p. ex.", f"p.{_GLUE}ex.")
+        return textwrap.fill(line, width=width, subsequent_indent="  ",
+                             break_long_words=False).replace(_GLUE, " ")
 
     def __repr__(self) -> str:
         return self.text()
@@ -73,9 +102,11 @@ class CheckResult:
 def _describe(value) -> str:
     """A short description of a value for a message: its shape for an array, else type and repr."""
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
+        shape = value.shape
+        return _("an array of shape {shape}").format(shape=shape)
     if isinstance(value, dict):
-        return f"a dict with keys {list(value)!r}"[:80]
+        keys = list(value)
+        return _("a dict with keys {keys!r}").format(keys=keys)[:80]
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001 - a student's object may have a broken __repr__
@@ -115,30 +146,46 @@ def _is_real_scalar(value) -> bool:
 def _not_numbers(answer, what: str, expected: np.ndarray) -> str | None:
     """Why ``answer`` cannot be read as real numbers, or None if it can."""
     if answer is None:
-        return f"{what} is None: did you forget the `return` statement?"
+        return _("{what} is None: did you forget the `return` statement?").format(what=what)
     if answer is NotImplemented:
-        return f"{what} is NotImplemented, a placeholder: replace it with your computation."
+        return _("{what} is NotImplemented, a placeholder: replace it with your "
+                 "computation.").format(what=what)
     if answer is Ellipsis:
-        return f"{what} is `...` (Ellipsis), a placeholder: replace it with your code."
+        return _("{what} is `...` (Ellipsis), a placeholder: replace it with your "
+                 "code.").format(what=what)
     if isinstance(answer, str):
-        return (f"{what} is the string {_short(answer)}, not a number: remove the quotes "
-                "and give the value itself.")
+        return _("{what} is the string {text}, not a number: remove the quotes and give the "
+                 "value itself.").format(what=what, text=_short(answer))
     if isinstance(answer, bytes | bytearray):
-        return f"{what} is bytes {_short(answer)}, not numbers."
+        return _("{what} is bytes {text}, not numbers.").format(what=what, text=_short(answer))
     if callable(answer) and not isinstance(answer, np.ndarray):
         name = getattr(answer, "__name__", type(answer).__name__)
-        return (f"{what} is a function ({name}), not numbers: call it and use what it "
-                "returns, e.g. `return f(x)` rather than `return f`.")
+        return _("{what} is a function ({name}), not numbers: call it and use what it "
+                 "returns, e.g. `return f(x)` rather than `return f`.").format(what=what,
+                                                                              name=name)
     if isinstance(answer, dict | set | frozenset):
-        return f"{what} is a {type(answer).__name__}; expected numbers (an array or a float)."
+        kind = type(answer).__name__
+        return _("{what} is a {kind}; expected numbers (an array or a float).").format(
+            what=what, kind=kind)
     if isinstance(answer, tuple):
         holds_none = any(item is None for item in answer)
         if not answer or holds_none or expected.ndim == 0 or not all(
                 _is_real_scalar(item) for item in answer):
-            detail = " It contains None." if holds_none else ""
-            return (f"{what} is a tuple of {len(answer)} item(s); expected one "
-                    f"{'number' if expected.ndim == 0 else 'array'}, not a tuple (a trailing "
-                    f"comma, or `return a, b`, makes a tuple).{detail}")
+            count = len(answer)
+            if expected.ndim == 0:
+                message = ngettext(
+                    "{what} is a tuple of {count} item(s); expected one number, not a tuple "
+                    "(a trailing comma, or `return a, b`, makes a tuple).",
+                    "{what} is a tuple of {count} item(s); expected one number, not a tuple "
+                    "(a trailing comma, or `return a, b`, makes a tuple).", count)
+            else:
+                message = ngettext(
+                    "{what} is a tuple of {count} item(s); expected one array, not a tuple "
+                    "(a trailing comma, or `return a, b`, makes a tuple).",
+                    "{what} is a tuple of {count} item(s); expected one array, not a tuple "
+                    "(a trailing comma, or `return a, b`, makes a tuple).", count)
+            message = message.format(what=what, count=count)
+            return (message + " " + _("It contains None.")) if holds_none else message
     return None
 
 
@@ -150,32 +197,43 @@ def _as_real_array(answer, what: str, expected: np.ndarray) -> tuple[np.ndarray 
     try:
         array = np.asarray(answer)
     except Exception:  # noqa: BLE001 - ragged lists, objects numpy cannot read
-        return None, (f"{what} could not be read as an array of numbers (lists of different "
-                      f"lengths?); received {_describe(answer)}.")
+        return None, _("{what} could not be read as an array of numbers (lists of different "
+                       "lengths?); received {received}.").format(what=what,
+                                                                received=_describe(answer))
     kind = array.dtype.kind
     if kind == "b" and expected.dtype.kind != "b":
-        return None, (f"{what} is boolean (True/False), not numbers: did you return a "
-                      "comparison, or a mask, instead of the values?")
+        return None, _("{what} is boolean (True/False), not numbers: did you return a "
+                       "comparison, or a mask, instead of the values?").format(what=what)
     if kind == "c":
-        return None, f"{what} contains complex numbers; expected real numbers."
+        return None, _("{what} contains complex numbers; expected real numbers.").format(
+            what=what)
     if kind in "USV":
-        example = f" such as {_short(array.flat[0])}" if array.size else ""
-        return None, f"{what} contains strings{example}, not numbers."
+        if array.size:
+            return None, _("{what} contains strings such as {example}, not numbers.").format(
+                what=what, example=_short(array.flat[0]))
+        return None, _("{what} contains strings, not numbers.").format(what=what)
     if kind == "O":
         for position, item in zip(np.ndindex(array.shape), array.flat, strict=True):
             if not _is_real_scalar(item):
-                where = f" at index {position}" if array.ndim else ""
-                if item is None:
-                    return None, f"{what} contains None{where}: every entry must be a number."
-                return None, (f"{what} contains {_describe(item)}{where}; every entry must be "
-                              "a number.")
+                if item is None and array.ndim:
+                    message = _("{what} contains None at index {position}: every entry must "
+                                "be a number.")
+                elif item is None:
+                    message = _("{what} contains None: every entry must be a number.")
+                elif array.ndim:
+                    message = _("{what} contains {item} at index {position}; every entry must "
+                                "be a number.")
+                else:
+                    message = _("{what} contains {item}; every entry must be a number.")
+                return None, message.format(what=what, item=_describe(item), position=position)
         array = array.astype(float)
     elif kind not in "fiub":
-        return None, f"{what} should be numbers; received {_describe(answer)}."
+        return None, _("{what} should be numbers; received {received}.").format(
+            what=what, received=_describe(answer))
     return array, None
 
 
-def check_array_answer(answer, expected, *, what: str = "your result", rtol: float = 1e-6,
+def check_array_answer(answer, expected, *, what: str | None = None, rtol: float = 1e-6,
                        atol: float = 1e-8, factors: Sequence[float] = (2.0, 0.5)) -> str | None:
     """Compare ``answer`` with ``expected``; return None if they agree, else what is wrong.
 
@@ -186,19 +244,32 @@ def check_array_answer(answer, expected, *, what: str = "your result", rtol: flo
     difference. An answer of a coarser float type (float32, float16) is compared with
     the tolerance of :func:`float_tolerance`. Where a number is expected, an array holding
     exactly one number is accepted. Never raises.
+
+    ``what`` names the answer at the start of the message, in the reader's language
+    (default: "your result").
     """
+    return _diagnosis(answer, expected, what, rtol, atol, factors)[1]
+
+
+def _diagnosis(answer, expected, what, rtol, atol, factors) -> tuple[str, str | None]:
+    """``(kind, message)`` of :func:`check_array_answer` (``("", None)`` if they agree);
+    ``kind`` is one of :class:`CheckResult`'s kinds."""
+    if what is None:
+        what = _("your result")
     try:
         return _compare(answer, expected, what, rtol, atol, factors)
     except Exception as error:  # noqa: BLE001 - a checker must never crash on a strange answer
-        return (f"{what} could not be compared with the expected values ({type(error).__name__}); "
-                f"received {_describe(answer)}.")
+        return "not comparable", _(
+            "{what} could not be compared with the expected values ({error}); received "
+            "{received}.").format(what=what, error=type(error).__name__,
+                                  received=_describe(answer))
 
 
-def _compare(answer, expected, what, rtol, atol, factors) -> str | None:
+def _compare(answer, expected, what, rtol, atol, factors) -> tuple[str, str | None]:
     expected = np.asarray(expected)
     array, problem = _as_real_array(answer, what, expected)
     if problem is not None:
-        return problem
+        return "not numbers", problem
     expected = expected.astype(float)
     scale = float(np.abs(expected).max()) if expected.size else 0.0
     rtol, atol = float_tolerance(array.dtype, rtol, atol, scale)
@@ -206,33 +277,41 @@ def _compare(answer, expected, what, rtol, atol, factors) -> str | None:
     if expected.ndim == 0 and answer.size == 1:
         answer = answer.reshape(())
     if answer.shape != expected.shape:
-        hint = ""
+        message = _("{what} has shape {shape}; expected shape {expected}.").format(
+            what=what, shape=answer.shape, expected=expected.shape)
         if answer.size == expected.size:
-            hint = (" It has the right number of entries: check the orientation "
-                    "(a transpose, or a flattened array?).")
-        return f"{what} has shape {answer.shape}; expected shape {expected.shape}.{hint}"
+            message += " " + _("It has the right number of entries: check the orientation "
+                               "(a transpose, or a flattened array?).")
+        return "shape", message
     if not np.all(np.isfinite(answer)):
-        return f"{what} contains NaN or infinite values."
+        return "not finite", _("{what} contains NaN or infinite values.").format(what=what)
     if np.allclose(answer, expected, rtol=rtol, atol=atol):
-        return None
+        return "", None
     if np.any(expected != 0) and np.allclose(answer, -expected, rtol=rtol, atol=atol):
-        return f"{what} has the wrong sign: it is exactly the opposite of the right answer."
+        return "sign", _("{what} has the wrong sign: it is exactly the opposite of the right "
+                         "answer.").format(what=what)
     for factor in factors:
         if np.allclose(answer, factor * expected, rtol=rtol, atol=atol):
-            return (f"{what} is off by a factor of {factor:g}: it equals {factor:g} × "
-                    "the right answer.")
+            return "factor", _("{what} is off by a factor of {factor:g}: it equals {factor:g} × "
+                               "the right answer.").format(what=what, factor=factor)
     if scale > 0 and expected.size > 1:
         ratio = answer.ravel() / np.where(expected.ravel() == 0, np.nan, expected.ravel())
         ratio = ratio[np.isfinite(ratio)]
         if ratio.size > 1 and np.allclose(ratio, ratio[0], rtol=1e-6) and np.allclose(
                 answer, ratio[0] * expected, rtol=rtol, atol=atol):
-            return (f"{what} is proportional to the right answer but off by a factor of "
-                    f"{ratio[0]:.4g}.")
+            return "proportional", _("{what} is proportional to the right answer but off by a "
+                                     "factor of {ratio:.4g}.").format(what=what, ratio=ratio[0])
     worst = np.unravel_index(np.argmax(np.abs(answer - expected)), expected.shape)
-    position = f" at index {tuple(int(i) for i in worst)}" if expected.ndim else ""
-    return (f"{what} does not match the expected values: the largest difference is "
-            f"{np.abs(answer - expected)[worst]:.3g}{position} "
-            f"(you gave {answer[worst]:.6g}, expected {expected[worst]:.6g}).")
+    fields = dict(what=what, difference=np.abs(answer - expected)[worst], gave=answer[worst],
+                  expected=expected[worst], position=tuple(int(i) for i in worst))
+    if expected.ndim:
+        message = _("{what} does not match the expected values: the largest difference is "
+                    "{difference:.3g} at index {position} (you gave {gave:.6g}, expected "
+                    "{expected:.6g}).")
+    else:
+        message = _("{what} does not match the expected values: the largest difference is "
+                    "{difference:.3g} (you gave {gave:.6g}, expected {expected:.6g}).")
+    return "mismatch", message.format(**fields)
 
 
 def check_tuple_answer(answer, length: int, wanted: str) -> str | None:
@@ -242,15 +321,25 @@ def check_tuple_answer(answer, length: int, wanted: str) -> str | None:
     items themselves are judged by the caller. Never raises.
     """
     if answer is None:
-        return f"your function returned None: did you forget the `return` statement? Return {wanted}."
+        return _("your function returned None: did you forget the `return` statement? Return "
+                 "{wanted}.").format(wanted=wanted)
     if answer is NotImplemented or answer is Ellipsis:
-        return f"your function returned a placeholder ({answer!r}): return {wanted}."
+        return _("your function returned a placeholder ({answer!r}): return {wanted}.").format(
+            answer=answer, wanted=wanted)
     if not isinstance(answer, tuple | list):
-        return f"return {wanted}; received {_describe(answer)}."
+        return _("return {wanted}; received {received}.").format(wanted=wanted,
+                                                                 received=_describe(answer))
     if len(answer) != length:
-        nones = " (holding None)" if any(item is None for item in answer) else ""
-        return (f"return {wanted}; received a {type(answer).__name__} of {len(answer)} "
-                f"items{nones}.")
+        fields = dict(wanted=wanted, kind=type(answer).__name__, count=len(answer))
+        if any(item is None for item in answer):
+            message = ngettext("return {wanted}; received a {kind} of {count} items (holding "
+                               "None).", "return {wanted}; received a {kind} of {count} items "
+                               "(holding None).", len(answer))
+        else:
+            message = ngettext("return {wanted}; received a {kind} of {count} items.",
+                               "return {wanted}; received a {kind} of {count} items.",
+                               len(answer))
+        return message.format(**fields)
     return None
 
 
@@ -274,11 +363,13 @@ def _change(before, after, depth: int = 0) -> str | None:
         return None
     if isinstance(before, np.ndarray):
         if not isinstance(after, np.ndarray):
-            return f"it is now {_describe(after)}"
+            return _("it is now {value}").format(value=_describe(after))
         if before.shape != after.shape:
-            return f"its shape changed from {before.shape} to {after.shape}"
+            return _("its shape changed from {before} to {after}").format(before=before.shape,
+                                                                          after=after.shape)
         if before.dtype != after.dtype:
-            return f"its dtype changed from {before.dtype} to {after.dtype}"
+            return _("its dtype changed from {before} to {after}").format(before=before.dtype,
+                                                                          after=after.dtype)
         if before.dtype.kind in "fc":
             differ = ~((before == after) | (np.isnan(before) & np.isnan(after)))
         else:
@@ -286,34 +377,41 @@ def _change(before, after, depth: int = 0) -> str | None:
         if np.any(differ):
             where = np.argwhere(differ)[0] if before.ndim else ()
             position = tuple(int(i) for i in where)
-            return (f"{int(np.sum(differ))} of its {before.size} entries changed, e.g. "
-                    f"{'entry ' + str(position) + ' ' if before.ndim else ''}went from "
-                    f"{_number(before[position])} to {_number(after[position])}")
+            fields = dict(changed=int(np.sum(differ)), size=before.size, position=position,
+                          before=_number(before[position]), after=_number(after[position]))
+            if before.ndim:
+                message = _("{changed} of its {size} entries changed, e.g. entry {position} "
+                            "went from {before} to {after}")
+            else:
+                message = _("{changed} of its {size} entries changed, e.g. went from {before} "
+                            "to {after}")
+            return message.format(**fields)
         return None
     if isinstance(before, list | dict):
         if type(after) is not type(before) or len(after) != len(before):
-            return f"its length changed from {len(before)} to {len(after)}"
+            return _("its length changed from {before} to {after}").format(before=len(before),
+                                                                           after=len(after))
         keys = range(len(before)) if isinstance(before, list) else before.keys()
         for key in keys:
             if isinstance(before, dict) and key not in after:
-                return f"its key {key!r} was removed"
+                return _("its key {key!r} was removed").format(key=key)
             inner = _change(before[key], after[key], depth + 1)
             if inner is not None:
-                return f"its item {key!r} changed: {inner}"
+                return _("its item {key!r} changed: {change}").format(key=key, change=inner)
         return None
     if isinstance(before, tuple):  # immutable, but its items may be arrays
         for key, (b, a) in enumerate(zip(before, after, strict=True)):
             inner = _change(b, a, depth + 1)
             if inner is not None:
-                return f"its item {key} changed: {inner}"
+                return _("its item {key} changed: {change}").format(key=key, change=inner)
         return None
     if hasattr(before, "__dict__") and not isinstance(before, type):
         for key, value in vars(before).items():
             if key not in vars(after):
-                return f"its attribute {key} was removed"
+                return _("its attribute {key} was removed").format(key=key)
             inner = _change(value, vars(after)[key], depth + 1)
             if inner is not None:
-                return f"its attribute {key} changed: {inner}"
+                return _("its attribute {key} changed: {change}").format(key=key, change=inner)
     return None
 
 
@@ -326,7 +424,8 @@ def _argument_names(function, count: int, names: Sequence[str] | None) -> list[s
         parameters = []
     fallback = list(names or ())
     return [parameters[i] if i < len(parameters) else
-            (fallback[i] if i < len(fallback) else f"number {i + 1}") for i in range(count)]
+            (fallback[i] if i < len(fallback) else _("number {number}").format(number=i + 1))
+            for i in range(count)]
 
 
 def call_student(function: Callable, args: tuple, exercise: str, *,
@@ -345,7 +444,7 @@ def call_student(function: Callable, args: tuple, exercise: str, *,
     function : the student's function (anything else gets a sentence)
     args : tuple of the arguments
     exercise : str
-        Name of the exercise, for the result.
+        Name of the exercise, for the result (in the reader's language).
     names : sequence of str, optional
         Argument names for the messages when the student's own parameter names cannot be
         read (``lambda *args``).
@@ -367,7 +466,8 @@ def call_student(function: Callable, args: tuple, exercise: str, *,
     """
     if not callable(function):
         return None, CheckResult(exercise, False,
-                                 f"expected a function, received {_describe(function)}.")
+                                 _("expected a function, received {received}.").format(
+                                     received=_describe(function)), kind="not a function")
     args = tuple(args)
     if protect is None:
         guarded = {i for i, a in enumerate(args) if _is_data(a)}
@@ -391,18 +491,22 @@ def call_student(function: Callable, args: tuple, exercise: str, *,
             answer = function(*handed)
     except NotImplementedError:
         return None, CheckResult(exercise, False,
-                                 f"{NOT_DONE}: replace `raise NotImplementedError` with your code.",
-                                 not_done=True)
+                                 _("not done yet: replace `raise NotImplementedError` with your "
+                                   "code."), not_done=True, kind="not done")
     except (Exception, SystemExit) as error:  # noqa: BLE001 - any error becomes advice
         frames = traceback.extract_tb(error.__traceback__)
         line = next((f for f in reversed(frames) if f.filename.startswith("<ipython") or
                      "ipykernel" in f.filename), frames[-1] if frames else None)
-        where = f" (line {line.lineno}: `{line.line}`)" if line is not None and line.line else ""
         shapes = ", ".join(_describe(a) for a in args)
         text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-        return None, CheckResult(exercise, False,
-                                 f"your function raised {text}{where}. "
-                                 f"It was called with {shapes}.")
+        if line is not None and line.line:
+            message = _("your function raised {error} (line {line}: `{code}`). It was called "
+                        "with {inputs}.").format(error=text, line=line.lineno, code=line.line,
+                                                 inputs=shapes)
+        else:
+            message = _("your function raised {error}. It was called with {inputs}.").format(
+                error=text, inputs=shapes)
+        return None, CheckResult(exercise, False, message, kind="raised")
     finally:
         # What the student printed is still shown, after the check has captured it.
         if printed.getvalue():
@@ -422,22 +526,24 @@ def call_student(function: Callable, args: tuple, exercise: str, *,
         if change is not None:
             name = labels[i]
             if isinstance(original, np.ndarray):
-                advice = (f"Work on a copy: write `{name} = {name} - ...` (a new array) instead "
-                          f"of `{name} -= ...` or `{name}[...] = ...`, or start with "
-                          f"`{name} = {name}.copy()`.")
+                advice = _("Work on a copy: write `{name} = {name} - ...` (a new array) instead "
+                           "of `{name} -= ...` or `{name}[...] = ...`, or start with "
+                           "`{name} = {name}.copy()`.").format(name=name)
             elif isinstance(original, list | dict):
-                advice = f"Work on a copy: `{name} = copy.deepcopy({name})` first."
+                advice = _("Work on a copy: `{name} = copy.deepcopy({name})` first.").format(
+                    name=name)
             else:
-                advice = "Leave it as it is, or work on `copy.deepcopy` of it."
+                advice = _("Leave it as it is, or work on `copy.deepcopy` of it.")
             return None, CheckResult(
                 exercise, False,
-                f"your function changed its argument {name} in place ({change}); the caller's "
-                f"data would change too. {advice}")
+                _("your function changed its argument {name} in place ({change}); the caller's "
+                  "data would change too. {advice}").format(name=name, change=change,
+                                                            advice=advice), kind="in place")
     if answer is None and printed.getvalue():
         return None, CheckResult(
             exercise, False,
-            "your function printed its result but returned None: use `return ...` instead "
-            "of `print(...)`, so that the caller receives the value.")
+            _("your function printed its result but returned None: use `return ...` instead "
+              "of `print(...)`, so that the caller receives the value."), kind="printed")
     return answer, None
 
 
@@ -446,7 +552,7 @@ _call_student = call_student
 
 
 def check_function(function: Callable, reference: Callable, cases: Iterable[tuple], *,
-                   exercise: str, what: str = "the result", success: str = "correct.",
+                   exercise: str, what: str | None = None, success: str | None = None,
                    rtol: float = 1e-6, atol: float = 1e-8,
                    factors: Sequence[float] = (2.0, 0.5),
                    hints: Sequence[tuple[Callable, str]] = (),
@@ -467,14 +573,19 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
     exercise : str
         Name of the exercise, printed at the start of the message.
     what : str
-        What the function returns, used in messages ("the gradient").
+        What the function returns, used in messages ("the gradient"; default "the result").
     success : str
-        Message when every case passes.
+        Message when every case passes (default "correct.").
     hints : sequence of (wrong_function, message)
         Known mistakes: if the answer is wrong and equals ``wrong_function(*case)``, the
         message explains that mistake instead of the generic diagnosis.
+
+    ``exercise``, ``what``, ``success`` and the hints' messages are shown as they are given:
+    in the reader's language (``what=_("the gradient")``).
     names, protect, compare : passed to :func:`call_student`.
     """
+    what = _("the result") if what is None else what
+    success = _("correct.") if success is None else success
     cases = list(cases)
     # A case on which two known mistakes give the same value cannot tell them apart: the
     # verdict is then deferred to the next cases, which may separate them.
@@ -486,14 +597,13 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
                                        compare=compare)
         if failure is not None:
             return ambiguous[0] if ambiguous is not None and not failure.not_done else failure
-        problem = check_array_answer(answer, expected, what=what, rtol=rtol,
-                                     atol=atol, factors=factors)
+        kind, problem = _diagnosis(answer, expected, what, rtol, atol, factors)
         if problem is None:
             continue
         # A known mistake is named only when the answer is wrong: on some inputs a
         # mistake can give the right value.
         matches = []
-        for k, (wrong, _) in enumerate(hints):
+        for k, (wrong, _message) in enumerate(hints):
             if ambiguous is not None and k not in ambiguous[1]:
                 continue
             with np.errstate(all="ignore"):
@@ -502,31 +612,37 @@ def check_function(function: Callable, reference: Callable, cases: Iterable[tupl
                                   factors=()) is None:
                 matches.append(k)
         if len(matches) == 1:
-            return CheckResult(exercise, False, hints[matches[0]][1])
+            return CheckResult(exercise, False, hints[matches[0]][1], kind="known mistake")
         if ambiguous is not None:
             return ambiguous[0]
         if len(matches) > 1:
-            ambiguous = (CheckResult(exercise, False, hints[matches[0]][1]), matches)
+            ambiguous = (CheckResult(exercise, False, hints[matches[0]][1], kind="known mistake"),
+                         matches)
             continue
         shapes = ", ".join(_describe(a) for a in args)
         return CheckResult(exercise, False,
-                           f"{problem} (test case {number} of {len(cases)}, inputs: {shapes})")
+                           _("{problem} (test case {number} of {count}, inputs: {inputs})").format(
+                               problem=problem, number=number, count=len(cases), inputs=shapes),
+                           kind=kind)
     if ambiguous is not None:
         return ambiguous[0]
     return CheckResult(exercise, True, success)
 
 
-def check_value(answer, expected, *, exercise: str, what: str = "your answer",
-                rtol: float = 1e-6, atol: float = 1e-8, success: str = "correct.",
+def check_value(answer, expected, *, exercise: str, what: str | None = None,
+                rtol: float = 1e-6, atol: float = 1e-8, success: str | None = None,
                 factors: Sequence[float] = (2.0, 0.5)) -> CheckResult:
     """Check a value (number or array) the student computed, not a function.
 
     ``...`` and ``NotImplemented`` are "not done yet"; anything else is judged by
-    :func:`check_array_answer`.
+    :func:`check_array_answer`. ``what`` (default "your answer") and ``success`` (default
+    "correct.") are shown as they are given, in the reader's language.
     """
     if answer is NotImplemented or answer is Ellipsis:
-        return CheckResult(exercise, False, f"{NOT_DONE}: replace `...` with your answer.",
-                           not_done=True)
-    problem = check_array_answer(answer, expected, what=what, rtol=rtol, atol=atol,
-                                 factors=factors)
-    return CheckResult(exercise, problem is None, success if problem is None else problem)
+        return CheckResult(exercise, False, _("not done yet: replace `...` with your answer."),
+                           not_done=True, kind="not done")
+    what = _("your answer") if what is None else what
+    kind, problem = _diagnosis(answer, expected, what, rtol, atol, factors)
+    if problem is None:
+        return CheckResult(exercise, True, _("correct.") if success is None else success)
+    return CheckResult(exercise, False, problem, kind=kind)
