@@ -76,6 +76,16 @@ def verdict(checker, answer, code: str):
     return judge(lambda _answer: result, dataclasses.replace(answer, phrases=())), result
 
 
+def core_speaks_french() -> bool:
+    """Whether nbcode/checks/core.py's messages have their French catalogue."""
+    previous = language()
+    set_language("fr")
+    try:
+        return _(NOT_DONE) != NOT_DONE
+    finally:
+        set_language(previous)
+
+
 def french_battery_problems(checker, answers) -> list[str]:
     """What goes wrong when the checker judges ``answers`` in French (empty if nothing)."""
     previous = language()
@@ -92,10 +102,15 @@ def french_battery_problems(checker, answers) -> list[str]:
             if (result.passed, result.not_done) != (english.passed, english.not_done):
                 problems.append(f"{answer.label}: judged otherwise in French: {result.message}")
             text = result.text()
-            if result.message == english.message or result.exercise == english.exercise:
+            # A verdict all of core's (not a function, a stub, ...) is French once core's own
+            # catalogue is: until then only its exercise name, which is these checkers', is.
+            same = result.message == english.message and core_speaks_french()
+            if same or result.exercise == english.exercise:
                 problems.append(f"{answer.label}: not translated: {text}")
+            # Core's "not done yet" heads some of these checkers' sentences: core's to translate.
+            message = result.message.replace(_(NOT_DONE), " ")
             words = english_words(result.exercise) + english_words(
-                french_only(result.message, english.message))
+                french_only(message, english.message))
             if words:
                 problems.append(f"{answer.label}: English {words} in: {text}")
     finally:
@@ -179,7 +194,8 @@ def test_chapter_4_names_its_mistakes_in_french(french):
     # A value check of core's, with this checker's own words for what is judged.
     result = ch04.check_lasso_orthonormal(lambda X, y, lam: None)
     assert result.message.startswith("le vecteur des poids w ")
-    assert "(cas de test 1 sur 3" in result.message
+    if core_speaks_french():
+        assert "(cas de test 1 sur 3" in result.message
 
 
 def test_chapter_5_names_its_mistakes_in_french(french):
