@@ -169,14 +169,14 @@ def test_chapter_verdicts_in_french(french):
         "✓ gradient de la perte quadratique : correct : votre gradient concorde avec la formule "
         "et avec les différences finies.")
     step = ch01.check_gradient_step(lambda b, g, lr: b - g)
-    assert step.message == ("votre pas ne tient pas compte du pas d'apprentissage : il faut "
+    assert step.message == ("votre pas ne tient pas compte du taux d'apprentissage : il faut "
                             "beta - learning_rate × gradient.")
     logistic = ch01.check_logistic_gradient(
         lambda b, X, y: -chapters.ones_and(X).T @ (y - chapters.sigmoid(b[0] + X @ b[1:])))
     assert "{0, 1}" in logistic.message and "{{" not in logistic.message
     X = chapters.X3
     eta = ch01.check_learning_rate_limit(chapters.ETA / 2, X)
-    assert eta.exercise == "plus grand pas d'apprentissage stable"
+    assert eta.exercise == "plus grand taux d'apprentissage stable"
     assert eta.message.startswith("c'est 1 / lambda_max, décalé d'un facteur 0.5")
     adam = ch01.check_adam_step(test_checks_ch01.without_correction)
     assert adam.message.startswith("c'est le pas d'Adam sans la correction du biais")
