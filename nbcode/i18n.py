@@ -168,11 +168,14 @@ def prose_number(text: str, code: str | None = None) -> str:
 #: Keyword arguments whose string values are shown to the reader.
 DISPLAY_KEYWORDS = frozenset({
     "title", "titles", "xlabel", "ylabel", "label", "labels", "legends", "names",
-    "description", "text", "suptitle", "header", "caption", "tooltip", "placeholder"})
+    "description", "text", "suptitle", "header", "caption", "tooltip", "placeholder",
+    "class_names", "axis_labels", "row_titles", "col_titles", "legend_title", "xticklabels",
+    "yticklabels", "message"})
 #: Functions and methods whose positional string arguments are shown to the reader.
 DISPLAY_CALLS = frozenset({
     "print", "set_title", "set_xlabel", "set_ylabel", "xlabel", "ylabel", "title",
-    "suptitle", "text", "annotate", "set_text", "figtext", "Markdown", "HTML"})
+    "suptitle", "text", "annotate", "set_text", "figtext", "Markdown", "HTML",
+    "set_xticklabels", "set_yticklabels", "set_label", "set_ylabel_text"})
 #: Names that, assigned a literal (or a list, tuple, dict or comprehension of them), hold
 #: text shown to the reader (``titles = [f"filter {k}" for k in ...]``).
 DISPLAY_NAME = re.compile(
@@ -215,6 +218,8 @@ def _string_nodes(node: ast.AST) -> Iterable[ast.AST]:
     elif isinstance(node, ast.Call) and _call_name(node) == "format" \
             and isinstance(node.func, ast.Attribute):
         yield from _string_nodes(node.func.value)
+    elif isinstance(node, ast.Call) and _call_name(node) == "join" and node.args:
+        yield from _string_nodes(node.args[0])   # ", ".join(f"{n} labels ..." for n in ...)
 
 
 def _displayed(tree: ast.AST) -> list[ast.AST]:
@@ -235,24 +240,71 @@ def _displayed(tree: ast.AST) -> list[ast.AST]:
             for keyword in node.keywords:
                 if keyword.arg in DISPLAY_KEYWORDS:
                     add(keyword.value)
+            # A dictionary given to a plotting function names its curves (the legend).
+            if name.startswith("plot"):
+                for argument in node.args:
+                    if isinstance(argument, ast.Dict):
+                        for key in _display_keys(argument, every=True):
+                            add(key)
         elif isinstance(node, ast.Assign):
             if any(isinstance(t, ast.Name) and DISPLAY_NAME.search(t.id) for t in node.targets):
                 add(node.value)
-        elif isinstance(node, ast.Dict):
-            # A key that is a phrase ("too small", "step decay (halve every 5 epochs)") names
-            # a row the cell prints; an identifier-like key ("relu") is code.
-            for key in node.keys:
-                if isinstance(key, ast.Constant) and isinstance(key.value, str) and " " in key.value:
-                    add(key)
+        elif isinstance(node, ast.Dict | ast.DictComp):
+            for key in _display_keys(node):
+                add(key)
+        elif isinstance(node, ast.For) and isinstance(node.iter, ast.List | ast.Tuple | ast.Call):
+            # for name, model in [("softmax regression", ...), ...]: the names are printed
+            inside = {id(part) for f in ast.walk(node.iter) if isinstance(f, ast.JoinedStr)
+                      for part in f.values}
+            for literal in ast.walk(node.iter):
+                if id(literal) not in inside and _is_phrase(literal):
+                    add(literal)
     return sorted(found.values(), key=lambda n: (n.lineno, n.col_offset))
 
 
+def _is_phrase(node: ast.AST) -> bool:
+    """A literal that reads as words ("too small", f"{k} hidden"), not as an identifier."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and " " in node.value.strip()
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.Constant) and " " in v.value for v in node.values)
+    return False
+
+
+def _display_keys(node: ast.Dict | ast.DictComp, every: bool = False) -> list[ast.AST]:
+    """The keys of a dictionary that names what a cell prints or draws.
+
+    A key that is a phrase ("too small", "step decay (halve every 5 epochs)") names a row or
+    a curve; so do the other string keys of a dictionary that has one ("cosine" beside
+    "warm-up (2 epochs), then cosine"). A dictionary of identifier-like keys only
+    ({"relu": ...}) is code, unless ``every`` (a dictionary given to a plotting function).
+    """
+    keys = [node.key] if isinstance(node, ast.DictComp) else [k for k in node.keys if k is not None]
+    if not (every or any(_is_phrase(key) for key in keys)):
+        return []
+    return [key for key in keys if isinstance(key, ast.JoinedStr)
+            or isinstance(key, ast.Constant) and isinstance(key.value, str)]
+
+
 def _phrase_uses(tree: ast.AST, messages: dict[str, str]) -> list[ast.AST]:
-    """Every other plain literal equal to a translated phrase (a dictionary key looked up
-    with ``rates["too small"]``): renamed with it, so that the code still finds it."""
+    """Other plain literals equal to a translated dictionary key, renamed with it so that
+    the code still finds them (``rates["too small"]``, ``excess["cosine"]``).
+
+    Phrases are renamed wherever they appear; a one-word key only in the cell whose
+    dictionary displays it (a word such as "frozen" may also be an argument that nbcode
+    compares, elsewhere in the chapter).
+    """
+    words = {key.value for node in ast.walk(tree) if isinstance(node, ast.Dict | ast.DictComp)
+             for key in _display_keys(node) if isinstance(key, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _call_name(node).startswith("plot"):
+            for argument in node.args:
+                if isinstance(argument, ast.Dict):
+                    words |= {k.value for k in _display_keys(argument, every=True)
+                              if isinstance(k, ast.Constant)}
     return [node for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and " " in node.value and node.value in messages]
+            and node.value in messages and (" " in node.value.strip() or node.value in words)]
 
 
 def _segment(lines: list[bytes], node: ast.AST) -> tuple[int, int, int, int]:
@@ -390,16 +442,21 @@ def translate_code(source: str, messages: dict[str, str] | None = None) -> str:
     return b"".join(lines).decode()
 
 
-def placeholders(message: str) -> list[str]:
+def placeholders(message: str, widths: bool = True) -> list[str]:
     """The replacement fields of a message, as ``str.format`` reads them (sorted).
 
     >>> placeholders("epoch {epoch}, loss {loss:.2f}")
     ['epoch', 'loss:.2f']
+
+    With ``widths=False`` a field's width is left out (``{name:10s}`` reads ``name:s``):
+    a translation of a chapter's printed line may widen a column for longer words.
     """
     fields = []
     try:
         for _, field, spec, conversion in string.Formatter().parse(message):
             if field is not None:
+                if not widths and spec:
+                    spec = re.sub(r"^([^<>=^]?[<>=^])?([+\- ]?)(\d+)", r"\1\2", spec)
                 fields.append(field + (f"!{conversion}" if conversion else "")
                               + (f":{spec}" if spec else ""))
     except ValueError:

@@ -59,14 +59,17 @@ REGIMES = ("frozen", "fine-tune", "scratch")
 
 #: How a regime and a source are named where a reader sees them (the keys stay as they are).
 _DISPLAY_NAMES = {"frozen": N_("frozen"), "fine-tune": N_("fine-tune"), "scratch": N_("scratch"),
-                  "similar": N_("similar"), "dissimilar": N_("dissimilar")}
+                  "similar": N_("similar"), "dissimilar": N_("dissimilar"),
+                  # the verdicts of a paired comparison (GridResult.verdict)
+                  "ahead": N_("ahead"), "behind": N_("behind"), "tie": N_("tie")}
 
 
 def display_name(key: str) -> str:
     """A regime's or a source's name as the reader sees it, in the current language.
 
-    ``"scratch"`` reads ``"scratch"`` in English and ``"depuis zéro"`` in French; a name
-    the book does not know (a source of your own) is shown as it is.
+    ``"scratch"`` reads ``"scratch"`` in English and ``"depuis zéro"`` in French (the
+    verdicts ``"ahead"``, ``"behind"`` and ``"tie"`` too); a name the book does not know
+    (a source of your own) is shown as it is.
     """
     return i18n._(_DISPLAY_NAMES[key]) if key in _DISPLAY_NAMES else str(key)
 
@@ -99,8 +102,10 @@ class TransferData:
     y_target_test: np.ndarray
 
     def __repr__(self) -> str:
-        return (f"TransferData(source: {len(self.y_source)} train + {len(self.y_source_test)} "
-                f"test; target: {len(self.y_pool)} pool + {len(self.y_target_test)} test)")
+        return _("TransferData(source: {n_source} train + {n_source_test} test; "
+                 "target: {n_pool} pool + {n_target_test} test)").format(
+            n_source=len(self.y_source), n_source_test=len(self.y_source_test),
+            n_pool=len(self.y_pool), n_target_test=len(self.y_target_test))
 
 
 def split_digits(test_fraction: float = 0.3, seed: int = 0, noise: float = 0.0) -> TransferData:
