@@ -219,7 +219,7 @@ def _output_texts(notebook) -> list[tuple[str, str]]:
                     if mime == "text/html":
                         text = re.sub(r"<style.*?</style>|<script.*?</script>|<[^>]+>", " ", text, flags=re.S)
                         text = re.sub(r"data:image/[^\"' ]+", " ", text)
-                    if "Total params:" in text:
+                    if "Total params:" in text or "Layer (type)" in text:
                         # Keras's own model.summary(): the library's interface, as Keras prints it
                         # (chapter 7 shows it to teach Keras's API), not the book's text.
                         continue
