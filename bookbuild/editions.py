@@ -344,7 +344,9 @@ def write_student_editions(source_dir: str | Path = "chapters",
         if language != "en":
             from .i18n import prose_catalogue
 
-            prose = prose_catalogue(f"{source_dir.name}/{path.stem}", language)
+            # The page's catalogue is named by its place in the book (chapters/<name>),
+            # wherever this copy of the chapters is.
+            prose = prose_catalogue(f"chapters/{path.stem}", language)
         title = next((line.lstrip("# ").strip() for cell in notebook.cells
                       if cell.cell_type == "markdown" for line in cell.source.splitlines()
                       if line.startswith("# ")), path.stem)

@@ -9,9 +9,9 @@ repository. This script writes that branch:
    (``python -m bookbuild.editions chapters student``), into a temporary folder;
 2. the branch's last commit is fetched from ``--repository`` (this repository by default)
    into a temporary git repository, so neither this working tree nor its index is touched;
-3. the notebooks replace the branch's notebooks, at the root of the branch, with a short
-   README; the result is committed **on top of** the previous commit, and pushed (never
-   forced) to ``refs/heads/<branch>`` of ``--repository``.
+3. the notebooks replace the branch's notebooks, at the root of the branch (the French
+   ones in fr/), with a short README; the result is committed **on top of** the previous
+   commit, and pushed (never forced) to ``refs/heads/<branch>`` of ``--repository``.
 
 Building on the previous commit is what lets students keep their work: nbgitpuller merges
 the new commit into each student's copy, which only works when the two share history.
@@ -50,8 +50,9 @@ Complete each cell that says `raise NotImplementedError` or `... # your answer`,
 check below it. Clicking your course's link again brings the book's updates into this folder
 and keeps your edits.
 
-This branch is written by `scripts/publish_student.py` from the book's `chapters/` (each
-commit says from which commit of the book): do not edit it by hand.
+The French student editions are in `fr/` (Les éditions étudiantes en français sont dans
+`fr/`.) This branch is written by `scripts/publish_student.py` from the book's `chapters/`
+(each commit says from which commit of the book): do not edit it by hand.
 """
 
 # Used only when git has no identity configured (a CI machine, a fresh container).
@@ -114,6 +115,8 @@ def publish(repository: str | Path = ROOT, branch: str = STUDENT_BRANCH,
     with tempfile.TemporaryDirectory(prefix="publish-student-") as tmp:
         tmp = Path(tmp)
         editions = write_student_editions(chapters, tmp / "editions")
+        # The French student editions in fr/, which the French pages' hub link opens.
+        editions += write_student_editions(chapters, tmp / "editions" / "fr", "fr")
         work = tmp / "branch"
         _git("-c", "init.defaultBranch=publish", "init", "--quiet", str(work), cwd=tmp)
         found = _git("ls-remote", "--heads", repository, f"refs/heads/{branch}", cwd=work)
@@ -122,14 +125,16 @@ def publish(repository: str | Path = ROOT, branch: str = STUDENT_BRANCH,
             _git("fetch", "--quiet", "--depth", "1", repository, f"refs/heads/{branch}", cwd=work)
             _git("-c", "advice.detachedHead=false", "checkout", "--quiet", "FETCH_HEAD", cwd=work)
             parent = _git("rev-parse", "HEAD", cwd=work).stdout.strip()
-        for old in work.glob("*.ipynb"):  # a chapter removed from the book leaves the branch
-            if not (tmp / "editions" / old.name).exists():
-                old.unlink()
+        for old in [*work.glob("*.ipynb"), *work.glob("fr/*.ipynb")]:
+            if not (tmp / "editions" / old.relative_to(work)).exists():
+                old.unlink()   # a chapter removed from the book leaves the branch
         for edition in editions:
-            shutil.copy2(edition, work / edition.name)
+            target = work / edition.relative_to(tmp / "editions")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(edition, target)
         (work / "README.md").write_text(README)
         _git("add", "--all", ".", cwd=work)
-        names = sorted(e.name for e in editions)
+        names = sorted(e.relative_to(tmp / "editions").as_posix() for e in editions)
         if parent and _git("diff", "--cached", "--quiet", cwd=work, check=False).returncode == 0:
             return Published(commit=parent, parent=None, created=False, notebooks=names)
         text = message or f"Student editions from {_source_description()}"

@@ -112,10 +112,12 @@ def test_published_branch_holds_what_postbuild_writes(course_repo, chapters, tmp
     shutil.copy2(ROOT / "postBuild", binder / "postBuild")
     env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     subprocess.run(["bash", "postBuild"], cwd=binder, env=env, check=True, capture_output=True)
-    written = sorted(p.name for p in (binder / "student").glob("*.ipynb"))
-    published = sorted(n for n in _git("ls-tree", "--name-only", "student", cwd=course_repo)
+    written = sorted(p.relative_to(binder / "student").as_posix()
+                     for p in (binder / "student").rglob("*.ipynb"))
+    published = sorted(n for n in _git("ls-tree", "-r", "--name-only", "student", cwd=course_repo)
                        .split() if n.endswith(".ipynb"))
-    assert published == written == sorted(p.name for p in chapters.glob("*.ipynb"))
+    names = sorted(p.name for p in chapters.glob("*.ipynb"))
+    assert published == written == sorted(names + [f"fr/{name}" for name in names])
     for name in written:
         ours = _git("show", f"student:{name}", cwd=course_repo)
         binders = (binder / "student" / name).read_text(encoding="utf-8")
@@ -134,8 +136,10 @@ def test_republishing_builds_on_the_previous_commit(course_repo, chapters, tmp_p
     assert _git("rev-parse", f"{changed.commit}^", cwd=course_repo).strip() == first
     numstat = [line.split("\t") for line in
                _git("diff", "--numstat", first, changed.commit, cwd=course_repo).splitlines()]
-    # One file, and in it only the title cell's last line.
-    assert [(name, deleted) for _, deleted, name in numstat] == [(CHAPTER, "1")], numstat
+    # One chapter, and in it only the title cell's last line; in the French edition too
+    # (that paragraph, without a translation yet, shows in English until it gets one).
+    assert [(name, deleted) for _, deleted, name in numstat] == [(CHAPTER, "1"), (f"fr/{CHAPTER}", "1")], \
+        numstat
     assert sentence in _git("show", f"student:{CHAPTER}", cwd=course_repo)
 
 

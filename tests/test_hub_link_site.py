@@ -106,8 +106,8 @@ def _build(tmp: Path, language: str, hub: str | None) -> str:
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_practise_box_links_to_the_hub_when_it_is_set(tmp_path, language):
     page = _build(tmp_path, language, HUB)
-    assert hub_links(page) == [(jupyterhub_url(HUB, REPOSITORY, "01_demo.ipynb"),
-                                TEXT[language]["hub"])]
+    edition = "01_demo.ipynb" if language == "en" else f"{language}/01_demo.ipynb"
+    assert hub_links(page) == [(jupyterhub_url(HUB, REPOSITORY, edition), TEXT[language]["hub"])]
     box = re.search(r'<div class="[^"]*practise-box.*?</div>', page, re.S).group(0)
     assert "student-hub-link" in box and "student-binder-link" in box
     # The theme's own button would pull the main branch: it is left out, Binder's stays.
