@@ -228,6 +228,33 @@ def bench_chapters(args, state) -> tuple[list[Row], list[str]]:
     return rows, notes
 
 
+def bench_french(args, state) -> tuple[list[Row], list[str]]:
+    """Each chapter executed in English and in French (issue 20: the French costs no more)."""
+    sys.path.insert(0, str(ROOT))
+    from bookbuild.cache import kernel_environment
+
+    french = kernel_environment("fr")
+    rows, english_total, french_total = [], 0.0, 0.0
+    for path in chapter_notebooks():
+        log(f"french: executing {path.name} in English, then in French")
+        english, _, error_en, _ = _execute(path, {})
+        seconds, _, error_fr, _ = _execute(path, french)
+        error = error_en or error_fr
+        ratio = None if error else seconds / english
+        english_total, french_total = english_total + english, french_total + seconds
+        rows.append(Row("french", f"{path.name}: French execution / English "
+                        f"({seconds:.1f} s / {english:.1f} s)", ratio, "x",
+                        BUDGETS["french_ratio"], error))
+    rows.append(Row("french", f"all chapters: French / English ({french_total:.1f} s / "
+                    f"{english_total:.1f} s)", french_total / english_total, "x",
+                    BUDGETS["french_ratio"], ""))
+    return rows, ["Each chapter in a fresh kernel (default kernels), English then French, one "
+                  "after the other: the French kernel has NBCODE_LANG=fr and the start-up file of "
+                  "bookbuild.cache (each cell's displayed literals translated before it runs). "
+                  "Budget: at most 1.1 x the English time (one run each; the noise of a run is "
+                  "a few percent)."]
+
+
 def bench_frames(args, state) -> tuple[list[Row], list[str]]:
     """Every player's cost per frame, from the render log of the chapters' execution."""
     logs = state.get("render_logs")
@@ -740,7 +767,8 @@ def bench_install(args, state) -> tuple[list[Row], list[str]]:
 
 
 # ---------------------------------------------------------------------- main
-RUNNERS = {"chapters": bench_chapters, "frames": bench_frames, "build": bench_build,
+RUNNERS = {"chapters": bench_chapters, "frames": bench_frames, "french": bench_french,
+           "build": bench_build,
            "pages": bench_pages, "web": bench_web, "mlp": bench_mlp, "playground": bench_playground,
            "install": bench_install}
 
