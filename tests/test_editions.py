@@ -1,8 +1,8 @@
 """Student editions: solutions are removed, and the edition runs with checks saying "not done yet".
 
-The execution tests run every chapter's student edition from top to bottom (marker
-`notebooks`): no cell may fail, every check must report "not done yet", and no
-solution text may survive.
+The execution tests run every chapter's student edition, English and French, from top to
+bottom (marker `notebooks`): no cell may fail, every check must report "not done yet" (in
+French: "pas encore fait"), and no solution text may survive.
 """
 
 from pathlib import Path
@@ -79,12 +79,22 @@ def test_chapter_has_solutions_to_remove(path):
     assert not any(BEGIN in cell.source for cell in student.cells)
 
 
+#: What a check prints before the student has written anything, in each edition.
+NOT_DONE = {"en": "not done yet", "fr": "pas encore fait"}
+
+
 @pytest.mark.notebooks
 @pytest.mark.slow
+@pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_student_edition_runs_and_checks_say_not_done(path, tmp_path):
+def test_student_edition_runs_and_checks_say_not_done(path, language, tmp_path):
+    from bookbuild.i18n import prose_catalogue
+
     full = nbformat.read(path, as_version=4)
-    student = student_notebook(full)
+    # The French edition: its prose from the page's catalogue, its first cell sets the
+    # language, and its checkers answer in French.
+    student = student_notebook(full, prose=prose_catalogue(f"chapters/{path.stem}", language),
+                               language=language)
     client = NotebookClient(student, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError, with the cell, if any cell fails
@@ -97,7 +107,7 @@ def test_student_edition_runs_and_checks_say_not_done(path, tmp_path):
     n_exercises = sum(cell.source.count(BEGIN) for cell in full.cells if cell.cell_type == "code")
     assert len(verdicts) >= 2
     assert len(verdicts) == len(full_verdicts)
-    assert all("not done yet" in v for v in verdicts), verdicts
+    assert all(NOT_DONE[language] in v for v in verdicts), verdicts
     assert all(v.startswith("✓") for v in full_verdicts), full_verdicts
     assert n_exercises >= len(verdicts) - 1
 
