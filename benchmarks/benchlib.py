@@ -141,13 +141,16 @@ def render_log_rows(chapter: str, log: list[dict]) -> list[Row]:
     """Rows of the frames section from one chapter's ``nbcode.frames.render_log()``.
 
     One row per player: the median milliseconds per frame (update, draw, encode), with its
-    frame count, bytes and pixel size in the note.
+    frame count, bytes and size in the note (CSS pixels, and "@2x" when a frame has two
+    pixels per CSS pixel).
     """
     rows = []
     for k, entry in enumerate(log, 1):
         name = entry.get("name") or f"player {k}"
         note = (f"{entry['frames']} frames, {format_bytes(entry['bytes'])}, "
-                f"{entry['width']}×{entry['height']} px, setup {entry['setup_ms']:.0f} ms")
+                f"{entry['width']}×{entry['height']} px"
+                + (f" @{entry['pixel_ratio']}x" if entry.get("pixel_ratio", 1) != 1 else "")
+                + f", setup {entry['setup_ms']:.0f} ms")
         rows.append(Row("frames", f"{chapter} #{k}: {name}", entry["median_ms"], "ms", None,
                         note))
     return rows

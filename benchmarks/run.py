@@ -261,10 +261,11 @@ def bench_frames(args, state) -> tuple[list[Row], list[str]]:
     if logs is None:  # run alone: execute the chapters once, default kernels
         logs = {path.stem: _execute(path, {})[3] for path in chapter_notebooks()}
     rows = [row for chapter, entries in logs.items() for row in render_log_rows(chapter, entries)]
-    notes = ["Median time per frame of each TrainingPlayer (the moving pieces updated, blitted and "
-             "encoded as a palette PNG; nbcode.frames), as the chapters ran under the default "
-             "kernels; read from nbcode.frames.render_log() in the chapter's kernel. Names are the "
-             "players' titles or their first and last frame labels."]
+    notes = ["Median time per frame of each TrainingPlayer (the moving pieces updated, blitted, "
+             "drawn at 2 pixels per CSS pixel and encoded as a lossless WebP overlay of what differs "
+             "from the last frame, one palette per player; nbcode.frames), as the chapters ran "
+             "under the default kernels; read from nbcode.frames.render_log() in the chapter's "
+             "kernel. Names are the players' titles or their first and last frame labels."]
     return rows, notes
 
 

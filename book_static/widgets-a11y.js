@@ -9,7 +9,8 @@
  *   whether it is on, aria-pressed) and its slider ("Frame", valued by the frame's label);
  * - names every other slider after its visible label;
  * - gives each frame an alt text: "<what>, frame 5 of 16: epoch 12", where <what> is the
- *   player's title (its first bold line) or "Animation";
+ *   player's title (its first bold line) or "Animation"; a layered player's background
+ *   (the frame its overlays are drawn over, nbcode.frames.encode_layers) is decorative;
  * - marks the controls that need a Python kernel. A control is live on the static site
  *   only if it belongs to a player (Play and the slider beside it: jslink runs in the
  *   browser); every other control (Playground, the live panels) is disabled and a note
@@ -115,7 +116,16 @@
     var images = [];
     Array.prototype.forEach.call(p.box.children, function (child) {
       if (child === p.row || child === first && title) return;
-      child.querySelectorAll("img").forEach(function (img) { images.push(img); });
+      child.querySelectorAll("img").forEach(function (img) {
+        // A layered player's background only shows through its overlays: the overlay is
+        // the frame a reader is told about.
+        if (img.classList.contains("nb-frame-background")) {
+          setAttr(img, "alt", "");
+          setAttr(img, "aria-hidden", "true");
+        } else {
+          images.push(img);
+        }
+      });
     });
     var n = images.length;
     var current = handle ? Math.round(Number(handle.getAttribute("aria-valuenow"))) : -1;

@@ -11,9 +11,14 @@ points that a network maps somewhere new, a title. So the pipeline
 2. for each item (a training snapshot, a step), calls ``update(scene, item)``, which
    changes only those pieces (``set_data``, ``set_offsets``, ``set_segments``,
    ``set_text``), then
-3. draws the canvas once and encodes its pixel buffer straight to a small palette PNG
-   (``colors`` colours, the class colours among them exactly), with no ``savefig`` and
-   no new figure per frame.
+3. draws the canvas once and keeps its pixel buffer, with no ``savefig`` and no new
+   figure per frame; and, once every frame is drawn,
+4. encodes them as a page shows them (:func:`encode_layers`): the last frame whole,
+   and each frame as an overlay of the pixels where it differs from that one, all
+   on one small palette (``colors`` colours, the class colours among them exactly),
+   as lossless WebP images.
+   Frames are drawn at :data:`PIXEL_RATIO` pixels per CSS pixel: sharp on 2x screens,
+   and, layered, smaller than whole frames at 1x.
 
 The layout (constrained) is computed on the first frame and then frozen, so frames
 do not jitter when a title changes length, and later frames skip it.
@@ -34,7 +39,7 @@ import functools
 import io
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -48,6 +53,8 @@ from .i18n import _
 __all__ = ["FrameCanvas", "Frames", "render_frames", "render_log", "clear_render_log",
            "DecisionRegions", "DescentPath", "moving_artists", "scatter_classes", "region_colors",
            "boundary_segments", "class_boundary_segments", "png_from_rgb", "check_png_settings",
+           "encode_layers", "PIXEL_RATIO", "LAYER_FORMAT",
+           "check_text_sizes", "MIN_TEXT_PX",
            "data_limits", "class_legend", "CLASS_COLORS", "CLASS_MARKERS", "KEPT_COLORS",
            "probability_colormap"]
 
@@ -57,6 +64,12 @@ CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
 #: One marker per class, so that a class is told by its shape as well as its colour.
 CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
 
+
+#: Device pixels per CSS pixel of every frame: frames are drawn at twice the size a page
+#: shows them, so that they stay sharp on 2x screens (phones, most laptops). Sizes are
+#: still given in points at 72 dpi, one point per CSS pixel: a 9 pt title is 9 CSS px
+#: high on every screen.
+PIXEL_RATIO = 2
 
 #: zlib level of the frames' PNGs: 7 makes files 5 % larger than 9 and encodes 7 times faster.
 PNG_COMPRESS_LEVEL = 7
@@ -108,8 +121,29 @@ def _squared_distances(points: np.ndarray, palette: np.ndarray) -> np.ndarray:
             + (palette ** 2).sum(axis=1)[None, :])
 
 
+def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct keys (sorted), each key's place among them and their counts.
+
+    ``np.unique`` sorts every pixel; for the millions of pixels of a player's frames,
+    marking them in a table of every 24-bit colour is several times faster (same result).
+    """
+    if keys.size < 1 << 20:
+        return np.unique(keys, return_inverse=True, return_counts=True)
+    seen = np.zeros(1 << 24, dtype=bool)
+    seen[keys] = True
+    uniq = np.flatnonzero(seen).astype(np.uint32)
+    del seen
+    place = np.zeros(1 << 24, dtype=np.int32)
+    place[uniq] = np.arange(len(uniq), dtype=np.int32)
+    inverse = place[keys]
+    return uniq, inverse, np.bincount(inverse, minlength=len(uniq))
+
+
 def _palette_indices(rgb: np.ndarray, colors: int, keep) -> tuple[np.ndarray, list[int]]:
-    """Quantise ``rgb`` (h, w, 3) to ``colors`` colours that include the ``keep`` colours it shows.
+    """Quantise ``rgb`` (..., 3) to ``colors`` colours that include the ``keep`` colours it shows.
+
+    ``rgb`` is one image (h, w, 3) or a player's frames (n, h, w, 3): frames quantised
+    together share one palette, so a pixel that does not change keeps its index.
 
     1. The colours of ``keep`` that some pixel has exactly (the class colours of points and
        legend markers, white) are palette entries, at most half of the palette (the most
@@ -122,15 +156,15 @@ def _palette_indices(rgb: np.ndarray, colors: int, keep) -> tuple[np.ndarray, li
        cut merges into a grey.
     Every pixel then takes its nearest entry (so a kept colour stays exact). The work is
     on the image's distinct colours (a few thousand), not on its pixels.
-    Returns (indices (h, w) uint8, palette as a flat RGB list).
+    Returns (indices, shape ``rgb.shape[:-1]``, uint8; palette as a flat RGB list).
     """
     from PIL import Image
 
     flat = rgb.reshape(-1, 3)
-    uniq, inverse, counts = np.unique(_rgb_keys(flat), return_inverse=True, return_counts=True)
+    uniq, inverse, counts = _distinct(_rgb_keys(flat))
     values = _key_rgb(uniq)
     if len(uniq) <= colors:                          # few colours: all of them, exactly
-        return (inverse.reshape(rgb.shape[:2]).astype(np.uint8),
+        return (inverse.reshape(rgb.shape[:-1]).astype(np.uint8),
                 values.astype(np.uint8).ravel().tolist())
     kept = _kept_keys(tuple(to_rgb(c) for c in keep)) if keep else np.zeros(1, dtype=np.uint32)
     slot = np.minimum(np.searchsorted(kept, uniq), len(kept) - 1)
@@ -161,7 +195,7 @@ def _palette_indices(rgb: np.ndarray, colors: int, keep) -> tuple[np.ndarray, li
         palette.append(values[worst][None])
         size += 1
     palette = np.vstack(palette).astype(np.uint8)
-    return nearest[inverse].reshape(rgb.shape[:2]).astype(np.uint8), palette.ravel().tolist()
+    return nearest[inverse].reshape(rgb.shape[:-1]).astype(np.uint8), palette.ravel().tolist()
 
 
 def png_from_rgb(rgb: np.ndarray, colors: int | None = 64, keep=KEPT_COLORS) -> bytes:
@@ -194,6 +228,31 @@ def png_from_rgb(rgb: np.ndarray, colors: int | None = 64, keep=KEPT_COLORS) -> 
     return out.getvalue()
 
 
+#: The smallest text of a frame or a live picture, in CSS pixels (points at 72 dpi).
+MIN_TEXT_PX = 9
+
+
+def check_text_sizes(figure, css_dpi: float = 72, minimum: float = MIN_TEXT_PX) -> None:
+    """Raise if a text of ``figure`` would be shown smaller than ``minimum`` CSS pixels.
+
+    A frame shows ``css_dpi`` CSS pixels per inch (72: one point per CSS pixel); a text of
+    ``s`` points is ``s * css_dpi / 72`` CSS pixels high. Titles, tick labels, legends,
+    annotations: every visible text counts.
+    """
+    from matplotlib.text import Text
+
+    small = sorted({(round(t.get_fontsize() * css_dpi / 72, 1), t.get_text()[:40])
+                    for t in figure.findobj(Text)
+                    if t.get_visible() and t.get_text().strip()
+                    and t.get_fontsize() * css_dpi / 72 < minimum - 1e-9})
+    if small:
+        shown = "; ".join(_("{text!r} at {px} px").format(text=text, px=px) for px, text in small[:4])
+        raise ValueError(_("every text of a frame must be at least {minimum} CSS px high (fontsize "
+                           ">= {points:g} at {dpi} dpi) to be read on a phone or a projector; "
+                           "too small: {shown}. Raise its fontsize.").format(
+            minimum=minimum, points=minimum * 72 / css_dpi, dpi=css_dpi, shown=shown))
+
+
 class FrameCanvas:
     """One figure on a bare Agg canvas, drawn and encoded many times.
 
@@ -204,9 +263,12 @@ class FrameCanvas:
     ncols : int
         Axes side by side; :attr:`axes` is one Axes when 1, else an array of them.
     dpi : int
-        Pixels per inch of the encoded frames.
+        CSS pixels per inch of the frames (72: one point per CSS pixel).
     colors : int or None
         Palette size of each PNG (None: full RGB).
+    pixel_ratio : int
+        Device pixels per CSS pixel: the canvas has ``dpi * pixel_ratio`` pixels per inch
+        (default :data:`PIXEL_RATIO`). :attr:`css_size` is the size a page shows.
 
     Notes
     -----
@@ -223,10 +285,12 @@ class FrameCanvas:
     """
 
     def __init__(self, figsize=(3.2, 3.0), ncols: int = 1, dpi: int = 72,
-                 colors: int | None = 64):
+                 colors: int | None = 64, pixel_ratio: int = PIXEL_RATIO):
         check_positive(ncols, "ncols", integer=True)
         check_png_settings(dpi, colors)
-        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        check_positive(pixel_ratio, "pixel_ratio", integer=True)
+        self.pixel_ratio = pixel_ratio
+        self.figure = Figure(figsize=figsize, dpi=dpi * pixel_ratio, layout="constrained")
         self.canvas = FigureCanvasAgg(self.figure)
         axes = self.figure.subplots(1, ncols, squeeze=False)[0]
         self.axes = axes[0] if ncols == 1 else axes
@@ -235,7 +299,19 @@ class FrameCanvas:
         self._background = None
         self._layers: list[tuple] = []
 
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of a frame in pixels of the canvas."""
+        return self.canvas.get_width_height()
+
+    @property
+    def css_size(self) -> tuple[int, int]:
+        """(width, height) a page shows a frame at, in CSS pixels."""
+        width, height = self.size
+        return round(width / self.pixel_ratio), round(height / self.pixel_ratio)
+
     def _freeze(self) -> None:
+        check_text_sizes(self.figure, self.figure.dpi / self.pixel_ratio)
         self.canvas.draw()  # the first frame: lay out with every artist, then keep it
         self.figure.set_layout_engine("none")
         self._frozen = True
@@ -294,32 +370,169 @@ def moving_artists(scene) -> list:
     return []
 
 
+#: Format of a player's layers on a page: lossless WebP, 30 % smaller than the same
+#: palette images as PNG (measured on chapter 3's players); every browser of the last
+#: five years shows it. Print (:attr:`Frames.frames`) uses whole PNG frames.
+LAYER_FORMAT = "webp"
+#: libwebp's effort for the layers: method 2 at quality 50 gives the bytes of method 6
+#: (measured: the same to 0.1 %) in 1 % of its time (7.5 ms for a 900 x 420 frame).
+WEBP_SETTINGS = {"lossless": True, "quality": 50, "method": 2}
+
+
+def _png(image, transparency=None) -> bytes:
+    out = io.BytesIO()
+    if transparency is None:
+        image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+    else:
+        image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL, transparency=transparency)
+    return out.getvalue()
+
+
+#: How far around a changed pixel an overlay stays opaque, in pixels. A browser that
+#: shows a frame smaller than its pixels (at 1x, on a phone) averages neighbouring
+#: pixels: over an overlay's edge it would mix in the background's own pixels, and a line
+#: or a title of the last frame would show through faintly. Opaque a few pixels further,
+#: the overlay holds those neighbours itself (6 pixels: measured at 2x and 2.5x smaller).
+OVERLAY_MARGIN = 6
+
+
+def _dilate(mask: np.ndarray, radius: int) -> np.ndarray:
+    """``mask`` (h, w) bool, grown by ``radius`` pixels (a square neighbourhood)."""
+    grown = mask.copy()
+    for axis in (0, 1):
+        source, grown = grown, grown.copy()
+        n = source.shape[axis]
+        for step in range(1, min(radius, n - 1) + 1):
+            ahead = [slice(None)] * 2
+            behind = [slice(None)] * 2
+            ahead[axis], behind[axis] = slice(step, None), slice(None, n - step)
+            grown[tuple(behind)] |= source[tuple(ahead)]
+            grown[tuple(ahead)] |= source[tuple(behind)]
+    return grown
+
+
+def _layer(pixels: np.ndarray) -> bytes:
+    """A layer, (h, w, 3) RGB or (h, w, 4) RGBA uint8, encoded as :data:`LAYER_FORMAT`."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels)).save(out, format="WEBP", **WEBP_SETTINGS)
+    return out.getvalue()
+
+
+def encode_layers(rgbs: Sequence[np.ndarray], colors: int | None = 64, keep=KEPT_COLORS,
+                  background: int = -1) -> tuple[bytes, list[bytes], Callable[[int], bytes]]:
+    """Encode a player's frames as a background and, per frame, what differs from it.
+
+    ``rgbs`` are the frames, each (h, w, 3) uint8. The frame ``background`` (default the
+    last: training settles, so late frames differ little from it) is encoded whole; each
+    frame ``k`` is an *overlay*: its pixels where they differ from the background's and
+    transparent elsewhere. A page stacks the overlay over the background, which gives
+    frame ``k`` exactly (the overlay is opaque :data:`OVERLAY_MARGIN` pixels around what
+    differs, so that a frame shown smaller than its pixels is exact too, to the averaging
+    of its neighbours). The frames share one palette of ``colors`` colours (quantised
+    together, :func:`png_from_rgb`'s rules), so a pixel that does not change keeps its
+    colour; ``None`` keeps RGB. Most of a frame (axes, ticks, labels, the data, settled
+    regions) is transparent in its overlay and costs next to nothing. Layers are lossless
+    :data:`LAYER_FORMAT` images.
+
+    Returns (background, overlays, ``full(k)``: frame ``k`` as one whole PNG).
+    """
+    from PIL import Image
+
+    rgbs = np.stack([np.ascontiguousarray(np.asarray(r)[..., :3]) for r in rgbs])
+    if rgbs.dtype != np.uint8:
+        raise ValueError(_("frames must be images of dtype uint8; received {dtype}.")
+                         .format(dtype=rgbs.dtype))
+    base = range(len(rgbs))[background]
+    if colors is None:
+        shown = [_dilate((rgb != rgbs[base]).any(axis=-1), OVERLAY_MARGIN) for rgb in rgbs]
+        alpha = np.where(shown, 255, 0).astype(np.uint8)[..., None]
+        overlays = [_layer(np.concatenate([rgb, a], axis=-1)) for rgb, a in zip(rgbs, alpha, strict=True)]
+        return _layer(rgbs[base]), overlays, lambda k: _png(Image.fromarray(rgbs[k]))
+    check_png_settings(1, colors)
+    n, h, w, _channels = rgbs.shape
+    changed = (rgbs != rgbs[base]).any(axis=-1).reshape(n, h * w)      # (n, h * w)
+    # One palette for what a reader sees: the background once, and every changed pixel.
+    seen = np.concatenate([rgbs[base].reshape(-1, 3), rgbs.reshape(n, h * w, 3)[changed]])
+    found, palette = _palette_indices(seen, min(colors, 255), keep)    # one index left free
+    clear = len(palette) // 3                                           # the transparent one
+    behind, shown = found[:h * w], np.split(found[h * w:], np.cumsum(changed.sum(axis=1))[:-1])
+    rgba = np.zeros((clear + 1, 4), dtype=np.uint8)                     # the palette, + clear
+    rgba[:clear, :3] = np.reshape(palette, (-1, 3))
+    rgba[:clear, 3] = 255
+
+    def indices(k, under):
+        index = behind.copy()
+        index[changed[k]] = shown[k]
+        if under is None:          # an overlay: clear away from the pixels that differ
+            index = index.reshape(h, w)
+            return np.where(_dilate(index != behind.reshape(h, w), OVERLAY_MARGIN), index, clear)
+        return index.reshape(h, w)
+
+    def whole(k):
+        picture = Image.fromarray(indices(k, behind))
+        picture.putpalette(palette)
+        return _png(picture)
+
+    overlays = [_layer(rgba[indices(k, None)]) for k in range(n)]
+    return _layer(rgba[behind.reshape(h, w), :3]), overlays, whole
+
+
 @dataclass
 class Frames:
-    """The PNG frames of one render, with what they cost.
+    """The frames of one render, as a page shows them, with what they cost.
 
-    ``frames``: PNG bytes, one per item; ``seconds``: time of each frame (update, draw and
-    encode; the setup is in ``setup_seconds``); ``name``: what was rendered.
+    A page shows a player as two layers (:func:`encode_layers`): ``background`` (a whole
+    frame, the last one) and above it ``overlays[k]``, frame k where it differs from the
+    background, transparent elsewhere. :attr:`frames` gives whole PNGs (for print and
+    tests). ``seconds``: the cost of each frame (update, draw, its share of the encoding;
+    the setup is in ``setup_seconds``); ``name``: what was rendered; ``size``: a frame's
+    pixels, ``pixel_ratio`` of them per CSS pixel (:attr:`css_size`).
     """
 
-    frames: list[bytes]
+    background: bytes
+    overlays: list[bytes]
     seconds: list[float]
     setup_seconds: float
     name: str = ""
     size: tuple[int, int] = (0, 0)
+    pixel_ratio: int = 1
+    full: Callable[[int], bytes] | None = field(default=None, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.overlays)
+
+    @functools.cached_property
+    def frames(self) -> list[bytes]:
+        """Every frame as one whole PNG (composed on demand)."""
+        return [self.frame(k) for k in range(len(self))]
+
+    def frame(self, k: int) -> bytes:
+        """Frame ``k`` as one whole PNG."""
+        if self.full is None:
+            raise ValueError(_("these frames were not rendered here: only their layers are kept."))
+        return self.full(range(len(self))[k])
+
+    @property
+    def css_size(self) -> tuple[int, int]:
+        """(width, height) a page shows a frame at, in CSS pixels."""
+        return (round(self.size[0] / self.pixel_ratio), round(self.size[1] / self.pixel_ratio))
 
     @property
     def n_bytes(self) -> int:
-        return sum(len(f) for f in self.frames)
+        """What the frames add to a page (before base64): the background and the overlays."""
+        return len(self.background) + sum(len(f) for f in self.overlays)
 
     @property
     def median_ms(self) -> float:
         return float(np.median(self.seconds) * 1000) if self.seconds else float("nan")
 
     def summary(self) -> dict:
-        return {"name": self.name, "frames": len(self.frames), "median_ms": self.median_ms,
+        return {"name": self.name, "frames": len(self), "median_ms": self.median_ms,
                 "setup_ms": self.setup_seconds * 1000, "bytes": self.n_bytes,
-                "width": self.size[0], "height": self.size[1]}
+                "width": self.css_size[0], "height": self.css_size[1],   # CSS pixels
+                "pixel_ratio": self.pixel_ratio}
 
 
 _RENDER_LOG: list[Frames] = []
@@ -336,13 +549,14 @@ def clear_render_log() -> None:
 
 def render_frames(items: Sequence, update: Callable, setup: Callable | None = None, *,
                   figsize=(3.2, 3.0), ncols: int = 1, dpi: int = 72, colors: int | None = 64,
-                  name: str = "") -> Frames:
-    """Render one PNG frame per item on one figure.
+                  name: str = "", pixel_ratio: int = PIXEL_RATIO) -> Frames:
+    """Render one frame per item on one figure, as layers a page stacks (:class:`Frames`).
 
     ``setup(axes) -> scene`` draws what every frame shares and returns what moves;
     ``update(scene, item)`` moves it for one item. Without ``setup``, ``update(axes, item)``
     draws each frame from scratch on the same axes, cleared in between (simple, slower).
-    ``axes`` is one Axes when ``ncols == 1``, else an array of ``ncols`` axes.
+    ``axes`` is one Axes when ``ncols == 1``, else an array of ``ncols`` axes. Frames are
+    drawn at ``pixel_ratio`` pixels per CSS pixel (:data:`PIXEL_RATIO`).
     """
     check_callable(update, "update", _("(scene, item) -> None, moving one frame's pieces"))
     if setup is not None:
@@ -351,10 +565,10 @@ def render_frames(items: Sequence, update: Callable, setup: Callable | None = No
         raise ValueError(_("items must hold at least one item (one per frame); received {items!r}.")
                          .format(items=items))
     start = time.perf_counter()
-    canvas = FrameCanvas(figsize, ncols=ncols, dpi=dpi, colors=colors)
+    canvas = FrameCanvas(figsize, ncols=ncols, dpi=dpi, colors=colors, pixel_ratio=pixel_ratio)
     scene = setup(canvas.axes) if setup is not None else canvas.axes
     setup_seconds = time.perf_counter() - start
-    frames, seconds = [], []
+    rgbs, seconds = [], []
     for item in items:
         start = time.perf_counter()
         if setup is None:
@@ -362,10 +576,13 @@ def render_frames(items: Sequence, update: Callable, setup: Callable | None = No
                 ax.clear()
         update(scene, item)
         # What moves is known once the first frame is drawn (a piece may make its artists then).
-        frames.append(canvas.png(moving_artists(scene) if setup is not None else ()))
+        rgbs.append(canvas.rgb(moving_artists(scene) if setup is not None else ()))
         seconds.append(time.perf_counter() - start)
-    width, height = canvas.canvas.get_width_height()
-    result = Frames(frames, seconds, setup_seconds, name, (width, height))
+    start = time.perf_counter()
+    background, overlays, full = encode_layers(rgbs, colors)
+    share = (time.perf_counter() - start) / len(rgbs)        # the encoding, per frame
+    result = Frames(background, overlays, [s + share for s in seconds], setup_seconds, name,
+                    canvas.size, pixel_ratio, full)
     _RENDER_LOG.append(result)
     return result
 

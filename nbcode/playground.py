@@ -28,6 +28,7 @@ from .widgets import (
     LivePanel,
     TrainingPlayer,
     dropdown,
+    frame_image,
     log_slider,
     make_controls,
     make_train_button,
@@ -282,7 +283,8 @@ class Playground(LivePanel):
             labels=[_("epoch {epoch}").format(epoch=s[0]) for s in recorder.snapshots],
             figsize=figsize, dpi=dpi, ncols=2, colors=colors)
         self.model, self.last_accuracy, self.last_seconds = model, model.score(X, y), None
-        self.image = widgets.Image(value=self.player.frames[-1], format="png")
+        # Empty and hidden until a live run: the page carries the default run once, in the player.
+        self.image = frame_image(b"", self.player.render.css_size[0])
         self.display = widgets.Stack([self.player, self.image], selected_index=0)
         header = widgets.HTML(_("<b>Playground</b>: choose a network, press <i>Train</i> "
                                 "(needs a live kernel; this page shows a recorded default run)."))
@@ -312,7 +314,7 @@ class Playground(LivePanel):
         # One picture, drawn with the default run's piece on a fresh canvas.
         canvas = frames.FrameCanvas(self.figsize, ncols=2, dpi=self.dpi, colors=self.colors)
         RunView(canvas.axes, X, y, model.history_["loss"], config["epochs"]).update(model)
-        self.image.value = canvas.png()
+        self.image.format, self.image.value = "png", canvas.png()
         self.display.selected_index = 1
         self.model, self.last_accuracy = model, model.score(X, y)
         self.last_seconds = time.perf_counter() - start
@@ -321,6 +323,10 @@ class Playground(LivePanel):
 
     def redraw(self) -> None:  # what the panel's Train button does
         self.train()
+
+    def static_png(self) -> bytes:
+        """The last live run's picture, or else the default run's last frame."""
+        return self.image.value or self.player.render.frame(-1)
 
     def static_text(self) -> str:
         hidden = ", ".join(map(str, self.config["hidden"])) or _("none")

@@ -1,9 +1,9 @@
 """Widgets in which a model changes: players of recorded training, live panels that retrain.
 
-:class:`TrainingPlayer` shows precomputed frames (PNG images) with a Play button
-and a slider. The three are joined by ``ipywidgets.jslink``, which runs in the
-browser: on the book's static HTML pages, with no Python kernel behind them,
-the saved widget state still plays the animation.
+:class:`TrainingPlayer` shows precomputed frames (sharp 2x layers, see
+:mod:`nbcode.frames`) with a Play button and a slider. The three are joined by
+``ipywidgets.jslink``, which runs in the browser: on the book's static HTML pages,
+with no Python kernel behind them, the saved widget state still plays the animation.
 
 :func:`live_panel` builds every live control of the book: from a compact spec of
 controls (:func:`dropdown`, :func:`toggle`, :func:`slider`, :func:`log_slider`,
@@ -27,13 +27,13 @@ import numpy as np
 
 from . import i18n
 from ._validation import check_positive
-from .frames import Frames, render_frames
+from .frames import LAYER_FORMAT, PIXEL_RATIO, Frames, check_text_sizes, render_frames
 from .i18n import N_, _
 from .plots import figure_to_png
 
 __all__ = ["TrainingPlayer", "LivePanel", "live_panel", "StaticPicture", "Control", "make_controls",
            "make_train_button", "dropdown", "toggle", "slider", "log_slider", "select_slider", "text",
-           "frame_strip"]
+           "frame_strip", "frame_image"]
 
 
 class StaticPicture:
@@ -97,13 +97,27 @@ def frame_strip(frames: Sequence[bytes], n_shown: int = 3, gap: int = 8) -> byte
     return buffer.getvalue()
 
 
+def frame_image(image: bytes, css_width: int | None = None, format: str = "png",  # noqa: A002
+                **settings) -> widgets.Image:
+    """An ``Image`` widget of a PNG (or ``format``) shown ``css_width`` CSS pixels wide
+    (None: its own size).
+
+    The book's frames and pictures have :data:`nbcode.frames.PIXEL_RATIO` pixels per CSS
+    pixel: shown at their CSS width, they are sharp on 2x screens.
+    """
+    if css_width is not None:
+        settings["width"] = str(int(css_width))
+    return widgets.Image(value=bytes(image), format=format, **settings)
+
+
 class TrainingPlayer(StaticPicture, widgets.VBox):
     """Play precomputed training frames: a Play button, a slider and the current frame.
 
     Parameters
     ----------
-    frames : sequence of bytes
-        PNG images, one per frame (see :func:`nbcode.frames.render_frames`).
+    frames : Frames or sequence of bytes
+        The frames of :func:`nbcode.frames.render_frames` (layers: a background and an
+        overlay per frame), or PNG images, one per frame, shown at their pixel size.
     labels : sequence of str, optional
         What each frame shows (e.g. ``"epoch 10"``); shown by the slider.
     interval : int
@@ -115,31 +129,51 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
     -----
     The frames live in an ``ipywidgets.Stack``; ``jslink`` ties the Play value to
     the slider's index and the slider's index to the stack's selected child, so
-    playing needs no kernel. In a PDF or other static output the player shows a
+    playing needs no kernel. Layered frames put the stack of overlays over the
+    background in one grid cell (class ``nb-frames``; the background has the class
+    ``nb-frame-background``). In a PDF or other static output the player shows a
     strip of three frames (its ``image/png`` representation).
     """
 
-    def __init__(self, frames: Sequence[bytes], labels: Sequence[str] | None = None,
+    def __init__(self, frames: Frames | Sequence[bytes], labels: Sequence[str] | None = None,
                  interval: int = 250, title: str | None = None):
-        frames = list(frames)
-        if not frames or not all(isinstance(f, bytes | bytearray) for f in frames):
+        layered = frames if isinstance(frames, Frames) else None
+        frames = [] if layered else list(frames)
+        if layered is None and (not frames or not all(isinstance(f, bytes | bytearray)
+                                                      for f in frames)):
             raise TypeError(_(
                 "frames must be a non-empty list of PNG images as bytes "
                 "(nbcode.frames.render_frames makes them); received "
                 "{kind} of length {n}.").format(kind=type(frames).__name__, n=len(frames)))
+        n_frames = len(layered) if layered else len(frames)
         check_positive(interval, "interval", integer=True)
         if labels is None:
-            labels = [_("frame {i}").format(i=i) for i in range(len(frames))]
+            labels = [_("frame {i}").format(i=i) for i in range(n_frames)]
         labels = [str(label) for label in labels]
-        if len(labels) != len(frames):
+        if len(labels) != n_frames:
             raise ValueError(_("labels must have one entry per frame ({n_frames} frames); "
-                               "received {n_labels} labels.").format(n_frames=len(frames),
+                               "received {n_labels} labels.").format(n_frames=n_frames,
                                                                     n_labels=len(labels)))
-        self.frames, self.labels = frames, labels
-        self.render: Frames | None = None  # set by from_items: what the frames cost
-        self.stack = widgets.Stack(
-            [widgets.Image(value=bytes(f), format="png") for f in frames], selected_index=0)
-        self.play = widgets.Play(value=0, min=0, max=len(frames) - 1, step=1, interval=interval,
+        self.labels = labels
+        self.render: Frames | None = layered  # with from_items: what the frames cost
+        self._frames = frames
+        if layered:
+            width = layered.css_size[0]
+            cell = widgets.Layout(grid_area="frame", margin="0")
+            self.stack = widgets.Stack([frame_image(o, width, LAYER_FORMAT, layout=cell)
+                                        for o in layered.overlays],
+                                       selected_index=0, layout=widgets.Layout(grid_area="frame",
+                                                                               margin="0"))
+            background = frame_image(layered.background, width, LAYER_FORMAT, layout=cell)
+            background.add_class("nb-frame-background")
+            area = widgets.GridBox([background, self.stack], layout=widgets.Layout(
+                grid_template_areas='"frame"', grid_template_columns="minmax(0, max-content)",
+                margin="var(--jp-widgets-margin, 2px)"))
+            area.add_class("nb-frames")
+        else:
+            self.stack = widgets.Stack([frame_image(f) for f in frames], selected_index=0)
+            area = self.stack
+        self.play = widgets.Play(value=0, min=0, max=n_frames - 1, step=1, interval=interval,
                                  description=_("Play"), repeat=False)
         # A selection slider shows the frame's label (e.g. "epoch 10") instead of its index.
         if len(set(labels)) < len(labels):  # options of a selection slider must be unique
@@ -151,8 +185,13 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
         children = [widgets.HBox([self.play, self.slider])]
         if title:
             children.insert(0, widgets.HTML(f"<b>{title}</b>"))
-        children.append(self.stack)
+        children.append(area)
         super().__init__(children)
+
+    @property
+    def frames(self) -> list[bytes]:
+        """Every frame as one whole PNG."""
+        return self.render.frames if self._frames == [] and self.render else self._frames
 
     @classmethod
     def from_items(cls, items: Sequence, update: Callable, labels: Sequence[str] | None = None,
@@ -173,25 +212,29 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
         name = kwargs.get("title") or (f"{labels[0]} … {labels[-1]}" if labels else "")
         render = render_frames(items, update, setup, figsize=figsize, dpi=dpi, ncols=ncols,
                                colors=colors, name=name)
-        player = cls(render.frames, labels=labels, **kwargs)
-        player.render = render
-        return player
+        return cls(render, labels=labels, **kwargs)
 
     @property
     def n_bytes(self) -> int:
-        """Total size of the frames: what the player adds to a page (before base64)."""
-        return sum(len(f) for f in self.frames)
+        """What the frames add to a page (before base64): with layers, the background and
+        the overlays."""
+        return self.render.n_bytes if self._frames == [] and self.render else sum(
+            len(f) for f in self._frames)
 
     def static_png(self) -> bytes:
         """A strip of three frames (first, middle, last): the player on paper."""
-        return frame_strip(self.frames)
+        if self._frames == [] and self.render:       # compose only the three frames shown
+            n = len(self.render)
+            picks = np.unique(np.linspace(0, n - 1, min(3, n)).round().astype(int))
+            return frame_strip([self.render.frame(int(k)) for k in picks], n_shown=len(picks))
+        return frame_strip(self._frames)
 
     def static_text(self) -> str:
         return _("TrainingPlayer({n} frames: {first} … {last})").format(
-            n=len(self.frames), first=self.labels[0], last=self.labels[-1])
+            n=len(self.labels), first=self.labels[0], last=self.labels[-1])
 
     def __repr__(self) -> str:
-        return f"TrainingPlayer({len(self.frames)} frames, {self.n_bytes / 1024:.0f} KiB)"
+        return f"TrainingPlayer({len(self.labels)} frames, {self.n_bytes / 1024:.0f} KiB)"
 
 
 # --------------------------------------------------------------------------- live panels
@@ -431,7 +474,12 @@ class LivePanel(StaticPicture, widgets.VBox):
             kind = type(fig).__name__
             raise TypeError(_("draw must return a matplotlib Figure (e.g. the fig of "
                               "plt.subplots()); it returned {kind}.").format(kind=kind))
-        self.picture().value = figure_to_png(fig, dpi=self.dpi, colors=self.colors)
+        picture = self.picture()
+        # Drawn at PIXEL_RATIO pixels per CSS pixel, shown at the figure's CSS width: sharp on 2x screens.
+        css_width = round(fig.get_figwidth() * self.dpi)
+        check_text_sizes(fig, self.dpi)
+        picture.value = figure_to_png(fig, dpi=self.dpi * PIXEL_RATIO, colors=self.colors)
+        picture.width = str(css_width)
 
     def _redraw_or_report(self) -> None:
         if self.status is None:
@@ -459,7 +507,15 @@ class LivePanel(StaticPicture, widgets.VBox):
 
     def static_png(self) -> bytes | None:
         picture = self.picture()
-        return picture.value if picture is not None else None
+        if picture is None or not picture.value:
+            return None
+        if picture.format == "png":
+            return picture.value
+        from PIL import Image  # a layer (WebP): print wants a PNG
+
+        out = io.BytesIO()
+        Image.open(io.BytesIO(picture.value)).convert("RGB").save(out, format="PNG")
+        return out.getvalue()
 
     def static_text(self) -> str:
         return _("LivePanel({description}: run the notebook to use it)").format(

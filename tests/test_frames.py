@@ -392,3 +392,106 @@ def test_regions_of_classes_two_apart_meet_on_one_line_where_their_scores_tie():
     triple = np.array([2.0, 0.45])
     ends = np.array([end for line in lines for end in (line[0], line[-1])])
     assert np.sum(np.linalg.norm(ends - triple, axis=1) < 0.01 * step) >= 3
+
+
+# --------------------------------------------------------------------------- layers, 2x, text sizes
+
+def composed(background, overlay):
+    """What a page shows: the overlay over the background (alpha compositing, as a browser)."""
+    under = Image.open(io.BytesIO(background)).convert("RGBA")
+    over = Image.open(io.BytesIO(overlay)).convert("RGBA")
+    return np.asarray(Image.alpha_composite(under, over).convert("RGB"))
+
+
+@pytest.mark.parametrize("colors", [None, 32])
+def test_layers_compose_to_the_frames(colors):
+    """Each overlay over the background gives that frame exactly, as its whole PNG; the
+    whole frames are the drawn pixels: exactly in RGB; with one palette shared by the
+    frames, about as close as with a palette of the same size chosen for each frame."""
+    render = frames.render_frames(ITEMS, update_regions, setup_regions, figsize=(5, 2.4),
+                                  ncols=2, colors=colors)
+    canvas = frames.FrameCanvas((5, 2.4), ncols=2, colors=None)
+    scene = setup_regions(canvas.axes)
+    assert len(render.overlays) == len(ITEMS)
+    for k, item in enumerate(ITEMS):
+        shown = composed(render.background, render.overlays[k])
+        np.testing.assert_array_equal(shown, pixels(render.frame(k)))
+        update_regions(scene, item)
+        drawn = canvas.rgb(frames.moving_artists(scene)).astype(int)
+        error = np.abs(shown.astype(int) - drawn)
+        if colors is None:
+            assert error.max() == 0
+        else:
+            own = np.abs(pixels(frames.png_from_rgb(drawn.astype(np.uint8), colors)) - drawn)
+            assert error.mean() <= 1.25 * own.mean() + 0.1, (error.mean(), own.mean())
+    # The background is the last frame, so its overlay is empty (fully transparent).
+    last = np.asarray(Image.open(io.BytesIO(render.overlays[-1])).convert("RGBA"))
+    assert (last[..., 3] == 0).all()
+    first = np.asarray(Image.open(io.BytesIO(render.overlays[0])).convert("RGBA"))
+    assert 0 < (first[..., 3] > 0).mean() < 0.9    # the regions changed, the rest did not
+
+
+def test_layers_are_smaller_than_whole_frames_and_lossless_webp():
+    render = frames.render_frames(ITEMS, update_regions, setup_regions, figsize=(5, 2.4),
+                                  ncols=2, colors=48)
+    assert frames.LAYER_FORMAT == "webp"
+    for layer in (render.background, *render.overlays):
+        assert layer[:4] == b"RIFF" and layer[8:12] == b"WEBP" and b"VP8L" in layer[:40]  # lossless
+    assert render.n_bytes < 0.8 * sum(len(f) for f in render.frames)
+
+
+def test_frames_are_drawn_at_twice_their_css_size():
+    """2 pixels per CSS pixel; sizes in points stay CSS pixels (72 dpi): 9 pt text is
+    18 pixels of the frame, 9 CSS px on the page."""
+    assert frames.PIXEL_RATIO == 2
+    canvas = frames.FrameCanvas((3.2, 3.0))
+    assert canvas.size == (460, 432) and canvas.css_size == (230, 216)
+    canvas.axes.set_axis_off()
+    text = canvas.axes.text(0.5, 0.5, "Hg", fontsize=9, ha="center", va="center")
+    canvas.rgb()
+    height = text.get_window_extent(renderer=canvas.canvas.get_renderer()).height
+    assert 17 <= height <= 26                      # the line box of 9 pt at 144 dpi: 18-24 px
+    player = TrainingPlayer.from_items(ITEMS, update_regions, setup=setup_regions,
+                                       figsize=(5, 2.4), ncols=2)
+    assert player.render.size == (720, 345) and player.render.css_size == (360, 172)
+    area = player.children[-1]
+    background, stack = area.children
+    assert "nb-frames" in area._dom_classes and "nb-frame-background" in background._dom_classes
+    assert background.width == "360" and all(image.width == "360" for image in stack.children)
+    assert background.format == frames.LAYER_FORMAT
+    assert stack is player.stack and len(stack.children) == len(ITEMS)
+    # The whole frames (print) are 2x PNGs; the strip shows three of them.
+    assert Image.open(io.BytesIO(player.static_png())).size[1] >= 345
+
+
+def test_text_smaller_than_9_css_px_is_refused():
+    canvas = frames.FrameCanvas()
+    canvas.axes.set_title("too small", fontsize=8)
+    with pytest.raises(ValueError, match=r"at least 9 CSS px.*'too small' at 8.0 px"):
+        canvas.rgb()
+    frames.check_text_sizes(canvas.figure, css_dpi=72 * 9 / 8)     # 8 pt shown at 81 dpi: 9 px
+    with pytest.raises(ValueError, match="Raise its fontsize"):
+        frames.check_text_sizes(canvas.figure, css_dpi=60)
+
+
+def test_live_picture_is_sharp_and_its_text_checked():
+    import matplotlib.pyplot as plt
+
+    from nbcode.widgets import live_panel, slider
+
+    def draw(slope):
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([0, 1], [0, slope])
+        return fig
+
+    panel = live_panel({"slope": slider(1.0, -2.0, 2.0, step=0.5)}, draw, description="a line")
+    picture = panel.picture()
+    assert picture.width == "216" and Image.open(io.BytesIO(picture.value)).size[0] == 432
+
+    def tiny(slope):
+        fig = draw(slope)
+        fig.axes[0].set_title("tiny", fontsize=6)
+        return fig
+
+    with pytest.raises(ValueError, match="at least 9 CSS px"):
+        live_panel({"slope": slider(1.0, -2.0, 2.0, step=0.5)}, tiny, description="tiny")

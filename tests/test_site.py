@@ -261,7 +261,8 @@ def test_vendored_assets_only_where_needed(page):
 
 
 def test_page_size_budget(page):
-    """Every page, with its embedded widget state, is at most 1.5 MB."""
+    """Every page, with everything it shows (its HTML with the embedded widget state, and
+    its figures' image files), is at most 1.5 MB."""
     require(page, "HTML pages")
     html = page_text(page)
     size = len(html.encode("utf-8"))
@@ -278,9 +279,10 @@ def test_page_size_budget(page):
         f"{page}: {size / 1e6:.3f} MB html ({state / 1e6:.3f} MB widget state), "
         f"+ {images / 1e6:.3f} MB <img> files"
     )
-    assert size <= PAGE_BUDGET, (
-        f"{page} is {size / 1e6:.2f} MB (widget state {state / 1e6:.2f} MB), over the "
-        f"{PAGE_BUDGET / 1e6:.1f} MB budget: make the widget frames smaller or fewer"
+    assert size + images <= PAGE_BUDGET, (
+        f"{page} is {size / 1e6:.2f} MB (widget state {state / 1e6:.2f} MB) and its figures "
+        f"{images / 1e6:.2f} MB, over the {PAGE_BUDGET / 1e6:.1f} MB budget: make the widget "
+        f"frames smaller or fewer"
     )
 
 
@@ -545,7 +547,8 @@ def test_axe_no_serious_violations(book_page, site_url, chromium):
 
 
 JS_WIDGET_NAMES = """() => {
-  const out = {buttons: [], sliders: [], images: [], lang: document.documentElement.lang};
+  const out = {buttons: [], sliders: [], images: [], backgrounds: [],
+               lang: document.documentElement.lang};
   document.querySelectorAll('.cell_output .jupyter-widgets').forEach(w => {
     w.querySelectorAll(':scope > button, .widget-play button').forEach(b => out.buttons.push(
       {name: (b.getAttribute('aria-label') || b.textContent).trim(), play: !!b.closest('.widget-play'),
@@ -556,7 +559,12 @@ JS_WIDGET_NAMES = """() => {
      player: !!h.closest('.widget-hbox') && !!h.closest('.widget-hbox').querySelector('.widget-play'),
      disabled: h.getAttribute('aria-disabled') === 'true'}));
   document.querySelectorAll('.cell_output .jupyter-widgets img').forEach(i => {
-    if (i.offsetParent !== null) out.images.push(i.getAttribute('alt') || '');
+    if (i.offsetParent === null) return;
+    if (i.classList.contains('nb-frame-background')) {   // decorative: the overlay is the frame
+      out.backgrounds.push({alt: i.getAttribute('alt'), hidden: i.getAttribute('aria-hidden')});
+    } else {
+      out.images.push(i.getAttribute('alt') || '');
+    }
   });
   return out;
 }"""
@@ -579,17 +587,20 @@ def test_widget_controls_named_in_page_language(widget_page, site_url, chromium)
             assert words[word] in player, f"{widget_page}: no '{words[word]}' button in {player}"
         assert all(s["name"] for s in names["sliders"]), f"{widget_page}: unnamed sliders {names}"
         assert names["images"] and all(names["images"]), f"{widget_page}: frames without alt {names}"
+        assert all(b == {"alt": "", "hidden": "true"} for b in names["backgrounds"]), (
+            f"{widget_page}: a layered player's background must be decorative: {names['backgrounds']}")
         frames = [a for a in names["images"] if words["frame"] in a]
         assert frames, f"{widget_page}: no frame alt text says 'frame i{words['frame']}n': {names}"
         # Keyboard: focus the first Play button, press Enter, the first player's frame changes.
         first = page.locator(".widget-play button").first
         area = first.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
-        before = area.locator("img:visible").first.get_attribute("src")
+        before = area.locator("img:not(.nb-frame-background):visible").first.get_attribute("src")
         first.focus()
         page.keyboard.press("Enter")
         page.wait_for_function(
             """([el, src]) => { const i = Array.from(el.querySelectorAll('img'))
-                 .find(i => i.offsetParent !== null); return i && i.getAttribute('src') !== src; }""",
+                 .find(i => i.offsetParent !== null && !i.classList.contains('nb-frame-background'));
+                 return i && i.getAttribute('src') !== src; }""",
             arg=[area.element_handle(), before], timeout=10_000)
     finally:
         cm.__exit__(None, None, None)
@@ -656,3 +667,35 @@ def test_widgets_fit_a_phone(widget_page, site_url, chromium):
     finally:
         cm.__exit__(None, None, None)
     assert not over, f"{widget_page}: widgets overflow a {PHONE[0]} px screen: {over[:8]}"
+
+
+JS_FRAME_SHARPNESS = """() => Array.from(document.querySelectorAll('.cell_output .jupyter-widgets img'))
+  .filter(i => i.offsetParent !== null && i.complete && i.naturalWidth > 0).map(i => {
+    const r = i.getBoundingClientRect();
+    const under = i.closest('.nb-frames') && !i.classList.contains('nb-frame-background')
+      ? i.closest('.nb-frames').querySelector('img.nb-frame-background') : null;
+    const u = under ? under.getBoundingClientRect() : null;
+    return {alt: (i.getAttribute('alt') || '').slice(0, 60), ratio: i.naturalWidth / r.width,
+            width: r.width, offset: u ? Math.max(Math.abs(u.left - r.left), Math.abs(u.top - r.top),
+                                                  Math.abs(u.width - r.width)) : 0};
+  })"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [(1280, 900), PHONE], ids=["desktop", "phone"])
+def test_frames_sharp_on_2x_screens(widget_page, site_url, chromium, viewport):
+    """Every frame and live picture has at least 2 image pixels per CSS pixel it is shown
+    at (sharp on a 2x screen, at a desktop width and on a phone), and a layered player's
+    overlay lies exactly on its background."""
+    require(widget_page, "pages with widget state")
+    cm, page, log = open_rendered(chromium, site_url + widget_page, viewport=viewport)
+    try:
+        pictures = page.evaluate(JS_FRAME_SHARPNESS)
+    finally:
+        cm.__exit__(None, None, None)
+    assert pictures, f"{widget_page}: no widget pictures found"
+    soft = [p for p in pictures if p["ratio"] < 1.99]
+    assert not soft, f"{widget_page}: pictures with fewer than 2 pixels per CSS pixel: {soft[:6]}"
+    astray = [p for p in pictures if p["offset"] > 0.5]
+    assert not astray, f"{widget_page}: overlays not on their background: {astray[:6]}"
+    check_clean(log, widget_page)
