@@ -699,3 +699,24 @@ def test_frames_sharp_on_2x_screens(widget_page, site_url, chromium, viewport):
     astray = [p for p in pictures if p["offset"] > 0.5]
     assert not astray, f"{widget_page}: overlays not on their background: {astray[:6]}"
     check_clean(log, widget_page)
+
+
+def test_figures_served_compact(tmp_path):
+    """Every PNG figure of both editions is already as compact as it can be served: the
+    build rewrote the full-colour ones as palette PNGs (bookbuild.sphinxext.compact_figures),
+    so doing it again changes nothing."""
+    import shutil
+
+    from bookbuild.sphinxext import compact_figure
+
+    folders = [d for d in (site_dir() / "_images", site_dir() / "fr" / "_images") if d.is_dir()]
+    if not folders:
+        pytest.skip("no built site")
+    loose = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.png")):
+            copy = tmp_path / path.name
+            shutil.copyfile(path, copy)
+            if compact_figure(copy):
+                loose.append(str(path.relative_to(site_dir())))
+    assert not loose, f"figures served in full colour though a palette looks the same: {loose[:5]}"
