@@ -188,8 +188,13 @@ def output_of(page, index: int):
     return cells(page).nth(index).locator(".jp-OutputArea-output")
 
 
+#: The visible frame: a layered player shows its current overlay over a background image
+#: (nbcode.widgets.TrainingPlayer); a screenshot of the overlay shows the two composed.
+FRAME = "img.widget-image:not(.nb-frame-background)"
+
+
 def visible_image(scope):
-    image = scope.locator("img.widget-image:visible")
+    image = scope.locator(f"{FRAME}:visible")
     image.first.wait_for(timeout=30_000)
     assert image.count() == 1, f"expected one visible frame, found {image.count()}"
     return image.first
@@ -232,7 +237,7 @@ def assert_play_moves_frames(page, index: int, where: str) -> None:
     before, label = png_of(out), readout.inner_text()
     play.click()
     page.wait_for_function(
-        "([el, src]) => { const v = Array.from(el.querySelectorAll('img.widget-image'))"
+        f"([el, src]) => {{ const v = Array.from(el.querySelectorAll({FRAME!r}))"
         ".filter(i => i.offsetParent !== null); return v.length === 1 && v[0].src !== src; }",
         arg=[out.first.element_handle(), before_src], timeout=30_000)
     final = wait_until_still(readout)  # played to the end (the players do not repeat)
