@@ -223,9 +223,7 @@ def png_from_rgb(rgb: np.ndarray, colors: int | None = 64, keep=KEPT_COLORS) -> 
         indices, palette = _palette_indices(rgb, colors, keep)
         image = Image.fromarray(indices)
         image.putpalette(palette)
-    out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
-    return out.getvalue()
+    return _png(image)
 
 
 #: The smallest text of a frame or a live picture, in CSS pixels (points at 72 dpi).
@@ -380,12 +378,10 @@ LAYER_FORMAT = "webp"
 WEBP_SETTINGS = {"lossless": True, "quality": 50, "method": 1}
 
 
-def _png(image, transparency=None) -> bytes:
+def _png(image) -> bytes:
+    """A PIL image as PNG bytes, at the frames' compression level."""
     out = io.BytesIO()
-    if transparency is None:
-        image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
-    else:
-        image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL, transparency=transparency)
+    image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
     return out.getvalue()
 
 

@@ -65,6 +65,11 @@ class StaticPicture:
         return bundle
 
 
+def strip_picks(n_frames: int, n_shown: int = 3) -> list[int]:
+    """The frames a strip shows: ``n_shown`` evenly spaced from the first to the last."""
+    return [int(k) for k in np.unique(np.linspace(0, n_frames - 1, min(n_shown, n_frames)).round())]
+
+
 def frame_strip(frames: Sequence[bytes], n_shown: int = 3, gap: int = 8) -> bytes:
     """A PNG with a few frames (start, middle, end) side by side, for print.
 
@@ -83,7 +88,7 @@ def frame_strip(frames: Sequence[bytes], n_shown: int = 3, gap: int = 8) -> byte
                               "makes them); received frames[{i}] of type {kind}.").format(i=i, kind=kind))
     check_positive(n_shown, "n_shown", integer=True)
     check_positive(gap, "gap", integer=True, allow_zero=True)
-    picks = np.unique(np.linspace(0, len(frames) - 1, min(n_shown, len(frames))).round().astype(int))
+    picks = strip_picks(len(frames), n_shown)
     images = [Image.open(io.BytesIO(frames[i])).convert("RGB") for i in picks]
     width, height = images[0].size
     vertical = width > 1.6 * height
@@ -191,7 +196,7 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
     @property
     def frames(self) -> list[bytes]:
         """Every frame as one whole PNG."""
-        return self.render.frames if self._frames == [] and self.render else self._frames
+        return self.render.frames if self.render is not None else self._frames
 
     @classmethod
     def from_items(cls, items: Sequence, update: Callable, labels: Sequence[str] | None = None,
@@ -218,15 +223,13 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
     def n_bytes(self) -> int:
         """What the frames add to a page (before base64): with layers, the background and
         the overlays."""
-        return self.render.n_bytes if self._frames == [] and self.render else sum(
-            len(f) for f in self._frames)
+        return self.render.n_bytes if self.render is not None else sum(map(len, self._frames))
 
     def static_png(self) -> bytes:
         """A strip of three frames (first, middle, last): the player on paper."""
-        if self._frames == [] and self.render:       # compose only the three frames shown
-            n = len(self.render)
-            picks = np.unique(np.linspace(0, n - 1, min(3, n)).round().astype(int))
-            return frame_strip([self.render.frame(int(k)) for k in picks], n_shown=len(picks))
+        if self.render is not None:                  # compose only the three frames shown
+            picks = strip_picks(len(self.render))
+            return frame_strip([self.render.frame(k) for k in picks], n_shown=len(picks))
         return frame_strip(self._frames)
 
     def static_text(self) -> str:
