@@ -9,8 +9,9 @@
  *   whether it is on, aria-pressed) and its slider ("Frame", valued by the frame's label);
  * - names every other slider after its visible label;
  * - gives each frame an alt text: "<what>, frame 5 of 16: epoch 12", where <what> is the
- *   player's title (its first bold line) or "Animation"; a layered player's background
- *   (the frame its overlays are drawn over, nbcode.frames.encode_layers) is decorative;
+ *   player's title (its first bold line) or "Animation" (", panel 2 of 3" after it when
+ *   the frames are cut into panels); a layered player's background (the frame its
+ *   overlays are drawn over, nbcode.frames.encode_layers) is decorative;
  * - marks the controls that need a Python kernel. A control is live on the static site
  *   only if it belongs to a player (Play and the slider beside it: jslink runs in the
  *   browser); every other control (Playground, the live panels) is disabled and a note
@@ -31,6 +32,7 @@
       frameOf: function (what, i, n, label) {
         return what + ", frame " + i + " of " + n + (label ? ": " + label : "");
       },
+      panelOf: function (i, n) { return ", panel " + i + " of " + n; },
       picture: "Figure drawn with the default setting of the controls above",
       kernel: "These controls need a running Python kernel: on this page they show the " +
         "default setting only.",
@@ -43,6 +45,7 @@
       frameOf: function (what, i, n, label) {
         return what + ", image " + i + " sur " + n + (label ? " : " + label : "");
       },
+      panelOf: function (i, n) { return ", panneau " + i + " sur " + n; },
       picture: "Figure tracée avec le réglage par défaut des contrôles ci-dessus",
       kernel: "Ces contrôles ont besoin d'un noyau Python en marche : sur cette page, ils " +
         "ne montrent que le réglage par défaut.",
@@ -113,7 +116,9 @@
       setAttr(handle, "aria-label", title ? T.frame + " (" + title + ")" : T.frame);
       if (label) setAttr(handle, "aria-valuetext", label);
     }
-    var images = [];
+    // The frames, per panel (a figure of several axes is cut into panels, side by
+    // side: nbcode.frames.panel_cuts); each panel's frames are the images of one box.
+    var panels = [];
     Array.prototype.forEach.call(p.box.children, function (child) {
       if (child === p.row || child === first && title) return;
       child.querySelectorAll("img").forEach(function (img) {
@@ -122,15 +127,20 @@
         if (img.classList.contains("nb-frame-background")) {
           setAttr(img, "alt", "");
           setAttr(img, "aria-hidden", "true");
-        } else {
-          images.push(img);
+          return;
         }
+        var panel = panels.filter(function (q) { return q.box === img.parentElement; })[0];
+        if (!panel) panels.push(panel = {box: img.parentElement, images: []});
+        panel.images.push(img);
       });
     });
-    var n = images.length;
     var current = handle ? Math.round(Number(handle.getAttribute("aria-valuenow"))) : -1;
-    images.forEach(function (img, i) {
-      setAttr(img, "alt", T.frameOf(what, i + 1, n, i === current ? label : ""));
+    panels.forEach(function (panel, j) {
+      var n = panel.images.length;
+      var which = panels.length > 1 ? T.panelOf(j + 1, panels.length) : "";
+      panel.images.forEach(function (img, i) {
+        setAttr(img, "alt", T.frameOf(what, i + 1, n, i === current ? label : "") + which);
+      });
     });
   }
 

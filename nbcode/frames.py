@@ -16,7 +16,9 @@ points that a network maps somewhere new, a title. So the pipeline
 4. encodes them as a page shows them (:func:`encode_layers`): the last frame whole,
    and each frame as an overlay of the pixels where it differs from that one, all
    on one small palette (``colors`` colours, the class colours among them exactly),
-   as lossless WebP images.
+   as lossless WebP images; a figure of several axes is cut into panels, one per
+   axis (:func:`panel_cuts`), which a page shows side by side or, on a phone, one
+   under the other.
    Frames are drawn at :data:`PIXEL_RATIO` pixels per CSS pixel: sharp on 2x screens,
    and, layered, smaller than whole frames at 1x.
 
@@ -53,7 +55,7 @@ from .i18n import _
 __all__ = ["FrameCanvas", "Frames", "render_frames", "render_log", "clear_render_log",
            "DecisionRegions", "DescentPath", "moving_artists", "scatter_classes", "region_colors",
            "boundary_segments", "class_boundary_segments", "png_from_rgb", "check_png_settings",
-           "encode_layers", "PIXEL_RATIO", "LAYER_FORMAT",
+           "encode_layers", "panel_cuts", "Panel", "PIXEL_RATIO", "LAYER_FORMAT",
            "check_text_sizes", "MIN_TEXT_PX",
            "data_limits", "class_legend", "CLASS_COLORS", "CLASS_MARKERS", "KEPT_COLORS",
            "probability_colormap"]
@@ -487,20 +489,99 @@ def encode_layers(rgbs: Sequence[np.ndarray], colors: int | None = 64, keep=KEPT
             _encode_all(lambda k: _layer(rgba[indices(k, None)]), n), whole)
 
 
+def _blank_runs(blank: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of True in a 1-D bool array, as (first, last + 1) pairs."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], blank.astype(np.int8), [0]])))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def panel_cuts(figure, axes, rgbs: np.ndarray, pixel_ratio: int = 1) -> list[int]:
+    """Where a player's frames split into panels, one per axis of ``axes``: pixel columns.
+
+    A panel is one of the figure's columns of axes with everything drawn for it (tick
+    labels, axis labels, title, a legend beside it; other axes such as a colour bar go
+    with the axis nearest them). Two neighbouring panels are cut in the gap between
+    them, at a column that is blank (one colour, top to bottom) in every frame of
+    ``rgbs`` (n, h, w, 3) and crosses nothing the figure itself draws (a title, a legend
+    over several axes: its words have blank columns between them), so that nothing drawn
+    is split; the cut falls on a multiple of ``pixel_ratio`` (whole CSS pixels), in the
+    middle of the widest blank stretch. Where no such column exists, the two stay one
+    panel.
+
+    Returns ``[0, c1, ..., w]``: panel ``i`` is columns ``cuts[i]:cuts[i + 1]``.
+    """
+    width = rgbs.shape[2]
+    main = [ax for ax in np.atleast_1d(axes) if ax.get_visible()]
+    if len(main) < 2:
+        return [0, width]
+    renderer = figure.canvas.get_renderer()
+    spans = [[box.x0, box.x1] for box in (ax.get_tightbbox(renderer) for ax in main)]
+    centre = np.array([(ax.bbox.x0 + ax.bbox.x1) / 2 for ax in main])
+    for other in figure.axes:              # colour bars, insets, twins: with the nearest axis
+        if other in main or not other.get_visible():
+            continue
+        box = other.get_tightbbox(renderer)
+        near = int(np.argmin(np.abs(centre - (box.x0 + box.x1) / 2)))
+        spans[near] = [min(spans[near][0], box.x0), max(spans[near][1], box.x1)]
+    spans.sort()
+    # What the figure itself draws (a title over the axes, a legend of them) is not cut.
+    across = [artist.get_window_extent(renderer) for artist in
+              (*figure.texts, *figure.legends, figure._suptitle, figure._supxlabel,
+               figure._supylabel) if artist is not None and artist.get_visible()
+              and (not hasattr(artist, "get_text") or artist.get_text())]
+    cuts = [0]
+    for (_left, right_end), (left_start, _right) in zip(spans[:-1], spans[1:], strict=True):
+        lo, hi = max(int(np.floor(right_end)), cuts[-1] + 1), min(int(np.ceil(left_start)), width)
+        gap = rgbs[:, :, lo:hi]
+        blank = (gap == gap[:1, :1]).all(axis=(0, 1, 3))    # a column of one colour throughout
+        runs = [(lo + a, lo + b) for a, b in _blank_runs(blank)] if hi > lo else []
+        best = None
+        for first, stop in sorted(runs, key=lambda run: run[0] - run[1]):
+            # A cut at c splits nothing when first <= c <= stop (columns c - 1, c blank or edges).
+            middle = pixel_ratio * round((first + stop) / 2 / pixel_ratio)
+            for cut in (middle, middle - pixel_ratio, middle + pixel_ratio):
+                if (first <= cut <= stop and cuts[-1] < cut < width
+                        and not any(box.x0 < cut < box.x1 for box in across)):
+                    best = cut
+                    break
+            if best is not None:
+                break
+        if best is not None:
+            cuts.append(best)
+    return [*cuts, width]
+
+
+@dataclass
+class Panel:
+    """One panel of a player's frames (:func:`panel_cuts`): a background (the last frame)
+    and, per frame, an overlay of what differs from it (:func:`encode_layers`);
+    ``width`` in pixels of the frames."""
+
+    background: bytes
+    overlays: list[bytes]
+    width: int
+
+    @property
+    def n_bytes(self) -> int:
+        return len(self.background) + sum(len(f) for f in self.overlays)
+
+
 @dataclass
 class Frames:
     """The frames of one render, as a page shows them, with what they cost.
 
-    A page shows a player as two layers (:func:`encode_layers`): ``background`` (a whole
-    frame, the last one) and above it ``overlays[k]``, frame k where it differs from the
-    background, transparent elsewhere. :attr:`frames` gives whole PNGs (for print and
-    tests). ``seconds``: the cost of each frame (update, draw, its share of the encoding;
-    the setup is in ``setup_seconds``); ``name``: what was rendered; ``size``: a frame's
-    pixels, ``pixel_ratio`` of them per CSS pixel (:attr:`css_size`).
+    A page shows a player as ``panels`` side by side (one per column of axes, cut where
+    nothing is drawn: :func:`panel_cuts`), each as two layers (:func:`encode_layers`):
+    its ``background`` (the last frame) and above it ``overlays[k]``, frame k where it
+    differs from the background, transparent elsewhere. Side by side the panels are the
+    whole figure; on a narrow screen they wrap, one under the other, each at its own
+    size (so that its text stays 9 CSS px). :attr:`frames` gives whole PNGs (for print
+    and tests). ``seconds``: the cost of each frame (update, draw, its share of the
+    encoding; the setup is in ``setup_seconds``); ``name``: what was rendered; ``size``:
+    a frame's pixels, ``pixel_ratio`` of them per CSS pixel (:attr:`css_size`).
     """
 
-    background: bytes
-    overlays: list[bytes]
+    panels: list[Panel]
     seconds: list[float]
     setup_seconds: float
     name: str = ""
@@ -509,7 +590,7 @@ class Frames:
     full: Callable[[int], bytes] | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
-        return len(self.overlays)
+        return len(self.panels[0].overlays)
 
     @functools.cached_property
     def frames(self) -> list[bytes]:
@@ -528,9 +609,14 @@ class Frames:
         return (round(self.size[0] / self.pixel_ratio), round(self.size[1] / self.pixel_ratio))
 
     @property
+    def css_widths(self) -> list[int]:
+        """Each panel's width on a page, in CSS pixels."""
+        return [round(panel.width / self.pixel_ratio) for panel in self.panels]
+
+    @property
     def n_bytes(self) -> int:
-        """What the frames add to a page (before base64): the background and the overlays."""
-        return len(self.background) + sum(len(f) for f in self.overlays)
+        """What the frames add to a page (before base64): every panel's layers."""
+        return sum(panel.n_bytes for panel in self.panels)
 
     @property
     def median_ms(self) -> float:
@@ -540,7 +626,7 @@ class Frames:
         return {"name": self.name, "frames": len(self), "median_ms": self.median_ms,
                 "setup_ms": self.setup_seconds * 1000, "bytes": self.n_bytes,
                 "width": self.css_size[0], "height": self.css_size[1],   # CSS pixels
-                "pixel_ratio": self.pixel_ratio}
+                "pixel_ratio": self.pixel_ratio, "panels": len(self.panels)}
 
 
 _RENDER_LOG: list[Frames] = []
@@ -553,6 +639,16 @@ def render_log() -> list[dict]:
 
 def clear_render_log() -> None:
     _RENDER_LOG.clear()
+
+
+def _side_by_side(wholes: Sequence[Callable[[int], bytes]], k: int) -> bytes:
+    """Frame ``k`` as one PNG: the whole frame of each panel, side by side."""
+    from PIL import Image
+
+    if len(wholes) == 1:
+        return wholes[0](k)
+    parts = [np.asarray(Image.open(io.BytesIO(whole(k))).convert("RGB")) for whole in wholes]
+    return _png(Image.fromarray(np.concatenate(parts, axis=1)))
 
 
 def render_frames(items: Sequence, update: Callable, setup: Callable | None = None, *,
@@ -587,10 +683,16 @@ def render_frames(items: Sequence, update: Callable, setup: Callable | None = No
         rgbs.append(canvas.rgb(moving_artists(scene) if setup is not None else ()))
         seconds.append(time.perf_counter() - start)
     start = time.perf_counter()
-    background, overlays, full = encode_layers(rgbs, colors)
+    rgbs = np.stack(rgbs)
+    cuts = panel_cuts(canvas.figure, canvas.axes, rgbs, pixel_ratio)
+    panels, wholes = [], []
+    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+        background, overlays, whole = encode_layers(rgbs[:, :, lo:hi], colors)
+        panels.append(Panel(background, overlays, hi - lo))
+        wholes.append(whole)
     share = (time.perf_counter() - start) / len(rgbs)        # the encoding, per frame
-    result = Frames(background, overlays, [s + share for s in seconds], setup_seconds, name,
-                    canvas.size, pixel_ratio, full)
+    result = Frames(panels, [s + share for s in seconds], setup_seconds, name,
+                    canvas.size, pixel_ratio, functools.partial(_side_by_side, wholes))
     _RENDER_LOG.append(result)
     return result
 

@@ -115,6 +115,22 @@ def frame_image(image: bytes, css_width: int | None = None, format: str = "png",
     return widgets.Image(value=bytes(image), format=format, **settings)
 
 
+def _panel_area(panel, css_width: int, margin: str = "0") -> tuple[widgets.GridBox, widgets.Stack]:
+    """One panel of layered frames: its stack of overlays over its background, in one grid
+    cell (class ``nb-frames``; the background has the class ``nb-frame-background``)."""
+    cell = widgets.Layout(grid_area="frame", margin="0")
+    stack = widgets.Stack([frame_image(o, css_width, LAYER_FORMAT, layout=cell)
+                           for o in panel.overlays],
+                          selected_index=0, layout=widgets.Layout(grid_area="frame", margin="0"))
+    background = frame_image(panel.background, css_width, LAYER_FORMAT, layout=cell)
+    background.add_class("nb-frame-background")
+    area = widgets.GridBox([background, stack], layout=widgets.Layout(
+        grid_template_areas='"frame"', grid_template_columns="minmax(0, max-content)",
+        margin=margin))
+    area.add_class("nb-frames")
+    return area, stack
+
+
 class TrainingPlayer(StaticPicture, widgets.VBox):
     """Play precomputed training frames: a Play button, a slider and the current frame.
 
@@ -136,8 +152,11 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
     the slider's index and the slider's index to the stack's selected child, so
     playing needs no kernel. Layered frames put the stack of overlays over the
     background in one grid cell (class ``nb-frames``; the background has the class
-    ``nb-frame-background``). In a PDF or other static output the player shows a
-    strip of three frames (its ``image/png`` representation).
+    ``nb-frame-background``), one such cell per panel (:attr:`stacks`, one per
+    panel, all linked to the slider): several panels sit in a box of class
+    ``nb-panels`` that wraps them one under the other on a narrow screen. In a PDF
+    or other static output the player shows a strip of three frames (its
+    ``image/png`` representation).
     """
 
     def __init__(self, frames: Frames | Sequence[bytes], labels: Sequence[str] | None = None,
@@ -163,21 +182,20 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
         self.render: Frames | None = layered  # with from_items: what the frames cost
         self._frames = frames
         if layered:
-            width = layered.css_size[0]
-            cell = widgets.Layout(grid_area="frame", margin="0")
-            self.stack = widgets.Stack([frame_image(o, width, LAYER_FORMAT, layout=cell)
-                                        for o in layered.overlays],
-                                       selected_index=0, layout=widgets.Layout(grid_area="frame",
-                                                                               margin="0"))
-            background = frame_image(layered.background, width, LAYER_FORMAT, layout=cell)
-            background.add_class("nb-frame-background")
-            area = widgets.GridBox([background, self.stack], layout=widgets.Layout(
-                grid_template_areas='"frame"', grid_template_columns="minmax(0, max-content)",
-                margin="var(--jp-widgets-margin, 2px)"))
-            area.add_class("nb-frames")
+            margin = "var(--jp-widgets-margin, 2px)"
+            panels = [_panel_area(panel, width, margin if len(layered.panels) == 1 else "0")
+                      for panel, width in zip(layered.panels, layered.css_widths, strict=True)]
+            self.stacks = [stack for _area, stack in panels]
+            if len(panels) == 1:
+                area = panels[0][0]
+            else:  # side by side as the figure, one under the other on a narrow screen
+                area = widgets.HBox([grid for grid, _stack in panels], layout=widgets.Layout(
+                    flex_flow="row wrap", align_items="flex-start", margin=margin))
+                area.add_class("nb-panels")
         else:
-            self.stack = widgets.Stack([frame_image(f) for f in frames], selected_index=0)
-            area = self.stack
+            self.stacks = [widgets.Stack([frame_image(f) for f in frames], selected_index=0)]
+            area = self.stacks[0]
+        self.stack = self.stacks[0]
         self.play = widgets.Play(value=0, min=0, max=n_frames - 1, step=1, interval=interval,
                                  description=_("Play"), repeat=False)
         # A selection slider shows the frame's label (e.g. "epoch 10") instead of its index.
@@ -186,7 +204,8 @@ class TrainingPlayer(StaticPicture, widgets.VBox):
         self.slider = widgets.SelectionSlider(options=labels, index=0, continuous_update=True,
                                               layout=widgets.Layout(width="60%"))
         self.links = (widgets.jslink((self.play, "value"), (self.slider, "index")),
-                      widgets.jslink((self.slider, "index"), (self.stack, "selected_index")))
+                      *(widgets.jslink((self.slider, "index"), (stack, "selected_index"))
+                        for stack in self.stacks))
         children = [widgets.HBox([self.play, self.slider])]
         if title:
             children.insert(0, widgets.HTML(f"<b>{title}</b>"))

@@ -412,9 +412,10 @@ def test_layers_compose_to_the_frames(colors):
                                   ncols=2, colors=colors)
     canvas = frames.FrameCanvas((5, 2.4), ncols=2, colors=None)
     scene = setup_regions(canvas.axes)
-    assert len(render.overlays) == len(ITEMS)
+    assert len(render) == len(ITEMS) and len(render.panels) == 2
     for k, item in enumerate(ITEMS):
-        shown = composed(render.background, render.overlays[k])
+        shown = np.concatenate([composed(panel.background, panel.overlays[k])
+                                for panel in render.panels], axis=1)
         np.testing.assert_array_equal(shown, pixels(render.frame(k)))
         update_regions(scene, item)
         drawn = canvas.rgb(frames.moving_artists(scene)).astype(int)
@@ -424,18 +425,19 @@ def test_layers_compose_to_the_frames(colors):
         else:
             own = np.abs(pixels(frames.png_from_rgb(drawn.astype(np.uint8), colors)) - drawn)
             assert error.mean() <= 1.25 * own.mean() + 0.1, (error.mean(), own.mean())
-    # The background is the last frame, so its overlay is empty (fully transparent).
-    last = np.asarray(Image.open(io.BytesIO(render.overlays[-1])).convert("RGBA"))
-    assert (last[..., 3] == 0).all()
-    first = np.asarray(Image.open(io.BytesIO(render.overlays[0])).convert("RGBA"))
-    assert 0 < (first[..., 3] > 0).mean() < 0.9    # the regions changed, the rest did not
+    for panel in render.panels:
+        # The background is the last frame, so its overlay is empty (fully transparent).
+        last = np.asarray(Image.open(io.BytesIO(panel.overlays[-1])).convert("RGBA"))
+        assert (last[..., 3] == 0).all()
+        first = np.asarray(Image.open(io.BytesIO(panel.overlays[0])).convert("RGBA"))
+        assert 0 < (first[..., 3] > 0).mean() < 0.9    # the regions changed, the rest did not
 
 
 def test_layers_are_smaller_than_whole_frames_and_lossless_webp():
     render = frames.render_frames(ITEMS, update_regions, setup_regions, figsize=(5, 2.4),
                                   ncols=2, colors=48)
     assert frames.LAYER_FORMAT == "webp"
-    for layer in (render.background, *render.overlays):
+    for layer in (layer for panel in render.panels for layer in (panel.background, *panel.overlays)):
         assert layer[:4] == b"RIFF" and layer[8:12] == b"WEBP" and b"VP8L" in layer[:40]  # lossless
     assert render.n_bytes < 0.8 * sum(len(f) for f in render.frames)
 
@@ -454,12 +456,16 @@ def test_frames_are_drawn_at_twice_their_css_size():
     player = TrainingPlayer.from_items(ITEMS, update_regions, setup=setup_regions,
                                        figsize=(5, 2.4), ncols=2)
     assert player.render.size == (720, 345) and player.render.css_size == (360, 172)
-    area = player.children[-1]
-    background, stack = area.children
-    assert "nb-frames" in area._dom_classes and "nb-frame-background" in background._dom_classes
-    assert background.width == "360" and all(image.width == "360" for image in stack.children)
-    assert background.format == frames.LAYER_FORMAT
-    assert stack is player.stack and len(stack.children) == len(ITEMS)
+    assert player.render.css_widths == [180, 180]
+    panels = player.children[-1]
+    assert "nb-panels" in panels._dom_classes and len(panels.children) == 2
+    for area, stack in zip(panels.children, player.stacks, strict=True):
+        background, shown = area.children
+        assert "nb-frames" in area._dom_classes and "nb-frame-background" in background._dom_classes
+        assert background.width == "180" and all(image.width == "180" for image in stack.children)
+        assert background.format == frames.LAYER_FORMAT
+        assert shown is stack and len(stack.children) == len(ITEMS)
+    assert player.stack is player.stacks[0]
     # The whole frames (print) are 2x PNGs; the strip shows three of them.
     assert Image.open(io.BytesIO(player.static_png())).size[1] >= 345
 
@@ -495,3 +501,68 @@ def test_live_picture_is_sharp_and_its_text_checked():
 
     with pytest.raises(ValueError, match="at least 9 CSS px"):
         live_panel({"slope": slider(1.0, -2.0, 2.0, step=0.5)}, tiny, description="tiny")
+
+
+# --------------------------------------------------------------------------- panels
+
+def _drawn(canvas, n=2):
+    """``n`` frames of ``canvas``, drawn whole: (n, h, w, 3)."""
+    return np.stack([canvas.rgb() for _ in range(n)])
+
+
+def test_panels_cut_in_the_blank_gap_and_keep_each_axis_whole():
+    """Three axes with long y labels: the cuts fall between the panels' drawings, on whole
+    CSS pixels, and each panel holds its axis with its tick labels, y label and title."""
+    canvas = frames.FrameCanvas((8.4, 2.9), ncols=3, colors=None)
+    for k, ax in enumerate(canvas.axes):
+        ax.plot([0, 1], [0, 10 ** k])
+        ax.set(xlabel="step", ylabel=f"loss of panel {k}", title=f"panel {k}")
+    rgbs = _drawn(canvas)
+    cuts = frames.panel_cuts(canvas.figure, canvas.axes, rgbs, pixel_ratio=2)
+    width = canvas.size[0]
+    assert len(cuts) == 4 and cuts[0] == 0 and cuts[-1] == width
+    assert all(cut % 2 == 0 for cut in cuts[1:-1])
+    renderer = canvas.canvas.get_renderer()
+    for k, ax in enumerate(canvas.axes):
+        box = ax.get_tightbbox(renderer)
+        assert cuts[k] <= box.x0 and box.x1 <= cuts[k + 1], (k, cuts, box)
+    for cut in cuts[1:-1]:                    # nothing drawn on either side of a cut
+        assert (rgbs[:, :, cut - 1:cut + 1] == 255).all()
+
+
+def test_a_title_across_the_axes_keeps_them_one_panel():
+    canvas = frames.FrameCanvas((6.0, 2.6), ncols=2, colors=None)
+    for ax in canvas.axes:
+        ax.plot([0, 1], [0, 1])
+    canvas.figure.suptitle("a title over both axes " * 3, fontsize=11)
+    rgbs = _drawn(canvas)
+    assert frames.panel_cuts(canvas.figure, canvas.axes, rgbs, 2) == [0, canvas.size[0]]
+    one = frames.FrameCanvas((3.0, 2.6), colors=None)
+    assert frames.panel_cuts(one.figure, one.axes, _drawn(one), 2) == [0, one.size[0]]
+
+
+def test_a_colour_bar_goes_with_its_axis():
+    canvas = frames.FrameCanvas((7.0, 2.8), ncols=2, colors=None)
+    canvas.axes[0].plot([0, 1], [1, 0])
+    image = canvas.axes[1].imshow(np.arange(16.0).reshape(4, 4))
+    bar = canvas.figure.colorbar(image, ax=canvas.axes[1])
+    bar.set_label("value")
+    rgbs = _drawn(canvas)
+    cuts = frames.panel_cuts(canvas.figure, canvas.axes, rgbs, 2)
+    assert len(cuts) == 3
+    box = bar.ax.get_tightbbox(canvas.canvas.get_renderer())
+    assert cuts[1] <= box.x0 and box.x1 <= cuts[2]
+
+
+def test_a_player_of_panels_plays_them_together():
+    """Every panel's stack follows the slider (jslink, in the browser), and the panels
+    side by side are the frames."""
+    player = TrainingPlayer.from_items(ITEMS, update_regions, setup=setup_regions,
+                                       figsize=(5, 2.4), ncols=2)
+    linked = {(link.source[0].model_id, link.source[1], link.target[0].model_id, link.target[1])
+              for link in player.links}
+    for stack in player.stacks:
+        assert (player.slider.model_id, "index", stack.model_id, "selected_index") in linked
+    widths = [panel.width for panel in player.render.panels]
+    assert sum(widths) == player.render.size[0]
+    assert player.render.summary()["panels"] == 2

@@ -650,7 +650,8 @@ PHONE = (390, 844)
 
 @pytest.mark.browser
 def test_widgets_fit_a_phone(widget_page, site_url, chromium):
-    """At 390x844 no widget runs past the screen or scrolls sideways."""
+    """At 390x844 no widget runs past the screen or scrolls sideways, and no slider's
+    readout (a player's "epoch 40") is cut off."""
     require(widget_page, "pages with widget state")
     cm, page, log = open_rendered(chromium, site_url + widget_page, viewport=PHONE)
     try:
@@ -663,10 +664,15 @@ def test_widgets_fit_a_phone(widget_page, site_url, chromium):
                              right: Math.round(r.right), width,
                              scroll: e.scrollWidth - e.clientWidth};
                    }).filter(e => e.right > e.width + 0.5 || e.scroll > 1); }""")
+        clipped = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.cell_output .widget-readout'))
+                 .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+                 .map(e => e.textContent)""")
         shot(page, "phone", widget_page)
     finally:
         cm.__exit__(None, None, None)
     assert not over, f"{widget_page}: widgets overflow a {PHONE[0]} px screen: {over[:8]}"
+    assert not clipped, f"{widget_page}: slider readouts cut off on a phone: {clipped[:8]}"
 
 
 JS_FRAME_SHARPNESS = """() => Array.from(document.querySelectorAll('.cell_output .jupyter-widgets img'))
@@ -698,6 +704,49 @@ def test_frames_sharp_on_2x_screens(widget_page, site_url, chromium, viewport):
     assert not soft, f"{widget_page}: pictures with fewer than 2 pixels per CSS pixel: {soft[:6]}"
     astray = [p for p in pictures if p["offset"] > 0.5]
     assert not astray, f"{widget_page}: overlays not on their background: {astray[:6]}"
+    check_clean(log, widget_page)
+
+
+JS_FRAME_SCALE = """() => {
+  const shown = Array.from(document.querySelectorAll('.cell_output .jupyter-widgets img.widget-image'))
+    .filter(i => i.offsetParent !== null && i.getAttribute('width')).map(i => {
+      const r = i.getBoundingClientRect();
+      return {alt: (i.getAttribute('alt') || '').slice(0, 60), css: Number(i.getAttribute('width')),
+              width: r.width, frame: !!i.closest('.nb-frames')};
+    });
+  const rows = Array.from(document.querySelectorAll('.cell_output .nb-panels'))
+    .filter(b => b.offsetParent !== null).map(b => Array.from(b.children).map(c => {
+      const r = c.getBoundingClientRect();
+      return {left: r.left, right: r.right, top: r.top};
+    }));
+  return {shown, rows};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [(1280, 900), PHONE], ids=["desktop", "phone"])
+def test_frame_text_keeps_its_size(widget_page, site_url, chromium, viewport):
+    """Every frame is shown at its own CSS size, on a phone too, so that its text keeps
+    the 9 CSS px nbcode.frames.check_text_sizes gives it: a player whose figure has several
+    axes shows them as panels side by side on a desktop (one row, edge to edge: the figure
+    as drawn) and one under the other where the row does not fit."""
+    require(widget_page, "pages with widget state")
+    cm, page, log = open_rendered(chromium, site_url + widget_page, viewport=viewport)
+    try:
+        found = page.evaluate(JS_FRAME_SCALE)
+    finally:
+        cm.__exit__(None, None, None)
+    frames_shown = [p for p in found["shown"] if p["frame"]]
+    assert frames_shown, f"{widget_page}: no player frames found"
+    shrunk = [p for p in frames_shown if p["width"] < p["css"] - 0.5]
+    assert not shrunk, f"{widget_page}: frames shown smaller than their CSS size: {shrunk[:6]}"
+    for panels in found["rows"]:
+        assert len(panels) >= 2
+        if viewport == PHONE:
+            assert all(b["top"] > a["top"] for a, b in zip(panels, panels[1:])), panels
+        else:
+            assert all(abs(b["top"] - a["top"]) < 0.5 and abs(b["left"] - a["right"]) < 0.5
+                       for a, b in zip(panels, panels[1:])), panels
     check_clean(log, widget_page)
 
 
