@@ -142,7 +142,8 @@ def render_log_rows(chapter: str, log: list[dict]) -> list[Row]:
 
     One row per player: the median milliseconds per frame (update, draw, encode), with its
     frame count, bytes and size in the note (CSS pixels, and "@2x" when a frame has two
-    pixels per CSS pixel).
+    pixels per CSS pixel; "in 3 panels" when its axes are cut into panels that wrap on
+    a phone, nbcode.frames.panel_cuts).
     """
     rows = []
     for k, entry in enumerate(log, 1):
@@ -150,6 +151,7 @@ def render_log_rows(chapter: str, log: list[dict]) -> list[Row]:
         note = (f"{entry['frames']} frames, {format_bytes(entry['bytes'])}, "
                 f"{entry['width']}×{entry['height']} px"
                 + (f" @{entry['pixel_ratio']}x" if entry.get("pixel_ratio", 1) != 1 else "")
+                + (f" in {entry['panels']} panels" if entry.get("panels", 1) > 1 else "")
                 + f", setup {entry['setup_ms']:.0f} ms")
         rows.append(Row("frames", f"{chapter} #{k}: {name}", entry["median_ms"], "ms", None,
                         note))

@@ -51,12 +51,12 @@ def test_render_log_rows_name_each_player_and_its_cost():
     log = [{"name": "step 0 … step 60", "frames": 16, "median_ms": 12.5, "setup_ms": 30.2,
             "bytes": 230_000, "width": 604, "height": 208}, {"name": "", "frames": 2,
             "median_ms": 3.0, "setup_ms": 1.0, "bytes": 999, "width": 10, "height": 10,
-            "pixel_ratio": 2}]
+            "pixel_ratio": 2, "panels": 2}]
     rows = benchlib.render_log_rows("01_regression", log)
     assert [r.item for r in rows] == ["01_regression #1: step 0 … step 60", "01_regression #2: player 2"]
     assert rows[0].value == 12.5 and rows[0].unit == "ms" and rows[0].status == "—"
     assert rows[0].note == "16 frames, 230.00 kB, 604×208 px, setup 30 ms"
-    assert rows[1].note == "2 frames, 999 B, 10×10 px @2x, setup 1 ms"
+    assert rows[1].note == "2 frames, 999 B, 10×10 px @2x in 2 panels, setup 1 ms"
     assert benchlib.format_value(12.54, "ms") == "12.5 ms"
 
 
