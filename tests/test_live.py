@@ -190,23 +190,32 @@ def output_of(page, index: int):
 
 #: The visible frame: a layered player shows its current overlay over a background image
 #: (nbcode.widgets.TrainingPlayer); a screenshot of the overlay shows the two composed.
+#: A player of several panels (nbcode.frames.panel_cuts) shows one such pair per panel.
 FRAME = "img.widget-image:not(.nb-frame-background)"
+#: What a player's frames are drawn in: its box of panels, else its one layered panel.
+FRAME_AREA = ".nb-panels, .nb-frames"
 
 
-def visible_image(scope):
+def visible_images(scope):
+    """The visible frame of each of the player's panels (one, unless it has several)."""
     image = scope.locator(f"{FRAME}:visible")
     image.first.wait_for(timeout=30_000)
-    assert image.count() == 1, f"expected one visible frame, found {image.count()}"
-    return image.first
+    panels = scope.locator(".nb-frames").count()
+    assert image.count() == max(1, panels), (
+        f"expected one visible frame per panel ({max(1, panels)}), found {image.count()}")
+    return image
 
 
 def png_of(scope) -> bytes:
-    """A screenshot of the visible frame (retried: a playing Stack swaps its children)."""
+    """A screenshot of the visible frame, every panel of it (retried: a playing Stack swaps
+    its children)."""
     for attempt in range(5):
         try:
-            image = visible_image(scope)
-            image.scroll_into_view_if_needed(timeout=10_000)
-            return image.screenshot(timeout=10_000)
+            image = visible_images(scope)
+            area = scope.locator(FRAME_AREA)
+            shot = area.first if area.count() else image.first
+            shot.scroll_into_view_if_needed(timeout=10_000)
+            return shot.screenshot(timeout=10_000)
         except Exception:  # noqa: BLE001 - detached mid-swap: try again
             if attempt == 4:
                 raise
@@ -233,12 +242,12 @@ def assert_play_moves_frames(page, index: int, where: str) -> None:
     play = out.locator(".widget-play button").first
     play.wait_for(timeout=30_000)
     readout = out.locator(".widget-readout").first
-    before_src = visible_image(out).get_attribute("src")
+    before_src = visible_images(out).first.get_attribute("src")
     before, label = png_of(out), readout.inner_text()
     play.click()
     page.wait_for_function(
         f"([el, src]) => {{ const v = Array.from(el.querySelectorAll({FRAME!r}))"
-        ".filter(i => i.offsetParent !== null); return v.length === 1 && v[0].src !== src; }",
+        ".filter(i => i.offsetParent !== null); return v.length > 0 && v[0].src !== src; }",
         arg=[out.first.element_handle(), before_src], timeout=30_000)
     final = wait_until_still(readout)  # played to the end (the players do not repeat)
     assert final != label, f"{where}: the slider's label did not move from {label!r}"
