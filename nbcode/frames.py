@@ -526,8 +526,9 @@ def panel_cuts(figure, axes, rgbs: np.ndarray, pixel_ratio: int = 1) -> list[int
     spans.sort()
     # What the figure itself draws (a title over the axes, a legend of them) is not cut.
     across = [artist.get_window_extent(renderer) for artist in
-              (*figure.texts, *figure.legends, figure._suptitle, figure._supxlabel,
-               figure._supylabel) if artist is not None and artist.get_visible()
+              (*figure.texts, *figure.legends,   # and suptitle & co (private: may be absent)
+               *(getattr(figure, name, None) for name in ("_suptitle", "_supxlabel", "_supylabel")))
+              if artist is not None and artist.get_visible()
               and (not hasattr(artist, "get_text") or artist.get_text())]
     cuts = [0]
     for (_left, right_end), (left_start, _right) in zip(spans[:-1], spans[1:], strict=True):

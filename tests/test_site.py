@@ -15,8 +15,10 @@ a single failing placeholder is generated, so nothing passes vacuously.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import cache
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -514,15 +516,16 @@ WORDS = {"en": {"play": "Play", "stop": "Stop", "repeat": "Repeat", "frame": " o
                 "kernel": "noyau"}}
 
 
+@contextmanager
 def open_rendered(chromium, url, viewport=(1280, 900)):
-    """open_page, then wait until every saved widget view is rendered (and named)."""
+    """open_page, then wait until every saved widget view is rendered (and named).
+    Yields (page, PageLog); the log stays readable after the page is closed."""
     from browser import open_page
 
-    cm = open_page(chromium, url, viewport=viewport)
-    page, log = cm.__enter__()
-    page.wait_for_function(WAIT_FOR_WIDGETS, timeout=30_000)
-    page.wait_for_timeout(600)  # widgets-a11y.js works in the next animation frames
-    return cm, page, log
+    with open_page(chromium, url, viewport=viewport) as (page, log):
+        page.wait_for_function(WAIT_FOR_WIDGETS, timeout=30_000)
+        page.wait_for_timeout(600)  # widgets-a11y.js works in the next animation frames
+        yield page, log
 
 
 @pytest.mark.browser
@@ -533,12 +536,9 @@ def test_axe_no_serious_violations(book_page, site_url, chromium):
 
     chapter_page = book_page
     require(chapter_page, "pages of the book")
-    cm, page, log = open_rendered(chromium, site_url + chapter_page)
-    try:
+    with open_rendered(chromium, site_url + chapter_page) as (page, log):
         violations = run_axe(page)
         shot(page, "axe", chapter_page)
-    finally:
-        cm.__exit__(None, None, None)
     bad = [v for v in violations if v["impact"] in SERIOUS]
     report = "\n".join(f"  {v['impact']} {v['id']} ({v['help']}): {len(v['nodes'])} nodes, e.g. "
                        f"{v['nodes'][0]}" for v in bad)
@@ -576,8 +576,7 @@ def test_widget_controls_named_in_page_language(widget_page, site_url, chromium)
     every visible frame an alt text that says which frame of how many it shows; the
     player still plays from the keyboard (Enter on Play)."""
     require(widget_page, "pages with widget state")
-    cm, page, log = open_rendered(chromium, site_url + widget_page)
-    try:
+    with open_rendered(chromium, site_url + widget_page) as (page, log):
         names = page.evaluate(JS_WIDGET_NAMES)
         words = WORDS["fr" if names["lang"].startswith("fr") else "en"]
         player = [b["name"] for b in names["buttons"] if b["play"]]
@@ -602,8 +601,6 @@ def test_widget_controls_named_in_page_language(widget_page, site_url, chromium)
                  .find(i => i.offsetParent !== null && !i.classList.contains('nb-frame-background'));
                  return i && i.getAttribute('src') !== src; }""",
             arg=[area.element_handle(), before], timeout=10_000)
-    finally:
-        cm.__exit__(None, None, None)
     check_clean(log, widget_page)
 
 
@@ -612,8 +609,7 @@ def test_kernel_controls_marked(widget_page, site_url, chromium):
     """On the static site, controls that need a kernel are disabled and a note at them
     says so (in the page's language); the players' Play buttons and sliders stay live."""
     require(widget_page, "pages with widget state")
-    cm, page, log = open_rendered(chromium, site_url + widget_page)
-    try:
+    with open_rendered(chromium, site_url + widget_page) as (page, log):
         outputs = page.evaluate(
             """() => Array.from(document.querySelectorAll('script[type="WIDGET_VIEW"]')).map(s => {
                  const a = s.parentElement;
@@ -631,8 +627,6 @@ def test_kernel_controls_marked(widget_page, site_url, chromium):
                          noteVisible: !!note && note.offsetParent !== null};
                })""".replace("WIDGET_VIEW", WIDGET_VIEW))
         lang = page.evaluate("() => document.documentElement.lang")
-    finally:
-        cm.__exit__(None, None, None)
     word = WORDS["fr" if lang.startswith("fr") else "en"]["kernel"]
     for i, out in enumerate(outputs):
         assert out["playerOff"] == 0, f"{widget_page} output {i}: player controls disabled {out}"
@@ -653,8 +647,7 @@ def test_widgets_fit_a_phone(widget_page, site_url, chromium):
     """At 390x844 no widget runs past the screen or scrolls sideways, and no slider's
     readout (a player's "epoch 40") is cut off."""
     require(widget_page, "pages with widget state")
-    cm, page, log = open_rendered(chromium, site_url + widget_page, viewport=PHONE)
-    try:
+    with open_rendered(chromium, site_url + widget_page, viewport=PHONE) as (page, log):
         over = page.evaluate(
             """() => { const width = document.documentElement.clientWidth;
                  return Array.from(document.querySelectorAll('.cell_output .jupyter-widgets'))
@@ -669,8 +662,6 @@ def test_widgets_fit_a_phone(widget_page, site_url, chromium):
                  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
                  .map(e => e.textContent)""")
         shot(page, "phone", widget_page)
-    finally:
-        cm.__exit__(None, None, None)
     assert not over, f"{widget_page}: widgets overflow a {PHONE[0]} px screen: {over[:8]}"
     assert not clipped, f"{widget_page}: slider readouts cut off on a phone: {clipped[:8]}"
 
@@ -694,11 +685,8 @@ def test_frames_sharp_on_2x_screens(widget_page, site_url, chromium, viewport):
     at (sharp on a 2x screen, at a desktop width and on a phone), and a layered player's
     overlay lies exactly on its background."""
     require(widget_page, "pages with widget state")
-    cm, page, log = open_rendered(chromium, site_url + widget_page, viewport=viewport)
-    try:
+    with open_rendered(chromium, site_url + widget_page, viewport=viewport) as (page, log):
         pictures = page.evaluate(JS_FRAME_SHARPNESS)
-    finally:
-        cm.__exit__(None, None, None)
     assert pictures, f"{widget_page}: no widget pictures found"
     soft = [p for p in pictures if p["ratio"] < 1.99]
     assert not soft, f"{widget_page}: pictures with fewer than 2 pixels per CSS pixel: {soft[:6]}"
@@ -731,11 +719,8 @@ def test_frame_text_keeps_its_size(widget_page, site_url, chromium, viewport):
     axes shows them as panels side by side on a desktop (one row, edge to edge: the figure
     as drawn) and one under the other where the row does not fit."""
     require(widget_page, "pages with widget state")
-    cm, page, log = open_rendered(chromium, site_url + widget_page, viewport=viewport)
-    try:
+    with open_rendered(chromium, site_url + widget_page, viewport=viewport) as (page, log):
         found = page.evaluate(JS_FRAME_SCALE)
-    finally:
-        cm.__exit__(None, None, None)
     frames_shown = [p for p in found["shown"] if p["frame"]]
     assert frames_shown, f"{widget_page}: no player frames found"
     shrunk = [p for p in frames_shown if p["width"] < p["css"] - 0.5]
@@ -743,10 +728,10 @@ def test_frame_text_keeps_its_size(widget_page, site_url, chromium, viewport):
     for panels in found["rows"]:
         assert len(panels) >= 2
         if viewport == PHONE:
-            assert all(b["top"] > a["top"] for a, b in zip(panels, panels[1:])), panels
+            assert all(b["top"] > a["top"] for a, b in pairwise(panels)), panels
         else:
             assert all(abs(b["top"] - a["top"]) < 0.5 and abs(b["left"] - a["right"]) < 0.5
-                       for a, b in zip(panels, panels[1:])), panels
+                       for a, b in pairwise(panels)), panels
     check_clean(log, widget_page)
 
 
