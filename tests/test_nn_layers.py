@@ -120,6 +120,39 @@ def test_activation_layer_backward_matches_finite_differences():
     assert repr(relu) == "Activation('relu')" and relu.n_params == 0
 
 
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid"])
+def test_activation_layer_backward_from_its_output_is_the_same_bit_for_bit(name):
+    # tanh and sigmoid take f' from the forward pass's output (no second tanh/exp): the
+    # numbers must be those of dout * f'(o) exactly (committed chapter outputs depend on it),
+    # and agree with finite differences.
+    layer = Activation(name)
+    x, dout = rng.normal(scale=3, size=(5, 7)), rng.normal(size=(5, 7))
+    layer.forward(x, training=True)
+    assert layer._a is not None
+    dx = layer.backward(dout)
+    np.testing.assert_array_equal(dx, dout * layer.activation.derivative(x))
+    np.testing.assert_allclose(
+        dx, numerical_gradient(lambda: np.sum(dout * layer.forward(x)), x), rtol=1e-5, atol=1e-9)
+
+
+def test_activation_layer_with_only_value_and_derivative_still_trains():
+    # A student's activation object (value and derivative only): the layer keeps no output
+    # and calls derivative(o).
+    class Cube:
+        name = "cube"
+
+        def value(self, o):
+            return o ** 3
+
+        def derivative(self, o):
+            return 3 * o ** 2
+
+    layer = Activation(Cube())
+    x, dout = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    layer.forward(x, training=True)
+    assert layer._a is None
+    np.testing.assert_allclose(layer.backward(dout), dout * 3 * x ** 2, rtol=1e-12)
 # ------------------------------------------------------------------ Dropout
 
 

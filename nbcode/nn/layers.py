@@ -613,12 +613,12 @@ class Activation(Layer):
     Shapes: ``o`` (any) -> ``a`` (same).
     """
 
-    _transient = ("_o",)
+    _transient = ("_o", "_a")
 
     def __init__(self, activation="relu"):
         super().__init__()
         self.activation = get_activation(activation)
-        self._o = None
+        self._o = self._a = None
 
     @property
     def name(self) -> str:
@@ -626,13 +626,19 @@ class Activation(Layer):
 
     def forward(self, x, training=False):
         self._o = x
-        return self.activation.value(x)
+        a = self.activation.value(x)
+        # Kept when the derivative is cheaper from the output (tanh, sigmoid: no second
+        # pass of the function in backward); None otherwise, to hold no extra memory.
+        self._a = a if hasattr(self.activation, "backward_from_value") else None
+        return a
 
     def backward(self, dout):
         if self._o is None:
             raise RuntimeError(_("Activation.backward called before forward."))
         if dout.shape != self._o.shape:
             raise _dout_shape_error(self._o.shape, dout.shape)
+        if self._a is not None:
+            return self.activation.backward_from_value(self._a, dout)
         backward = getattr(self.activation, "backward", None)
         if backward is not None:
             return backward(self._o, dout)
