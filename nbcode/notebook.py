@@ -133,18 +133,19 @@ class _Text:
         return self.text
 
 
-def glue(name: str, value, digits: int = 3, percent: bool = False) -> None:
+def glue(name: str, value, digits: int = 3, percent: bool = False, decimals: int = 1) -> None:
     """Make ``value`` available to the prose as ``{glue:}`name```.
 
     Numbers are rounded to ``digits`` significant digits (``percent=True`` shows a
-    fraction as a percentage with one decimal) and written the way the current language's
+    fraction as a percentage with ``decimals`` decimals: 0 for a mean whose last decimal
+    changes with the CPU) and written the way the current language's
     prose writes them (:func:`nbcode.i18n.prose_number`: ``0,25`` in French). Outside a book build (e.g. in
     Colab) it shows nothing. It returns None, so a cell may end
     with it without displaying anything (do not rely on a trailing ``;``: nbval's
     re-execution ignores it).
     """
     if percent:
-        text = f"{100 * float(value):.1f}%"
+        text = f"{100 * float(value):.{int(decimals)}f}%"
     elif isinstance(value, str):
         text = value
     else:

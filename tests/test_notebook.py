@@ -62,3 +62,15 @@ def test_glue_sends_what_myst_nb_glue_sends(monkeypatch):
     (bundle,), options = sent[0]
     assert bundle == {"application/papermill.record/text/plain": "0.912"}
     assert options["metadata"]["scrapbook"]["name"] == "accuracy"
+
+
+def test_glue_percent_decimals(monkeypatch):
+    # decimals=0 for a mean whose first decimal changes with the CPU (chapter 6's probes).
+    import IPython.display
+
+    sent = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: sent.append(a[0]))
+    notebook.glue("probe", 0.78749, percent=True, decimals=0)
+    notebook.glue("probe", 0.78751, percent=True, decimals=0)
+    notebook.glue("share", 0.78751, percent=True)
+    assert [list(b.values())[0] for b in sent] == ["79%", "79%", "78.8%"]
