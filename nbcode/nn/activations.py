@@ -126,13 +126,17 @@ class Sigmoid(ActivationFunction):
         return np.where(o >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
     def derivative(self, o):
-        a = self.value(o)
+        return self.derivative_from_value(self.value(o))
+
+    @staticmethod
+    def derivative_from_value(a):
+        """``f'(o)`` from ``a = f(o)``: ``a (1 - a)``."""
         return a * (1.0 - a)
 
     def backward_from_value(self, a, dout):
-        """``dout * f'(o)`` from ``a = f(o)``, which the forward pass computed: ``f' = a (1 - a)``
-        needs no second exponential (the same numbers as :meth:`backward`, bit for bit)."""
-        return dout * (a * (1.0 - a))
+        """``dout * f'(o)`` from ``a = f(o)``, which the forward pass computed: it needs no
+        second exponential (the same numbers as :meth:`backward`, bit for bit)."""
+        return dout * self.derivative_from_value(a)
 
 
 class Tanh(ActivationFunction):
@@ -147,13 +151,17 @@ class Tanh(ActivationFunction):
             raise _not_numbers(o) from None
 
     def derivative(self, o):
-        a = self.value(o)
+        return self.derivative_from_value(self.value(o))
+
+    @staticmethod
+    def derivative_from_value(a):
+        """``f'(o)`` from ``a = f(o)``: ``1 - a^2``."""
         return 1.0 - a * a
 
     def backward_from_value(self, a, dout):
-        """``dout * f'(o)`` from ``a = f(o)``, which the forward pass computed: ``f' = 1 - a^2``
-        needs no second tanh (the same numbers as :meth:`backward`, bit for bit)."""
-        return dout * (1.0 - a * a)
+        """``dout * f'(o)`` from ``a = f(o)``, which the forward pass computed: it needs no
+        second tanh (the same numbers as :meth:`backward`, bit for bit)."""
+        return dout * self.derivative_from_value(a)
 
 
 class ReLU(ActivationFunction):
