@@ -14,7 +14,7 @@ from .i18n import N_, _
 
 __all__ = [
     "make_regression", "curve", "make_curve", "make_moons", "make_circles", "make_xor", "make_spirals",
-    "make_blobs", "load_digits", "make_classification_2d", "to_plus_minus", "DATASETS_2D",
+    "make_blobs", "load_digits", "make_classification_2d", "default_noise", "to_plus_minus", "DATASETS_2D",
 ]
 
 
@@ -195,6 +195,16 @@ def make_classification_2d(name: str, n_samples: int = 200, noise: float | None 
         check_positive(noise, "noise", allow_zero=True)  # before it is renamed spread for blobs
     kwargs = {} if noise is None else ({"spread": noise} if name == "blobs" else {"noise": noise})
     return DATASETS_2D[name](n_samples=n_samples, seed=seed, **kwargs)
+
+
+def default_noise(name: str) -> float:
+    """The noise :func:`make_classification_2d` gives the data set ``name`` when ``noise`` is
+    None (its generator's default: ``spread`` for the blobs)."""
+    import inspect
+
+    check_choice(name, "name", DATASETS_2D)
+    parameters = inspect.signature(DATASETS_2D[name]).parameters
+    return float(parameters["spread" if name == "blobs" else "noise"].default)
 
 
 def load_digits(n_class: int = 10, scale: bool = True):

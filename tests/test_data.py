@@ -84,3 +84,13 @@ def test_curve_is_its_mean_and_noise_has_its_standard_deviation():
     np.testing.assert_array_equal(data.make_curve(5, seed=4)[1], data.make_curve(5, seed=4)[1])
     with pytest.raises(ValueError, match="noise"):
         data.make_curve(10, noise=-1.0)
+
+
+@pytest.mark.parametrize("name", sorted(data.DATASETS_2D))
+def test_default_noise_is_what_no_noise_gives(name):
+    noise = data.default_noise(name)
+    X, y = data.make_classification_2d(name, n_samples=50, seed=1)
+    X2, y2 = data.make_classification_2d(name, n_samples=50, noise=noise, seed=1)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    assert {"moons": 0.2, "circles": 0.1, "xor": 0.3, "spirals": 0.2, "blobs": 1.0}[name] == noise

@@ -566,3 +566,19 @@ def test_a_player_of_panels_plays_them_together():
     widths = [panel.width for panel in player.render.panels]
     assert sum(widths) == player.render.size[0]
     assert player.render.summary()["panels"] == 2
+
+
+def test_live_png_is_a_near_palette_png_of_the_same_picture():
+    canvas = frames.FrameCanvas((3.2, 2.4))
+    canvas.axes.imshow(np.linspace(0, 1, 64).reshape(8, 8), cmap=frames.probability_colormap())
+    canvas.axes.set_title("a title", fontsize=10)
+    rgb = canvas.rgb()
+    png = frames.live_png(rgb, colors=64)
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "P" and image.size == (rgb.shape[1], rgb.shape[0])
+    assert len(image.getpalette()) // 3 <= 64
+    decoded = np.asarray(image.convert("RGB")).astype(int)
+    assert np.abs(decoded - rgb).mean() < 3           # near colours, not exact
+    assert canvas.png(fast=True)[:4] == b"\x89PNG"
+    with pytest.raises(ValueError, match="uint8"):
+        frames.live_png(rgb.astype(float))
