@@ -19,6 +19,8 @@ Every widget here prints as a picture where no widget manager runs (a PDF): see
 from __future__ import annotations
 
 import io
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -33,7 +35,7 @@ from .plots import figure_to_png
 
 __all__ = ["TrainingPlayer", "LivePanel", "live_panel", "StaticPicture", "Control", "make_controls",
            "make_train_button", "dropdown", "toggle", "slider", "log_slider", "select_slider", "text",
-           "frame_strip", "frame_image"]
+           "frame_strip", "frame_image", "LiveRunner", "multi_select"]
 
 
 class StaticPicture:
@@ -360,6 +362,13 @@ def log_slider(value, min, max, step=0.25, *, label: str | None = None, **settin
                      "max": float(np.log10(max)), "step": step, **settings})
 
 
+def multi_select(options, value=(), *, label: str | None = None, **settings) -> Control:
+    """A list in which several options can be chosen (Ctrl or Shift + click); its value is
+    the tuple of the chosen ones (e.g. a network's input features)."""
+    return _control(widgets.SelectMultiple, label, {"options": list(options), "value": tuple(value),
+                                                   **settings})
+
+
 def text(value: str = "", *, label: str | None = None, **settings) -> Control:
     """A line of text (e.g. hidden-layer sizes, ``"16, 16"``)."""
     return _control(widgets.Text, label, {"value": value, **settings})
@@ -611,3 +620,179 @@ def live_panel(controls: dict, draw: Callable, *, description: str, rows=None, t
     panel.connect(built, draw, train_button=button, status=status, dpi=dpi, colors=colors)
     panel.redraw()  # the default setting: what the static page and the PDF show
     return panel
+
+
+# --------------------------------------------------------------------------- live training
+
+
+class LiveRunner:
+    """Play, pause, step and reset a training run in a live kernel, redrawing as it trains.
+
+    The run is any *session*: an object with ``step()`` (one unit of training, an epoch
+    say), a ``done`` flag (the run has reached its end) and an ``epoch`` counter. Playing
+    runs ``step()`` in a background thread, so that the kernel stays free to hear
+    Pause, and calls ``draw(session)`` after a step whenever ``1 / max_fps`` seconds
+    have passed since the last redraw (and after the last step): a fast run trains
+    several epochs per picture, a slow one shows every epoch.
+
+    Parameters
+    ----------
+    new_session : callable ``() -> session``
+        Makes a fresh session (a new network at its initial weights), for instance from
+        a panel's controls; a ``ValueError`` it raises is reported, not raised.
+    draw : callable ``(session) -> None``
+        Shows the session (updates the widgets' pictures).
+    max_fps : float
+        At most this many redraws a second while playing.
+    max_steps_per_second : float, optional
+        Pace of a play: at most this many steps a second, so that a run short enough to
+        train in a blink can still be watched (None: as fast as the machine trains).
+    on_change : callable ``(playing: bool) -> None``, optional
+        Told when playing starts and stops (a button's label, a status line).
+    on_error : callable ``(error: Exception) -> None``, optional
+        Told of an error of ``new_session``, ``step`` or ``draw`` (default: raise it).
+
+    Attributes
+    ----------
+    session : the current session (None before the first reset, play or step).
+    redraw_seconds : list of float
+        When each redraw of the last play ended, from its start (the redraw rate).
+    """
+
+    def __init__(self, new_session: Callable, draw: Callable, *, max_fps: float = 15.0,
+                 max_steps_per_second: float | None = None, on_change: Callable | None = None,
+                 on_error: Callable | None = None):
+        for name, function in (("new_session", new_session), ("draw", draw)):
+            if not callable(function):
+                raise TypeError(_("{name} must be a function; received {kind}.").format(
+                    name=name, kind=type(function).__name__))
+        check_positive(max_fps, "max_fps")
+        if max_steps_per_second is not None:
+            check_positive(max_steps_per_second, "max_steps_per_second")
+        self.new_session, self.draw, self.max_fps = new_session, draw, float(max_fps)
+        self.max_steps_per_second = max_steps_per_second
+        self.on_change, self.on_error = on_change, on_error
+        self.session = None
+        self.error: Exception | None = None  # an error of a play with no on_error to tell
+        self.redraw_seconds: list[float] = []
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    @property
+    def playing(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _report(self, error: Exception) -> None:
+        if self.on_error is None:
+            raise error
+        self.on_error(error)
+
+    def _tell(self, playing: bool) -> None:
+        if self.on_change is not None:
+            self.on_change(playing)
+
+    def reset(self) -> None:
+        """Stop, and start a new session at its initial weights (drawn at once)."""
+        self.pause()
+        self.session = None  # refused settings leave no run to play
+        try:
+            self.session = self.new_session()
+            self.draw(self.session)
+        except ValueError as error:
+            self._report(error)
+
+    def step(self) -> None:
+        """Pause if playing, then train one step and redraw."""
+        self.pause()
+        if self.session is None or self.session.done:
+            self.reset()
+            return
+        try:
+            self.session.step()
+            self.draw(self.session)
+        except ValueError as error:
+            self._report(error)
+
+    def play(self) -> None:
+        """Train in the background until the end of the run or :meth:`pause` (from the
+        start again when the run is over)."""
+        if self.playing:
+            return
+        if self.session is None or self.session.done:
+            self.reset()
+            if self.session is None:  # the settings were refused (reported)
+                return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="nbcode-live-training", daemon=True)
+        self._tell(True)
+        self._thread.start()
+
+    def pause(self) -> None:
+        """Stop playing (after the step under way, which is then drawn)."""
+        thread = self._thread
+        if thread is None:
+            return
+        self._stop.set()
+        if thread is not threading.current_thread():
+            thread.join()
+        self._thread = None
+
+    def toggle(self) -> None:
+        """Play if paused, pause if playing (one button for both)."""
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until playing stops (the end of the run, or a pause); False on timeout."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def _loop(self) -> None:
+        session, start = self.session, time.perf_counter()
+        self.redraw_seconds = []
+        last, steps, drawn = -np.inf, 0, session.epoch
+
+        def redraw():
+            nonlocal drawn
+            self.draw(session)
+            drawn = session.epoch
+            self.redraw_seconds.append(time.perf_counter() - start)
+
+        try:
+            while not self._stop.is_set() and not session.done:
+                session.step()
+                steps += 1
+                now = time.perf_counter()
+                # A redraw is due 1 / max_fps after the last one began, and at the end.
+                if now - last >= 1.0 / self.max_fps or session.done:
+                    last = now
+                    redraw()
+                if self.max_steps_per_second is not None:  # wait for the next step's time (or Pause)
+                    ahead = start + steps / self.max_steps_per_second - time.perf_counter()
+                    if ahead > 0:
+                        self._stop.wait(ahead)
+            if drawn != session.epoch:  # paused between two redraws: show where it stopped
+                redraw()
+        except Exception as error:  # noqa: BLE001 - a thread's error would vanish: tell it
+            self._report_from_thread(error)
+        finally:
+            self._tell(False)
+
+    def _report_from_thread(self, error: Exception) -> None:
+        if self.on_error is not None:
+            self.on_error(error)
+        else:  # no one to tell: keep it for the caller, who can look at it
+            self.error = error
+
+    @property
+    def redraws_per_second(self) -> float:
+        """Redraws a second during the last play (nan before any play of two redraws)."""
+        times = self.redraw_seconds
+        if len(times) < 2:
+            return float("nan")
+        return (len(times) - 1) / (times[-1] - times[0])

@@ -43,6 +43,7 @@ def test_budgets_are_those_of_the_design():
     assert b["page_bytes"] == 1.5e6
     assert b["mlp_ratio"] == 1.0
     assert b["playground_seconds"] == 1.0
+    assert b["playground_redraw_seconds"] == 0.1  # issue 23: at least 10 redraws a second
     assert b["first_visit_gzip_bytes"] == 2e6  # issue 21
     assert b["first_widget_seconds"] == 1.0    # issue 21
 

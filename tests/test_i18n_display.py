@@ -184,48 +184,56 @@ def test_live_panel_in_french(french):
 
 
 def test_playground_in_french(french):
-    from nbcode.playground import Playground, RunView
+    from nbcode.playground import Playground, PlaygroundSession, run_view
 
     pg = Playground(n_frames=3, epochs=5, hidden=(4,))
     labels = {name: control.description for name, control in pg.controls.items()}
-    assert labels == {"dataset": "jeu de données", "hidden": "unités cachées",
-                      "activation": "activation", "learning_rate": "taux d’apprentissage",
-                      "epochs": "époques", "l2": "pénalité L2", "dropout": "dropout"}
+    assert labels == {"dataset": "jeu de données", "noise": "bruit", "features": "entrées",
+                      "hidden": "unités cachées", "activation": "activation",
+                      "learning_rate": "taux d’apprentissage", "batch_size": "taille de lot",
+                      "epochs": "époques", "penalty": "pénalité", "strength": "intensité",
+                      "dropout": "dropout"}
     assert pg.dataset._options_labels == ("lunes", "cercles", "xor", "spirales", "nuages")
     assert pg.dataset.value == "moons" and pg.activation._options_labels == ("relu", "tanh", "sigmoid")
+    assert pg.batch_size._options_labels[-1] == "lot complet"
+    assert pg.penalty._options_labels == ("aucune", "L1", "L2")
     assert pg.hidden.placeholder == "ex. 16, 16 (vide : aucune)"
-    assert pg.train_button.description == "Entraîner"
+    buttons = [pg.play_button.description, pg.step_button.description, pg.reset_button.description]
+    assert buttons == ["Lecture", "Pas", "Réinitialiser"]
     assert pg.player.play.description == "Lecture"
     assert pg.player.labels == ["époque 0", "époque 1", "époque 5"]
     header = pg.children[0].value
-    assert header.startswith("<b>Playground</b> : choisissez un réseau, appuyez sur <i>Entraîner</i>")
-    assert pg.status.value.startswith("entraînement par défaut (appuyez sur Lecture) : lunes, "
-                                      "couches cachées (4), relu, exactitude en entraînement <b>")
+    assert header.startswith("<b>Playground</b> : choisissez les données et le réseau, puis "
+                             "appuyez sur <i>Lecture</i>")
+    assert pg.status.value.startswith("entraînement par défaut (appuyez sur Lecture sous "
+                                      "l’animation) : lunes, entrées x₁, x₂, couches cachées (4), "
+                                      "relu, exactitude en test <b>")
     assert pg.static_text() == "Playground(lunes, couches cachées (4), relu, 5 époques)"
 
     # a frame's two axes, drawn by the same piece as the player's frames
-    X, y = data.make_classification_2d("moons", n_samples=60, seed=0)
+    session = PlaygroundSession(epochs=5, hidden=(4,), n_samples=60)
     canvas = frames.FrameCanvas((6.4, 2.9), ncols=2)
-    view = RunView(canvas.axes, X, y, pg.model.history_["loss"], 5)
-    view.update(pg.model)
+    view = run_view(canvas.axes, session)
+    session.run()
+    view.update(session.network, session.history)
     regions_texts, loss_texts = axes_texts(canvas.axes[0]), axes_texts(canvas.axes[1])
     assert regions_texts[0].startswith("exactitude en entraînement ")
-    assert loss_texts[0].startswith("époque 5, perte ")
-    assert loss_texts[1:] == ["époque", "perte d’entraînement\n(entropie croisée)"]
-    view.update(pg.model, epoch=-1)
+    assert loss_texts[0].startswith("époque 5 : perte d’entraînement ")
+    assert loss_texts[1:] == ["époque", "perte (entropie croisée)", "entraînement", "test"]
+    view.update(session.network, session.history, epoch=-1)
     assert canvas.axes[1].get_title() == "pas encore d’époque"
 
     pg.dataset.value, pg.hidden.value, pg.epochs.value = "spirals", "3", 3
-    pg.train_button.click()
-    assert pg.status.value.startswith("dernier entraînement : spirales, couches cachées (3), relu, "
-                                      "exactitude en entraînement <b>")
-    assert pg.status.value.endswith(" s")
+    pg.play_button.click()
+    assert pg.runner.wait(timeout=30)
+    assert pg.status.value.startswith("époque 3 sur 3 : perte d’entraînement ")
+    assert "exactitude en test <b>" in pg.status.value
+    assert pg.neurons_caption.value.startswith("<b>Unités cachées</b> (3) : chaque carte")
     pg.hidden.value = "seize"
-    pg.train_button.click()
     assert "les couches cachées doivent être des nombres entiers séparés par des virgules" \
         in pg.status.value
     assert_french([*labels.values(), *pg.dataset._options_labels, pg.hidden.placeholder, header,
-                   pg.train_button.description, *pg.player.labels, pg.static_text(),
+                   *buttons, *pg.player.labels, pg.static_text(), pg.neurons_caption.value,
                    *regions_texts, *loss_texts, pg.status.value])
 
 

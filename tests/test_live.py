@@ -343,8 +343,8 @@ def test_student_regression_live(live_env, lab, lab_page):
 
 
 def test_student_mlp_playground_live(live_env, lab, lab_page):
-    """Chapter 3, student edition: runs clean; the Playground's Train retrains in the
-    kernel and redraws the boundary."""
+    """Chapter 3, student edition: runs clean; the Playground's Play trains in the kernel
+    while the picture changes several times, Pause stops it, the neuron maps appear."""
     path = "student/03_mlp.ipynb"
     notebook = nbformat.read(live_env.repo / path, as_version=4)
     page, log = lab_page(path)
@@ -354,18 +354,37 @@ def test_student_mlp_playground_live(live_env, lab, lab_page):
     check_not_done(page, notebook, path)
 
     out = output_of(page, cell_index(notebook, "Playground(", last=True))
-    train = out.locator("button", has_text="Train")
-    train.wait_for(timeout=30_000)
-    before = png_of(out)
-    out.locator("select").first.select_option("circles")  # the data set control
+    play = out.locator("button", has_text=re.compile(r"^\s*(Play|Pause)\s*$"))
+    play.wait_for(timeout=30_000)
+    status = out.locator(".widget-html", has_text=re.compile(r"default run|epoch \d+ of"))
+    out.locator("select").first.select_option("circles")  # the data set control: a new run
+    out.locator(".widget-html", has_text="epoch 0 of").wait_for(timeout=60_000)
+    live = out.locator("img.widget-image:visible").first
     start = time.perf_counter()
-    train.click()
-    status = out.locator(".widget-html", has_text="last run")
-    status.wait_for(timeout=120_000)
-    _record("playground_retrain_s", time.perf_counter() - start)
-    assert "circles" in status.inner_text(), status.inner_text()
-    after = png_of(out)
-    assert after != before, "Train did not redraw the boundary"
+    play.click()
+    sources, texts = set(), set()
+    while time.perf_counter() - start < 20 and "epoch 100 of 100" not in status.inner_text():
+        sources.add(live.get_attribute("src"))
+        texts.add(status.inner_text())
+        page.wait_for_timeout(100)
+    _record("playground_play_100_epochs_s", time.perf_counter() - start)
+    assert "epoch 100 of 100" in status.inner_text(), status.inner_text()
+    assert len(sources) >= 4, f"the picture changed only {len(sources)} times while it trained"
+    assert len(texts) >= 4, f"the status changed only {len(texts)} times while it trained"
+    caption = out.locator(".widget-html", has_text="Hidden units")
+    assert "(16 + 16)" in caption.inner_text()
+    neurons = out.locator("img.widget-image:visible").nth(1)
+    assert neurons.evaluate("img => img.naturalWidth") > 0, "the neuron maps did not appear"
+
+    play.click()                       # from the start again (the run was over) ...
+    page.wait_for_timeout(800)
+    out.locator("button", has_text="Pause").click()   # ... and paused
+    out.locator("button", has_text=re.compile(r"^\s*Play\s*$")).wait_for(timeout=10_000)
+    paused = status.inner_text()
+    page.wait_for_timeout(1500)
+    assert status.inner_text() == paused, "training went on after Pause"
+    epoch = int(re.search(r"epoch (\d+) of", paused).group(1))
+    assert 0 < epoch < 100, paused
     assert not log.blocked, f"JupyterLab asked for third-party resources: {log.blocked}"
 
 
