@@ -403,7 +403,7 @@ class RunView:
         test = np.asarray(history.get("test_loss", ()), dtype=float)[:stop]
         self.test_curve.set_data(np.arange(len(test)), test)
         if len(shown) and len(test) and np.isfinite(test[-1]):
-            loss_title = _("epoch {epoch}: training loss {loss:.3f}, test {test:.3f}").format(
+            loss_title = _("epoch {epoch}: training {loss:.3f}, test {test:.3f}").format(
                 epoch=len(shown) - 1, loss=shown[-1], test=test[-1])
         elif len(shown):
             loss_title = _("epoch {epoch}, loss {loss:.3f}").format(epoch=len(shown) - 1,
@@ -535,11 +535,11 @@ class Playground(LivePanel):
             setattr(self, name, control)
         self.play_button = widgets.Button(description=_("Play"), icon="play", button_style="primary",
                                           tooltip=_("train, redrawing as it learns"),
-                                          layout=widgets.Layout(width="100px"))
+                                          layout=widgets.Layout(width="auto"))
         self.step_button = widgets.Button(description=_("Step"), tooltip=_("train one epoch"),
-                                          layout=widgets.Layout(width="80px"))
+                                          layout=widgets.Layout(width="auto"))
         self.reset_button = widgets.Button(description=_("Reset"), tooltip=_("new initial weights"),
-                                           layout=widgets.Layout(width="80px"))
+                                           layout=widgets.Layout(width="auto"))
         status = widgets.HTML(value="")
 
         # The default run, as an animation that plays without a kernel.

@@ -218,7 +218,7 @@ def test_playground_in_french(french):
     view.update(session.network, session.history)
     regions_texts, loss_texts = axes_texts(canvas.axes[0]), axes_texts(canvas.axes[1])
     assert regions_texts[0].startswith("exactitude en entraînement ")
-    assert loss_texts[0].startswith("époque 5 : perte d’entraînement ")
+    assert loss_texts[0].startswith("époque 5 : entraînement ")
     assert loss_texts[1:] == ["époque", "perte (entropie croisée)", "entraînement", "test"]
     view.update(session.network, session.history, epoch=-1)
     assert canvas.axes[1].get_title() == "pas encore d’époque"
