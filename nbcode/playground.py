@@ -434,11 +434,11 @@ def neuron_maps(network: FeatureNetwork, limits, resolution: int = 24,
     """One small heat map per hidden unit, TensorFlow Playground's neuron view, as one PNG.
 
     Each map is the unit's output over the plane (``limits``, ``resolution`` points a
-    side), from its most negative value (class-0 colour) through 0 (white) to its most
-    positive (class-1 colour), scaled by the largest magnitude it takes there: a unit
-    that is 0 everywhere (a dead ReLU) is white. Hidden layers are rows (wrapped at
-    :data:`NEURON_MAPS_PER_ROW` maps). Returns the PNG (``pixel_ratio`` pixels per CSS
-    pixel) and the number of units of each layer.
+    side), from its most negative value (class-0 colour, blue) through 0 (white) to its
+    most positive (class-1 colour, orange), scaled by the largest magnitude it takes
+    there: a unit that is 0 everywhere (a dead ReLU) is white, in its grey frame. Hidden
+    layers are rows (wrapped at :data:`NEURON_MAPS_PER_ROW` maps). Returns the PNG
+    (``pixel_ratio`` pixels per CSS pixel) and the number of units of each layer.
     """
     xs = np.linspace(*limits[0], resolution)
     ys = np.linspace(*limits[1], resolution)
@@ -461,10 +461,12 @@ def neuron_maps(network: FeatureNetwork, limits, resolution: int = 24,
     n_columns = max(len(row) for row in rows)
     width = n_columns * tile + (n_columns - 1) * gap
     height = len(rows) * tile + (len(rows) - 1) * gap
-    canvas = np.ones((height, width, 3))
+    edge = pixel_ratio  # a grey frame of 1 CSS pixel round each map (a white map shows)
+    canvas = np.ones((height + 2 * edge, width + 2 * edge, 3))
     for r, row in enumerate(rows):
         for k, image in enumerate(row):
-            top, left = r * (tile + gap), k * (tile + gap)
+            top, left = edge + r * (tile + gap), edge + k * (tile + gap)
+            canvas[top - edge:top + tile + edge, left - edge:left + tile + edge] = 0.75
             canvas[top:top + tile, left:left + tile] = image
     png = frames.png_from_rgb((canvas * 255).round().astype(np.uint8), colors=None)
     return png, [values.shape[1] for values in outputs]
@@ -647,8 +649,8 @@ class Playground(LivePanel):
         if png:  # shown at its CSS size: PIXEL_RATIO pixels per CSS pixel (the PNG's width: bytes 16-20)
             self.neurons.width = str(int.from_bytes(png[16:20], "big") // frames.PIXEL_RATIO)
         self.neurons_caption.value = (_("<b>Hidden units</b> ({units}): each map is one unit's "
-                                        "output over the plane, from negative (orange) through 0 "
-                                        "(white) to positive (blue).").format(
+                                        "output over the plane, from negative (blue) through 0 "
+                                        "(white) to positive (orange).").format(
             units=" + ".join(map(str, units))) if units else "")
         self.display.selected_index = 1
         self.model, self.last_accuracy = session.model, session.history["test_accuracy"][-1]

@@ -110,7 +110,7 @@ def test_play_trains_in_the_background_and_redraws_while_it_trains(playground):
     # the neuron view: one map per hidden unit, 8 units in one row of 36 CSS px tiles
     assert playground.neurons.value[:4] == b"\x89PNG"
     width, height = png_size(playground.neurons.value)
-    assert (width, height) == (2 * (8 * 36 + 7 * 4), 2 * 36)
+    assert (width, height) == (2 * (8 * 36 + 7 * 4 + 2), 2 * (36 + 2))
     assert "(8)" in playground.neurons_caption.value
     assert "epoch 60 of 60" in playground.status.value
     assert playground.last_accuracy == session.history["test_accuracy"][-1]
@@ -189,9 +189,12 @@ def test_neuron_maps_scale_each_unit_and_show_dead_units_white():
     from PIL import Image
 
     image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-    assert image.shape == (2 * 36 + 4, 3 * 36 + 2 * 4, 3)
-    assert (image[:36, :36] >= 254).all()             # the dead unit's map is white
-    assert not (image[:36, 40:76] >= 254).all()
+    assert image.shape == (2 * 36 + 4 + 2, 3 * 36 + 2 * 4 + 2, 3)  # a 1-pixel frame round each
+    assert (image[1:37, 1:37] >= 254).all()           # the dead unit's map is white ...
+    frame = np.concatenate([image[0, :38], image[37, :38], image[:38, 0], image[:38, 37]])
+    assert (frame == 191).all()                       # ... in its grey frame
+    assert (image[1:37, 38:40] == 255).all()          # the gap between two frames
+    assert not (image[1:37, 41:77] >= 254).all()
 
 
 def test_live_runner_reports_errors_of_the_thread():
