@@ -27,7 +27,7 @@ import numpy as np
 from . import data, frames, i18n, plots
 from ._validation import as_array, check_choice, check_positive, check_rate, check_seed
 from .i18n import N_, _
-from .nn import MLP, Activation, Adam, binary_cross_entropy_with_logits, softmax_cross_entropy
+from .nn import MLP, Activation, Adam
 from .train import minibatches
 from .widgets import (
     LivePanel,
@@ -194,21 +194,6 @@ class FeatureNetwork:
         return outputs
 
 
-def _loss_and_accuracy(model, features: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """The network's mean cross-entropy (the loss it trains on, without a penalty) and its
-    accuracy on ``features`` (n, d) with labels ``y`` (n,); nan for no points."""
-    if len(y) == 0:
-        return float("nan"), float("nan")
-    logits = model.forward(features)
-    if logits.shape[1] == 1:
-        loss = binary_cross_entropy_with_logits(logits[:, 0], y.astype(float))[0]
-        predicted = (logits[:, 0] > 0).astype(y.dtype)
-    else:
-        loss = softmax_cross_entropy(logits, y)[0]
-        predicted = logits.argmax(axis=1)
-    return float(loss), float(np.mean(predicted == y))
-
-
 class PlaygroundSession:
     """One training run of the Playground, an epoch at a time.
 
@@ -267,7 +252,9 @@ class PlaygroundSession:
     def _record(self) -> None:
         for key, features, labels in (("", self._features_train, self.y_train),
                                       ("test_", self._features_test, self.y_test)):
-            loss, accuracy = _loss_and_accuracy(self.model, features, labels)
+            # the unpenalised loss, so that training and test compare; nan with no points
+            loss, accuracy = (self.model.loss_and_accuracy(features, labels) if len(labels)
+                              else (float("nan"), float("nan")))
             self.history[key + "loss"].append(loss)
             self.history[key + "accuracy"].append(accuracy)
 
@@ -312,16 +299,13 @@ class PlaygroundSession:
             activation=c["activation"])
 
 
-def train_config(config: PlaygroundConfig, record_epochs=None):
-    """Train the network a configuration describes (a :class:`PlaygroundSession` to its end).
+def train_config(config: PlaygroundConfig | None, record_epochs=None):
+    """Train the network a configuration describes (a :class:`PlaygroundSession` to its end;
+    ``config`` None: the defaults).
 
     Returns ``(session, snapshots)``; ``snapshots`` as :meth:`PlaygroundSession.run`
     returns them, at ``record_epochs`` (None: none).
     """
-    if not isinstance(config, PlaygroundConfig):
-        kind = type(config).__name__
-        raise TypeError(_("config must be a PlaygroundConfig (e.g. PlaygroundConfig(epochs=50)); "
-                          "received {kind}.").format(kind=kind))
     session = PlaygroundSession(config)
     snapshots = session.run(record_epochs or ())
     return session, snapshots
@@ -678,10 +662,6 @@ class Playground(LivePanel):
         """Train a whole run with the controls' settings (or ``config``) at once, show its
         end; return its test accuracy."""
         self.runner.pause()
-        if config is not None and not isinstance(config, PlaygroundConfig):
-            kind = type(config).__name__
-            raise TypeError(_("config must be a PlaygroundConfig (e.g. PlaygroundConfig(epochs=50)); "
-                              "received {kind}.").format(kind=kind))
         session = self._new_session(config)
         session.run()
         self.runner.session = session

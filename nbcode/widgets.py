@@ -28,7 +28,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from . import i18n
-from ._validation import check_positive
+from ._validation import check_callable, check_positive
 from .frames import LAYER_FORMAT, PIXEL_RATIO, Frames, check_text_sizes, render_frames
 from .i18n import N_, _
 from .plots import figure_to_png
@@ -662,10 +662,8 @@ class LiveRunner:
     def __init__(self, new_session: Callable, draw: Callable, *, max_fps: float = 15.0,
                  max_steps_per_second: float | None = None, on_change: Callable | None = None,
                  on_error: Callable | None = None):
-        for name, function in (("new_session", new_session), ("draw", draw)):
-            if not callable(function):
-                raise TypeError(_("{name} must be a function; received {kind}.").format(
-                    name=name, kind=type(function).__name__))
+        check_callable(new_session, "new_session", N_("() -> a new session, as LiveRunner describes it"))
+        check_callable(draw, "draw", N_("session -> None, showing it"))
         check_positive(max_fps, "max_fps")
         if max_steps_per_second is not None:
             check_positive(max_steps_per_second, "max_steps_per_second")

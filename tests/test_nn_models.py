@@ -307,3 +307,20 @@ def test_l1_proximal_step_follows_a_learning_rate_schedule():
     for a, b in zip(constant.layers, number.layers, strict=True):
         for key in a.params:
             np.testing.assert_array_equal(a.params[key], b.params[key])
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_loss_and_accuracy_is_what_fit_reports_for_validation_data(n_classes):
+    X, y = make_blobs(240, centers=n_classes, random_state=1)
+    X_train, y_train, X_val, y_val = X[:160], y[:160], X[160:], y[160:]
+    model = MLP(2, (8,), n_classes, seed=0)
+    with pytest.raises(RuntimeError, match="fit"):
+        model.loss_and_accuracy(X_val, y_val)
+    model.fit(X_train, y_train, epochs=3, validation_data=(X_val, y_val), l2=1e-2)
+    loss, accuracy = model.loss_and_accuracy(X_val, y_val)
+    assert loss == model.history_["val_loss"][-1]          # the same numbers, no penalty
+    assert accuracy == model.history_["val_accuracy"][-1] == model.score(X_val, y_val)
+    logits = model.forward(X_val)
+    expected = (binary_cross_entropy_with_logits(logits[:, 0], y_val.astype(float))[0]
+                if n_classes == 2 else softmax_cross_entropy(logits, y_val)[0])
+    assert loss == pytest.approx(expected, rel=1e-12)

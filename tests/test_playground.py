@@ -213,7 +213,7 @@ def test_live_runner_reports_errors_of_the_thread():
     quiet.play()
     quiet.wait(timeout=5)
     assert str(quiet.error) == "the loss became nan"
-    with pytest.raises(TypeError, match="draw must be a function"):
+    with pytest.raises(TypeError, match="draw must be callable"):
         LiveRunner(Broken, None)
 
 

@@ -348,6 +348,20 @@ class Sequential:
             value += l1 * sum(float(np.abs(w).sum()) for w in weights)
         return value
 
+    def loss_and_accuracy(self, X, y) -> tuple[float, float | None]:
+        """The loss the model trains on (without a penalty) and its accuracy (None for a
+        regression) on examples ``X`` with labels or targets ``y``, as :meth:`fit`
+        reports them for its validation data. A classifier must know its classes
+        (:meth:`fit` or :meth:`update_rule` sets them)."""
+        if self.loss != "squared" and self.classes_ is None:
+            raise RuntimeError(_("loss_and_accuracy needs a fitted model: call fit (or "
+                                 "update_rule) first."))
+        X = self._check_X(X)
+        n_outputs = self.forward(X[:1]).shape[1]
+        target = self._targets(y, n_outputs, fitting=False)
+        check_same_length(X, target, "X", "y")
+        return self._evaluate(X, target, self._loss_function(n_outputs))
+
     def _evaluate(self, X, target, loss_fn) -> tuple[float, float | None]:
         out = self.forward(X, training=False)
         loss = loss_fn(out, target)[0]
