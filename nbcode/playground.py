@@ -30,8 +30,7 @@ from .i18n import N_, _
 from .nn import MLP, Activation, Adam
 from .train import minibatches
 from .widgets import (
-    LivePanel,
-    LiveRunner,
+    LiveTraining,
     TrainingPlayer,
     dropdown,
     frame_image,
@@ -462,7 +461,7 @@ BATCH_SIZES = (1, 8, 16, 32, 64, None)
 PENALTY_STRENGTHS = (1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 
 
-class Playground(LivePanel):
+class Playground(LiveTraining):
     """Train a small network on 2-D data and watch it learn, TensorFlow Playground's way.
 
     In a live kernel, **Play** trains in the background and redraws the decision
@@ -519,14 +518,6 @@ class Playground(LivePanel):
         controls = self._make_controls(c, show_regularisation)
         for name, control in controls.items():  # playground.epochs, playground.dataset...
             setattr(self, name, control)
-        self.play_button = widgets.Button(description=_("Play"), icon="play", button_style="primary",
-                                          tooltip=_("train, redrawing as it learns"),
-                                          layout=widgets.Layout(width="auto"))
-        self.step_button = widgets.Button(description=_("Step"), tooltip=_("train one epoch"),
-                                          layout=widgets.Layout(width="auto"))
-        self.reset_button = widgets.Button(description=_("Reset"), tooltip=_("new initial weights"),
-                                           layout=widgets.Layout(width="auto"))
-        status = widgets.HTML(value="")
 
         # The default run, as an animation that plays without a kernel.
         epochs = c["epochs"]
@@ -538,36 +529,28 @@ class Playground(LivePanel):
             epoch, network, history = snapshot
             view.update(network, history, epoch=epoch)
 
-        self.player = TrainingPlayer.from_items(
+        player = TrainingPlayer.from_items(
             snapshots, update, setup=lambda axes: run_view(axes, session),
             labels=[_("epoch {epoch}").format(epoch=s[0]) for s in snapshots],
             figsize=figsize, dpi=dpi, ncols=2, colors=colors)
         self.model, self.last_accuracy = session.model, session.history["test_accuracy"][-1]
         # Empty until a live run: the page carries the default run once, in the player.
-        css_width = self.player.render.css_size[0]
+        css_width = player.render.css_size[0]
         self.image = frame_image(b"", css_width)
         self.neurons = frame_image(b"")
         self.neurons_caption = widgets.HTML("")
-        live = widgets.VBox([self.image, self.neurons_caption, self.neurons])
-        self.display = widgets.Stack([self.player, live], selected_index=0)
         header = widgets.HTML(_("<b>Playground</b>: choose the data and the network, then press "
                                 "<i>Play</i> to watch it learn (needs a live kernel; this page "
                                 "shows a recorded run of the default settings)."))
         left = [self.dataset, self.noise, self.features, self.hidden, self.activation]
         right = [self.learning_rate, self.batch_size, self.epochs,
                  *([self.penalty, self.strength, self.dropout] if show_regularisation else [])]
-        transport = widgets.HBox([self.play_button, self.step_button, self.reset_button])
-        super().__init__([header, widgets.HBox([widgets.VBox(left), widgets.VBox(right)]),
-                          transport, status, self.display], description="Playground",
-                         picture=self.image)
-        self.connect(controls, status=status, dpi=dpi, colors=colors)
         self._view = None
-        self.runner = LiveRunner(self._new_session, self._draw_session, max_fps=max_fps,
-                                 max_steps_per_second=epochs_per_second,
-                                 on_change=self._on_playing, on_error=self._on_error)
-        self.play_button.on_click(lambda _button: self.runner.toggle())
-        self.step_button.on_click(lambda _button: self.runner.step())
-        self.reset_button.on_click(lambda _button: self.runner.reset())
+        super().__init__(player, self._new_session, self._draw_session,
+                         [self.image, self.neurons_caption, self.neurons], controls,
+                         above=[header, widgets.HBox([widgets.VBox(left), widgets.VBox(right)])],
+                         description="Playground", max_fps=max_fps,
+                         max_steps_per_second=epochs_per_second, dpi=dpi, colors=colors)
         self.dataset.observe(self._on_dataset, names="value")
         self.status.value = _("default run (press Play on the animation): {run}, test accuracy "
                               "<b>{accuracy:.3f}</b>").format(run=session.describe(),
@@ -636,7 +619,6 @@ class Playground(LivePanel):
                                         "output over the plane, from negative (blue) through 0 "
                                         "(white) to positive (orange).").format(
             units=" + ".join(map(str, units))) if units else "")
-        self.display.selected_index = 1
         self.model, self.last_accuracy = session.model, session.history["test_accuracy"][-1]
         history = session.history
         self.status.value = _("epoch {epoch} of {epochs}: training loss {loss:.3f}, test loss "
@@ -644,19 +626,9 @@ class Playground(LivePanel):
             epoch=session.epoch, epochs=session.config["epochs"], loss=history["loss"][-1],
             test_loss=history["test_loss"][-1], accuracy=history["test_accuracy"][-1])
 
-    def _on_playing(self, playing: bool) -> None:
-        self.play_button.description = _("Pause") if playing else _("Play")
-        self.play_button.icon = "pause" if playing else "play"
-
-    def _on_error(self, error: Exception) -> None:
-        self.status.value = f"<span style='color:#A0430A'>{error}</span>"
-
     def _on_dataset(self, change) -> None:
         """A new data set comes with its own noise (which resets the run too)."""
         self.noise.value = data.default_noise(change["new"])
-
-    def redraw(self) -> None:  # a control changed: a new run, drawn at its first epoch
-        self.runner.reset()
 
     def train(self, config: PlaygroundConfig | None = None) -> float:
         """Train a whole run with the controls' settings (or ``config``) at once, show its
@@ -665,14 +637,10 @@ class Playground(LivePanel):
         session = self._new_session(config)
         session.run()
         self.runner.session = session
-        self._draw_session(session)
+        self._show(session)
         return self.last_accuracy
 
     # ------------------------------------------------------------------ on paper
-
-    def static_png(self) -> bytes:
-        """The live run's picture, or else the default run's last frame."""
-        return self.image.value or self.player.render.frame(-1)
 
     def static_text(self) -> str:
         hidden = ", ".join(map(str, self.config["hidden"])) or _("none")
@@ -684,8 +652,3 @@ class Playground(LivePanel):
         hidden = ", ".join(map(str, self.config["hidden"])) or "none"
         return (f"Playground({self.config['dataset']}, hidden ({hidden}), "
                 f"{self.config['activation']}, {self.config['epochs']} epochs)")
-
-    @property
-    def n_bytes(self) -> int:
-        """What the recorded default run adds to a page (bytes of its frames)."""
-        return self.player.n_bytes

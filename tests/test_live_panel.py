@@ -198,3 +198,99 @@ def test_one_print_representation_for_every_widget():
 
     for widget in (TrainingPlayer, LivePanel, Playground):
         assert widget._repr_mimebundle_ is StaticPicture._repr_mimebundle_, widget
+
+
+# ------------------------------------------------------------------ LiveTraining
+
+
+def _recorded_player():
+    """A two-frame TrainingPlayer: what a panel shows without a kernel."""
+    from nbcode.widgets import TrainingPlayer
+
+    def update(axes, k):
+        axes.plot([0, 1], [0, k], lw=4)
+
+    return TrainingPlayer.from_items([0, 1], update, labels=["epoch 0", "epoch 1"], figsize=(2, 2))
+
+
+class Countdown:
+    """A session of `epochs` steps whose state is one number (the slope of its picture)."""
+
+    def __init__(self, epochs, slope):
+        if epochs < 1:
+            raise ValueError("epochs must be at least 1")
+        self.epochs, self.slope, self.epoch = epochs, slope, 0
+
+    @property
+    def done(self):
+        return self.epoch >= self.epochs
+
+    def step(self):
+        self.epoch += 1
+
+
+@pytest.fixture
+def training_panel():
+    from nbcode.widgets import LiveTraining
+
+    image = ipywidgets.Image(format="png")
+    drawn = []
+
+    def draw(session):
+        drawn.append((session.epoch, session.slope))
+        fig, ax = plt.subplots(figsize=(2, 2))
+        ax.plot([0, 1], [0, session.slope * session.epoch], lw=4)
+        from nbcode.plots import figure_to_png
+
+        image.value = figure_to_png(fig, dpi=72)
+        plt.close(fig)
+        panel.status.value = f"epoch {session.epoch} of {session.epochs}"
+
+    controls = make_controls({"epochs": slider(3, 0, 10), "slope": slider(1.0, -2.0, 2.0, step=0.5)})
+    panel = LiveTraining(_recorded_player(), lambda: Countdown(**panel.values()), draw, [image],
+                         controls, description="a countdown")
+    return panel, drawn
+
+
+def test_live_training_shows_the_recording_until_a_live_run(training_panel):
+    panel, drawn = training_panel
+    assert panel.display.selected_index == 0 and drawn == []           # nothing trained yet
+    recorded = panel.static_png()
+    assert recorded == panel.player.render.frame(-1)                    # the printed form
+    assert "a countdown" in panel.static_text()
+    panel.step_button.click()                  # no run yet: a new one, drawn at its start
+    assert drawn == [(0, 1.0)] and panel.display.selected_index == 1
+    panel.step_button.click()
+    panel.step_button.click()
+    assert drawn[-1] == (2, 1.0) and panel.status.value == "epoch 2 of 3"
+    assert panel.static_png() == panel.picture().value != recorded    # the live picture now
+
+
+def test_live_training_plays_pauses_and_restarts_on_a_change(training_panel):
+    panel, drawn = training_panel
+    panel.play_button.click()
+    assert panel.runner.wait(timeout=10) and not panel.runner.playing
+    assert drawn[0] == (0, 1.0) and drawn[-1] == (3, 1.0)              # start and end drawn
+    assert panel.play_button.description == "Play"                     # back from "Pause"
+    panel.controls["slope"].value = -2.0       # a change: a new run, drawn at its start
+    assert drawn[-1] == (0, -2.0) and panel.runner.session.epoch == 0
+    panel.reset_button.click()
+    assert drawn[-1] == (0, -2.0) and len(drawn) >= 4
+
+
+def test_live_training_reports_refused_settings(training_panel):
+    panel, drawn = training_panel
+    panel.controls["epochs"].value = 0         # Countdown refuses it: said, not raised
+    assert "epochs must be at least 1" in panel.status.value and "#A0430A" in panel.status.value
+    assert panel.runner.session is None
+    panel.play_button.click()                  # nothing to play
+    assert not panel.runner.playing and panel.runner.session is None
+
+
+def test_live_training_checks_its_parts():
+    from nbcode.widgets import LiveTraining
+
+    with pytest.raises(TypeError, match="player must be a TrainingPlayer"):
+        LiveTraining("frames", lambda: None, lambda s: None, [], description="x")
+    with pytest.raises(TypeError, match="draw must be callable"):
+        LiveTraining(_recorded_player(), lambda: None, None, [], description="x")
