@@ -46,8 +46,8 @@ from .nn.losses import softmax  # noqa: E402
 from .train import Progress, Recorder  # noqa: E402
 
 __all__ = ["KerasSnapshot", "BoundaryRecorder", "PlayerCallback", "ProgressLog", "build_mlp", "build_cnn",
-           "from_nbcode", "classifier_loss", "output_is_logits", "keras_counts",
-           "numpy_initialisers", "share_initialiser_compilations", "reuse_compiled_programs"]
+           "KerasSession", "live_training", "from_nbcode", "classifier_loss", "output_is_logits",
+           "keras_counts", "numpy_initialisers", "share_initialiser_compilations", "reuse_compiled_programs"]
 
 
 def output_is_logits(model) -> bool:
@@ -208,7 +208,7 @@ class BoundaryRecorder(Recorder, keras.callbacks.Callback):
         are drawn once, then each frame shades one snapshot's probabilities (one batched
         evaluation of the snapshot on the whole grid) and draws its boundary and title.
         """
-        from .frames import DecisionRegions, data_limits
+        from .frames import data_limits
         from .widgets import TrainingPlayer
 
         if not self.snapshots:
@@ -216,9 +216,8 @@ class BoundaryRecorder(Recorder, keras.callbacks.Callback):
         if limits is None:  # once, from the data: every frame shows the same square
             limits = data_limits(X)
 
-        def setup(ax):
-            return DecisionRegions(ax, limits, X, y, resolution=resolution, size=8,
-                                   class_names=class_names, legend_loc=legend_loc)
+        setup = partial(_regions_view, limits=limits, X=X, y=y, resolution=resolution,
+                        class_names=class_names, legend_loc=legend_loc)
 
         def update(regions, item):
             regions.update(item[1], title=snapshot_title(item), fontsize=9)
@@ -229,6 +228,15 @@ class BoundaryRecorder(Recorder, keras.callbacks.Callback):
 
     def __repr__(self) -> str:
         return f"BoundaryRecorder({len(self.snapshots)} snapshots)"
+
+
+def _regions_view(ax, limits, X, y, resolution, class_names=None, legend_loc="upper left"):
+    """The picture of a Keras classifier of the plane: its regions, with the data (a frame
+    of :meth:`BoundaryRecorder.player`, or of :func:`live_training`)."""
+    from .frames import DecisionRegions
+
+    return DecisionRegions(ax, limits, X, y, resolution=resolution, size=8,
+                           class_names=class_names, legend_loc=legend_loc)
 
 
 def snapshot_title(item) -> str:
@@ -751,3 +759,152 @@ def keras_counts(model) -> tuple[int, int]:
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
     return trainable, frozen
+
+
+# --------------------------------------------------------------------------- live training
+
+
+class KerasSession:
+    """One Keras training run, an epoch at a time: a session of :class:`nbcode.widgets.LiveRunner`.
+
+    :meth:`step` trains one more epoch, ``model.fit(X, y, initial_epoch=epoch,
+    epochs=epoch + 1, **fit_options)``, so that a live panel can redraw between two
+    epochs; Keras counts the epochs on (its callbacks and its learning-rate schedules
+    see epochs 0, 1, 2, ...).
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model (``model.compile(...)`` done).
+    X, y : arrays
+        The training data, as ``fit`` takes it.
+    epochs : int
+        The run's length (:attr:`done` after that many epochs).
+    **fit_options
+        Passed to every ``fit`` (``batch_size``, ``callbacks``, ...); not ``epochs``,
+        ``initial_epoch`` or ``verbose``, which the session sets.
+
+    Attributes
+    ----------
+    epoch : int
+        Epochs trained so far.
+    history : dict of str -> list of float
+        Keras' logs of each epoch trained (``loss`` and the compiled metrics).
+    """
+
+    def __init__(self, model, X, y, *, epochs: int, **fit_options):
+        if not hasattr(model, "fit") or not hasattr(model, "trainable_variables"):
+            kind = type(model).__name__
+            raise TypeError(_("model must be a Keras model; received {kind}.").format(kind=kind))
+        if not getattr(model, "compiled", False):
+            raise ValueError(_("model must be compiled first: call model.compile(optimizer=..., "
+                               "loss=...) before training it in a session."))
+        check_positive(epochs, "epochs", integer=True, allow_zero=True)
+        taken = sorted({"epochs", "initial_epoch", "verbose"} & set(fit_options))
+        if taken:
+            raise TypeError(_("{names}: the session sets these itself (one epoch per step); "
+                              "give the run's length as epochs=.").format(names=", ".join(taken)))
+        self.model, self.X, self.y = model, X, y
+        self.epochs, self.fit_options = int(epochs), fit_options
+        self.epoch = 0
+        self.history: dict[str, list[float]] = {}
+
+    @property
+    def done(self) -> bool:
+        """Whether the run has trained its ``epochs``."""
+        return self.epoch >= self.epochs
+
+    def step(self) -> None:
+        """Train one more epoch."""
+        logs = self.model.fit(self.X, self.y, initial_epoch=self.epoch, epochs=self.epoch + 1,
+                              verbose=0, **self.fit_options).history
+        for name, values in logs.items():
+            self.history.setdefault(name, []).extend(float(v) for v in values)
+        self.epoch += 1
+
+    def snapshot(self, from_logits: bool | None = None) -> KerasSnapshot:
+        """The model now, as a classifier that later training leaves alone."""
+        return KerasSnapshot(self.model, from_logits=from_logits)
+
+    def __repr__(self) -> str:
+        return f"KerasSession(epoch {self.epoch} of {self.epochs})"
+
+
+def live_training(player, new_session: Callable, controls: dict, X, y, *, limits=None,
+                  resolution: int = 40, figsize=(3.0, 2.8), class_names=None,
+                  legend_loc: str = "upper left", title: str | None = None,
+                  description: str | None = None, max_fps: float = 15.0,
+                  epochs_per_second: float | None = None, dpi: int = 72, colors: int = 40):
+    """A Keras classifier of the plane, trained live: :class:`nbcode.widgets.LiveTraining`.
+
+    Without a kernel the panel plays ``player``, a recorded run
+    (:meth:`BoundaryRecorder.player`); in a kernel **Play** trains the run
+    ``new_session(**values)`` makes from the controls' values, and redraws its regions
+    and the points ``X`` (n, 2), ``y`` (n,) as it trains, in a frame like the player's.
+
+    Parameters
+    ----------
+    player : TrainingPlayer
+        The recorded run of the default settings.
+    new_session : callable ``(**values) -> KerasSession``
+        A new run (a new model, compiled) from the controls' values; a ``ValueError``
+        (a refused setting) is shown in the status line.
+    controls : dict of str -> Control
+        The controls (:func:`nbcode.widgets.dropdown`, ...), by the name ``new_session``
+        takes their value under.
+    X, y, limits, resolution, figsize, class_names, legend_loc
+        The frame, as :meth:`BoundaryRecorder.player` draws it (``limits`` None: the data
+        with a margin).
+    title : str, optional
+        A line above the controls.
+    max_fps, epochs_per_second : float
+        At most this many redraws, and epochs, a second.
+    """
+    import ipywidgets as widgets
+
+    from . import frames
+    from .widgets import LiveTraining, TrainingPlayer, frame_image, make_controls
+
+    if not isinstance(player, TrainingPlayer):
+        kind = type(player).__name__
+        raise TypeError(_("player must be a TrainingPlayer (e.g. recorder.player(X, y)); received "
+                          "{kind}.").format(kind=kind))
+    check_callable(new_session, "new_session", N_("(**values) -> KerasSession"))
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    limits = frames.data_limits(X) if limits is None else limits
+    built = make_controls(controls)
+    image = frame_image(b"", player.render.css_size[0] if player.render is not None else None)
+    state = {}
+
+    def start():
+        session = new_session(**panel.values())
+        if not isinstance(session, KerasSession):
+            kind = type(session).__name__
+            raise TypeError(_("new_session must return a KerasSession; it returned "
+                              "{kind}.").format(kind=kind))
+        canvas = frames.FrameCanvas(figsize, dpi=dpi, colors=colors)
+        state["canvas"] = canvas
+        state["view"] = _regions_view(canvas.axes, limits, X, y, resolution,
+                                      class_names=class_names, legend_loc=legend_loc)
+        return session
+
+    def draw(session):
+        loss = session.history.get("loss", [float("nan")])[-1]
+        state["view"].update(session.snapshot(), fontsize=9,
+                             title=snapshot_title((session.epoch, None, loss)))
+        image.value = state["canvas"].png(frames.moving_artists(state["view"]), fast=True)
+        accuracy = session.history.get("accuracy", [])
+        shown = _("epoch {epoch} of {epochs}").format(epoch=session.epoch, epochs=session.epochs)
+        if session.epoch:   # Keras' logs of the last epoch (none before training)
+            shown += _(": training loss {loss:.3g}").format(loss=loss)
+            if accuracy:
+                shown += _(", training accuracy <b>{accuracy:.3f}</b>").format(accuracy=accuracy[-1])
+        panel.status.value = shown
+
+    row = widgets.HBox(list(built.values()), layout=widgets.Layout(flex_flow="row wrap"))
+    above = ([widgets.HTML(f"<b>{title}</b>")] if title else []) + [row]
+    panel = LiveTraining(player, start, draw, [image], built, above=above,
+                         description=description or _("a Keras run, trained live"),
+                         max_fps=max_fps, max_steps_per_second=epochs_per_second, dpi=dpi,
+                         colors=colors)
+    return panel

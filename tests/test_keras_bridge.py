@@ -448,3 +448,90 @@ def test_program_folders_of_ended_sessions_are_removed(tmp_path):
         (folder / "program").write_text("x")
     assert keras_bridge._remove_orphan_program_folders(str(tmp_path)) == [str(orphan)]
     assert not orphan.exists() and alive.exists() and mine.exists() and other.exists()
+
+
+# ------------------------------------------------------------------ live training
+
+
+def _spiral_model(hidden=(8,), learning_rate=0.01, steps_per_execution=1):
+    keras.utils.set_random_seed(0)
+    model = keras_bridge.from_nbcode(nn.MLP(2, hidden, n_outputs=3, seed=1))
+    loss, metric = keras_bridge.classifier_loss(3)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=[metric],
+                  steps_per_execution=steps_per_execution)
+    return model
+
+
+@pytest.fixture(scope="module")
+def spirals():
+    return data.make_spirals(n_samples=60, n_classes=3, noise=0.2, seed=0)
+
+
+def test_keras_session_steps_reach_the_weights_of_one_fit(spirals):
+    X, y = spirals
+    whole = _spiral_model(steps_per_execution=2)
+    logs = whole.fit(X, y, epochs=4, batch_size=20, verbose=0).history
+    session = keras_bridge.KerasSession(_spiral_model(steps_per_execution=2), X, y, epochs=4,
+                                        batch_size=20)
+    assert session.epoch == 0 and not session.done and session.history == {}
+    while not session.done:
+        session.step()
+    assert session.epoch == 4 and repr(session) == "KerasSession(epoch 4 of 4)"
+    for a, b in zip(whole.get_weights(), session.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)                    # bit for bit
+    assert session.history["loss"] == logs["loss"] and session.history["accuracy"] == logs["accuracy"]
+    frozen = session.snapshot()
+    session.epochs = 5
+    session.step()                                             # the snapshot stays put
+    assert not np.array_equal(frozen.predict_proba(X), session.snapshot().predict_proba(X))
+
+
+def test_keras_session_refuses_what_it_cannot_train(spirals):
+    X, y = spirals
+    bare = keras_bridge.from_nbcode(nn.MLP(2, (4,), n_outputs=3, seed=0))
+    with pytest.raises(ValueError, match="compiled first"):
+        keras_bridge.KerasSession(bare, X, y, epochs=3)
+    with pytest.raises(TypeError, match="initial_epoch, verbose: the session sets these"):
+        keras_bridge.KerasSession(_spiral_model(), X, y, epochs=3, verbose=1, initial_epoch=0)
+    with pytest.raises(TypeError, match="must be a Keras model"):
+        keras_bridge.KerasSession(nn.MLP(2, (4,), 3), X, y, epochs=3)
+    with pytest.raises(ValueError, match="epochs"):
+        keras_bridge.KerasSession(_spiral_model(), X, y, epochs=-1)
+
+
+def test_live_training_trains_keras_live_and_reports_bad_settings(spirals):
+    from nbcode.playground import parse_hidden
+    from nbcode.widgets import dropdown, slider, text
+
+    X, y = spirals
+    recorder = BoundaryRecorder(epochs=[0, 2])
+    _spiral_model().fit(X, y, epochs=2, batch_size=20, verbose=0, callbacks=[recorder])
+    player = recorder.player(X, y, resolution=12)
+
+    def run(hidden, batch_size, epochs):
+        return keras_bridge.KerasSession(_spiral_model(parse_hidden(hidden)), X, y, epochs=epochs,
+                                         batch_size=batch_size)
+
+    panel = keras_bridge.live_training(
+        player, run, {"hidden": text("8"), "batch_size": dropdown([20, 60], value=20),
+                      "epochs": slider(3, 1, 10)}, X, y, resolution=12)
+    assert panel.display.children[0] is player and panel.static_png() == player.render.frame(-1)
+    panel.step_button.click()                                   # a new run, at epoch 0
+    assert panel.status.value == "epoch 0 of 3" and panel.display.selected_index == 1
+    start = panel.picture().value
+    panel.play_button.click()
+    assert panel.runner.wait(timeout=60) and panel.runner.error is None
+    assert panel.status.value.startswith("epoch 3 of 3: training loss ")
+    assert "training accuracy <b>" in panel.status.value
+    assert panel.picture().value != start and panel.static_png() == panel.picture().value
+    trained = panel.runner.session.model.get_weights()
+    again = run("8", 20, 3)
+    while not again.done:
+        again.step()
+    for a, b in zip(trained, again.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)                    # the thread trains as fit does
+    panel.controls["hidden"].value = "8, x"                     # refused: said in the status line
+    assert "hidden layers must be whole numbers" in panel.status.value
+    assert panel.runner.session is None
+    with pytest.raises(TypeError, match="player must be a TrainingPlayer"):
+        keras_bridge.live_training("frames", run, {}, X, y)
