@@ -28,7 +28,6 @@ from . import data, frames, i18n, plots
 from ._validation import as_array, check_choice, check_positive, check_rate, check_seed
 from .i18n import N_, _
 from .nn import MLP, Activation, Adam
-from .train import minibatches
 from .widgets import (
     LiveTraining,
     TrainingPlayer,
@@ -241,9 +240,11 @@ class PlaygroundSession:
         self._features_train = feature_map(self.X_train, c["features"])
         self._features_test = feature_map(self.X_test, c["features"])
         self.optimizer = Adam(c["learning_rate"])
-        self._update = self.model.update_rule(self._features_train, self.y_train,
-                                              optimizer=self.optimizer, l2=c["l2"], l1=c["l1"])
-        self._rng = np.random.default_rng(c["seed"])   # the shuffling, as fit draws it
+        # fit's own run (its updates, mini-batches and random numbers), an epoch per step
+        self._training = self.model.training(self._features_train, self.y_train,
+                                             epochs=c["epochs"], batch_size=c["batch_size"],
+                                             optimizer=self.optimizer, l2=c["l2"], l1=c["l1"],
+                                             seed=c["seed"])
         self.epoch = 0
         self.history = {"loss": [], "test_loss": [], "accuracy": [], "test_accuracy": []}
         self._record()
@@ -265,11 +266,9 @@ class PlaygroundSession:
     def step(self, epochs: int = 1) -> None:
         """Train ``epochs`` more epochs (mini-batches in a new random order each)."""
         check_positive(epochs, "epochs", integer=True)
-        n = len(self.y_train)
         for _epoch in range(epochs):
-            for batch in minibatches(n, self.config["batch_size"], self._rng):
-                self._update(batch)
-            self.epoch += 1
+            self._training.step()
+            self.epoch = self._training.epoch
             self._record()
 
     def run(self, record_epochs=()) -> list[tuple[int, object, dict]]:

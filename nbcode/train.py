@@ -289,29 +289,68 @@ def fit(model, update: Update, n_samples: int, *, epochs: int, batch_size: int |
     History
         The loss and the metrics of every epoch, epoch 0 first.
     """
-    check_callable(update, "update", N_("a batch of indices -> the batch loss (or None)"))
-    check_positive(epochs, "epochs", integer=True, allow_zero=True)
-    report = report or _mean_batch_loss
-    history = History()
-    callbacks = [history, *(callbacks or ())]
+    training = Training(model, update, n_samples, epochs=epochs, batch_size=batch_size,
+                        shuffle=shuffle, rng=rng, report=report, callbacks=callbacks)
+    while not training.done:
+        training.step()
+    return training.history
 
-    def tell(epoch: int, step: int, batch_loss: float) -> bool:
-        loss, metrics = report(epoch, step, batch_loss)
-        return notify(callbacks, Progress(epoch, step, loss, model, metrics))
 
-    step = 0
-    stop = tell(0, 0, float("nan"))
-    for epoch in range(1, epochs + 1):
-        if stop:
-            break
+class Training:
+    """The training loop of :func:`fit`, an epoch at a time: one run that can be watched.
+
+    ``fit(...)`` is ``Training(...)`` stepped until :attr:`done`: the same updates, in
+    the same order, with the same random numbers. A live view steps it itself and
+    redraws in between (a session of :class:`nbcode.widgets.LiveRunner`). The
+    parameters are :func:`fit`'s; the callbacks hear epoch 0 when the run is made.
+
+    Attributes
+    ----------
+    epoch : int
+        Epochs trained so far.
+    steps : int
+        Updates so far.
+    history : History
+        The loss and metrics of every epoch so far, epoch 0 first.
+    stopped : bool
+        A callback asked to stop (early stopping): the run is :attr:`done`.
+    """
+
+    def __init__(self, model, update: Update, n_samples: int, *, epochs: int,
+                 batch_size: int | None = None, shuffle: bool = True,
+                 rng: np.random.Generator | None = None, report: Report | None = None,
+                 callbacks: Iterable[Callback] | None = None):
+        check_callable(update, "update", N_("a batch of indices -> the batch loss (or None)"))
+        check_positive(epochs, "epochs", integer=True, allow_zero=True)
+        self.model, self.update, self.n_samples = model, update, n_samples
+        self.epochs, self.batch_size, self.shuffle, self.rng = int(epochs), batch_size, shuffle, rng
+        self.report = report or _mean_batch_loss
+        self.history = History()
+        self.callbacks = [self.history, *(callbacks or ())]
+        self.epoch = self.steps = 0
+        self.stopped = self._tell(float("nan"))
+
+    def _tell(self, batch_loss: float) -> bool:
+        loss, metrics = self.report(self.epoch, self.steps, batch_loss)
+        return notify(self.callbacks, Progress(self.epoch, self.steps, loss, self.model, metrics))
+
+    @property
+    def done(self) -> bool:
+        """Whether the run is over: its ``epochs`` trained, or stopped by a callback."""
+        return self.stopped or self.epoch >= self.epochs
+
+    def step(self) -> None:
+        """Train one more epoch: an update per mini-batch, then the callbacks."""
         loss_sum, n_losses = 0.0, 0
-        for batch in minibatches(n_samples, batch_size, rng, shuffle):
-            loss = update(batch)
-            step += 1
+        for batch in minibatches(self.n_samples, self.batch_size, self.rng, self.shuffle):
+            loss = self.update(batch)
+            self.steps += 1
             if loss is not None:
                 loss_sum += loss
                 n_losses += 1
-        batch_loss = loss_sum / n_losses if n_losses else float("nan")
-        stop = tell(epoch, step, batch_loss)
-    return history
+        self.epoch += 1
+        self.stopped = self._tell(loss_sum / n_losses if n_losses else float("nan"))
+
+    def __repr__(self) -> str:
+        return f"Training(epoch {self.epoch} of {self.epochs}{', stopped' if self.stopped else ''})"
 

@@ -324,3 +324,41 @@ def test_loss_and_accuracy_is_what_fit_reports_for_validation_data(n_classes):
     expected = (binary_cross_entropy_with_logits(logits[:, 0], y_val.astype(float))[0]
                 if n_classes == 2 else softmax_cross_entropy(logits, y_val)[0])
     assert loss == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("options", [
+    dict(batch_size=16, optimizer="adam", learning_rate=0.01, l2=1e-3),
+    dict(batch_size=None, optimizer="sgd", learning_rate=0.5, l1=1e-3),
+])
+def test_training_stepped_is_fit_bit_for_bit(options):
+    X, y = make_moons(60, noise=0.3, random_state=0)
+    X_val, y_val = make_moons(40, noise=0.3, random_state=1)
+    fitted = MLP(2, hidden=(8, 8), dropout=0.2, seed=3).fit(
+        X, y, epochs=12, validation_data=(X_val, y_val), seed=5, **options)
+    model = MLP(2, hidden=(8, 8), dropout=0.2, seed=3)
+    run = model.training(X, y, epochs=12, validation_data=(X_val, y_val), seed=5, **options)
+    assert run.epoch == 0 and not run.done and run.history.epoch == [0]   # epoch 0 reported at once
+    while not run.done:
+        run.step()
+    assert run.epoch == 12 and run.steps == 12 * (-(-60 // options["batch_size"]) if options["batch_size"] else 1)
+    for a, b in zip(fitted.layers, model.layers, strict=True):
+        for name, value in a.params.items():
+            np.testing.assert_array_equal(value, b.params[name])
+    assert run.history.values == fitted.history_.values and run.history.epoch == list(range(13))
+    assert repr(run) == "Training(epoch 12 of 12)"
+
+
+def test_training_stops_when_a_callback_says_so():
+    X, y = make_moons(60, noise=0.3, random_state=0)
+    X_val, y_val = make_moons(40, noise=0.3, random_state=1)
+    stopper = EarlyStopping(monitor="val_loss", patience=3)
+    run = MLP(2, hidden=(32, 32), seed=0).training(X, y, epochs=2000, batch_size=None,
+                                                  optimizer="sgd", learning_rate=0.5,
+                                                  validation_data=(X_val, y_val),
+                                                  callbacks=[stopper])
+    while not run.done:
+        run.step()
+    assert run.stopped and run.epoch == stopper.stopped_epoch < 2000
+    assert repr(run).endswith(", stopped)")
+    with pytest.raises(ValueError, match="epochs"):
+        MLP(2, hidden=(4,), seed=0).training(X, y, epochs=-1)

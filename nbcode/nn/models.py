@@ -420,6 +420,28 @@ class Sequential:
             Learning rate when ``optimizer`` is given by name.
 
         Training continues from the current weights (call it again to train more).
+        :meth:`training` makes the same run without training it yet, to train an epoch
+        at a time.
+        """
+        run = self.training(X, y, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+                            loss=loss, l2=l2, l1=l1, validation_data=validation_data,
+                            callbacks=callbacks, seed=seed, shuffle=shuffle,
+                            learning_rate=learning_rate)
+        while not run.done:
+            run.step()
+        self.history_ = run.history
+        return self
+
+    def training(self, X, y, epochs: int = 100, batch_size: int | None = 32, optimizer=None,
+                 loss: str = "cross_entropy", l2: float = 0.0, l1: float = 0.0,
+                 validation_data=None, callbacks=None, seed=0, shuffle: bool = True,
+                 learning_rate: float | None = None) -> train.Training:
+        """The run :meth:`fit` trains, ready to train an epoch at a time (a live view).
+
+        Takes :meth:`fit`'s arguments and returns a :class:`nbcode.train.Training`:
+        ``run.step()`` trains one epoch, ``run.done`` says when the run is over, and
+        stepping it to the end gives ``fit``'s weights and history, bit for bit (``fit``
+        is exactly that). The callbacks hear epoch 0 at once.
         """
         self._check_update_options(loss, l2, l1)
         check_positive(epochs, "epochs", integer=True, allow_zero=True)
@@ -432,10 +454,8 @@ class Sequential:
         self.optimizer_ = get_optimizer(optimizer, learning_rate)
         update = self._update_rule(X, target, loss_fn, self.optimizer_, l2, l1)
         report = self._reporter(X, target, loss_fn, validation, l2, l1)
-        self.history_ = train.fit(self, update, X.shape[0], epochs=epochs, batch_size=batch_size,
-                                  shuffle=shuffle, rng=_rng(seed), report=report,
-                                  callbacks=callbacks)
-        return self
+        return train.Training(self, update, X.shape[0], epochs=epochs, batch_size=batch_size,
+                              shuffle=shuffle, rng=_rng(seed), report=report, callbacks=callbacks)
 
     def update_rule(self, X, y, loss: str = "cross_entropy", optimizer=None, l2: float = 0.0,
                     l1: float = 0.0):
