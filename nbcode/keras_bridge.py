@@ -834,7 +834,7 @@ def live_training(player, new_session: Callable, controls: dict, X, y, *, limits
                   resolution: int = 40, figsize=(3.0, 2.8), class_names=None,
                   legend_loc: str = "upper left", title: str | None = None,
                   description: str | None = None, max_fps: float = 15.0,
-                  epochs_per_second: float | None = None, dpi: int = 72, colors: int = 40):
+                  epochs_per_second: float | None = 40.0, dpi: int = 72, colors: int = 40):
     """A Keras classifier of the plane, trained live: :class:`nbcode.widgets.LiveTraining`.
 
     Without a kernel the panel plays ``player``, a recorded run
@@ -858,53 +858,15 @@ def live_training(player, new_session: Callable, controls: dict, X, y, *, limits
     title : str, optional
         A line above the controls.
     max_fps, epochs_per_second : float
-        At most this many redraws, and epochs, a second.
+        At most this many redraws, and epochs, a second (``epochs_per_second`` None: as
+        fast as the kernel trains; a small network trains 150 epochs in under a second,
+        too fast to watch, so the default is the Playground's 40).
     """
-    import ipywidgets as widgets
+    from .widgets import live_regions
 
-    from . import frames
-    from .widgets import LiveTraining, TrainingPlayer, frame_image, make_controls
-
-    if not isinstance(player, TrainingPlayer):
-        kind = type(player).__name__
-        raise TypeError(_("player must be a TrainingPlayer (e.g. recorder.player(X, y)); received "
-                          "{kind}.").format(kind=kind))
-    check_callable(new_session, "new_session", N_("(**values) -> KerasSession"))
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
-    limits = frames.data_limits(X) if limits is None else limits
-    built = make_controls(controls)
-    image = frame_image(b"", player.render.css_size[0] if player.render is not None else None)
-    state = {}
-
-    def start():
-        session = new_session(**panel.values())
-        if not isinstance(session, KerasSession):
-            kind = type(session).__name__
-            raise TypeError(_("new_session must return a KerasSession; it returned "
-                              "{kind}.").format(kind=kind))
-        canvas = frames.FrameCanvas(figsize, dpi=dpi, colors=colors)
-        state["canvas"] = canvas
-        state["view"] = _regions_view(canvas.axes, limits, X, y, resolution,
-                                      class_names=class_names, legend_loc=legend_loc)
-        return session
-
-    def draw(session):
-        loss = session.history.get("loss", [float("nan")])[-1]
-        state["view"].update(session.snapshot(), fontsize=9,
-                             title=snapshot_title((session.epoch, None, loss)))
-        image.value = state["canvas"].png(frames.moving_artists(state["view"]), fast=True)
-        accuracy = session.history.get("accuracy", [])
-        shown = _("epoch {epoch} of {epochs}").format(epoch=session.epoch, epochs=session.epochs)
-        if session.epoch:   # Keras' logs of the last epoch (none before training)
-            shown += _(": training loss {loss:.3g}").format(loss=loss)
-            if accuracy:
-                shown += _(", training accuracy <b>{accuracy:.3f}</b>").format(accuracy=accuracy[-1])
-        panel.status.value = shown
-
-    row = widgets.HBox(list(built.values()), layout=widgets.Layout(flex_flow="row wrap"))
-    above = ([widgets.HTML(f"<b>{title}</b>")] if title else []) + [row]
-    panel = LiveTraining(player, start, draw, [image], built, above=above,
-                         description=description or _("a Keras run, trained live"),
-                         max_fps=max_fps, max_steps_per_second=epochs_per_second, dpi=dpi,
-                         colors=colors)
-    return panel
+    return live_regions(player, new_session, controls, X, y, classifier=KerasSession.snapshot,
+                        session_type=KerasSession, limits=limits, resolution=resolution,
+                        figsize=figsize, size=8, class_names=class_names, legend_loc=legend_loc,
+                        title=title, description=description or _("a Keras run, trained live"),
+                        max_fps=max_fps, epochs_per_second=epochs_per_second, dpi=dpi,
+                        colors=colors)

@@ -35,7 +35,8 @@ from .plots import figure_to_png
 
 __all__ = ["TrainingPlayer", "LivePanel", "live_panel", "StaticPicture", "Control", "make_controls",
            "make_train_button", "dropdown", "toggle", "slider", "log_slider", "select_slider", "text",
-           "frame_strip", "frame_image", "LiveRunner", "LiveTraining", "multi_select", "error_html"]
+           "frame_strip", "frame_image", "LiveRunner", "LiveTraining", "live_regions", "live_status",
+           "multi_select", "error_html"]
 
 
 class StaticPicture:
@@ -916,3 +917,106 @@ class LiveTraining(LivePanel):
     def n_bytes(self) -> int:
         """What the recorded run adds to a page (bytes of its frames)."""
         return self.player.n_bytes
+
+
+def _history_values(history) -> dict:
+    """A run's history as a dict of lists: nbcode's History, or Keras' logs (a dict)."""
+    return getattr(history, "values", history) if not isinstance(history, dict) else history
+
+
+def live_status(session) -> str:
+    """A live run's status line: its epoch and, once trained, the last epoch's training loss
+    and the accuracies its history holds (training, validation)."""
+    values = _history_values(session.history)
+    shown = _("epoch {epoch} of {epochs}").format(epoch=session.epoch, epochs=session.epochs)
+    if session.epoch and values.get("loss"):
+        shown += _(": training loss {loss:.3g}").format(loss=values["loss"][-1])
+        for key, text in (("accuracy", N_(", training accuracy <b>{accuracy:.3f}</b>")),
+                          ("val_accuracy", N_(", validation accuracy <b>{accuracy:.3f}</b>"))):
+            if values.get(key):
+                shown += _(text).format(accuracy=values[key][-1])
+    return shown
+
+
+def live_regions(player: TrainingPlayer, new_session: Callable, controls: dict, X, y, *,
+                 classifier: Callable | None = None, session_type: type | None = None,
+                 limits=None, resolution: int = 40, figsize=(3.0, 2.8), size: float = 8,
+                 class_names=None, legend_loc: str = "upper left", title: str | None = None,
+                 description: str, max_fps: float = 15.0,
+                 epochs_per_second: float | None = 40.0, dpi: int = 72,
+                 colors: int = 40) -> LiveTraining:
+    """A classifier of the plane trained live, its regions redrawn as it learns.
+
+    A :class:`LiveTraining` panel: without a kernel it plays ``player``, a recorded run of
+    the default settings; in a kernel **Play** trains ``new_session(**values)``, the run the
+    controls describe, and redraws its decision regions over the points ``X`` (n, 2),
+    ``y`` (n,) (:class:`nbcode.frames.DecisionRegions`, blitted on one canvas), with the
+    epoch and the loss in the title and the status line (:func:`live_status`).
+
+    Parameters
+    ----------
+    player : TrainingPlayer
+        The recorded run of the default settings (draw its frames with the same
+        ``limits``, ``resolution`` and ``size``, so that a live run looks like it).
+    new_session : callable ``(**values) -> session``
+        A new run from the controls' values: ``step()``, ``done``, ``epoch``, ``epochs``
+        and ``history`` (the loss of each epoch), e.g. :meth:`nbcode.nn.Sequential.training`
+        or :class:`nbcode.keras_bridge.KerasSession`; a ``ValueError`` (a refused
+        setting) goes to the status line.
+    controls : dict of str -> Control
+        The controls (:func:`dropdown`, ...), by the name ``new_session`` takes them under.
+    X, y : arrays
+        The points drawn on every frame.
+    classifier : callable ``(session) -> model``, optional
+        What to draw (a model with ``predict_proba``); default: ``session.model``.
+    session_type : type, optional
+        The class ``new_session`` must return (checked, for a message that teaches).
+    limits, resolution, size, class_names, legend_loc, figsize
+        The frame (``limits`` None: the data with a margin).
+    title : str, optional
+        A line above the controls.
+    max_fps, epochs_per_second : float
+        At most this many redraws, and epochs, a second (``epochs_per_second`` None: as
+        fast as the kernel trains; a small network trains 150 epochs in under a second,
+        too fast to watch, so the default is the Playground's 40).
+    """
+    from . import frames
+
+    if not isinstance(player, TrainingPlayer):
+        kind = type(player).__name__
+        raise TypeError(_("player must be a TrainingPlayer (e.g. recorder.player(X, y)); received "
+                          "{kind}.").format(kind=kind))
+    check_callable(new_session, "new_session", N_("(**values) -> a session"))
+    classifier = classifier or (lambda session: session.model)
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    limits = frames.data_limits(X) if limits is None else limits
+    built = make_controls(controls, style={"description_width": "initial"})   # whole labels
+    image = frame_image(b"", player.render.css_size[0] if player.render is not None else None)
+    state = {}
+
+    def start():
+        session = new_session(**panel.values())
+        if session_type is not None and not isinstance(session, session_type):
+            raise TypeError(_("new_session must return a {expected}; it returned {kind}.").format(
+                expected=session_type.__name__, kind=type(session).__name__))
+        canvas = frames.FrameCanvas(figsize, dpi=dpi, colors=colors)
+        state["canvas"] = canvas
+        state["view"] = frames.DecisionRegions(canvas.axes, limits, X, y, resolution=resolution,
+                                               size=size, class_names=class_names,
+                                               legend_loc=legend_loc)
+        return session
+
+    def draw(session):
+        losses = _history_values(session.history).get("loss")
+        title_text = (_("epoch {epoch}, loss {loss:.3g}").format(epoch=session.epoch, loss=losses[-1])
+                      if session.epoch and losses else _("epoch {epoch}").format(epoch=session.epoch))
+        state["view"].update(classifier(session), title=title_text, fontsize=9)
+        image.value = state["canvas"].png(frames.moving_artists(state["view"]), fast=True)
+        panel.status.value = live_status(session)
+
+    row = widgets.HBox(list(built.values()), layout=widgets.Layout(flex_flow="row wrap"))
+    above = ([widgets.HTML(f"<b>{title}</b>")] if title else []) + [row]
+    panel = LiveTraining(player, start, draw, [image], built, above=above, description=description,
+                         max_fps=max_fps, max_steps_per_second=epochs_per_second, dpi=dpi,
+                         colors=colors)
+    return panel

@@ -294,3 +294,43 @@ def test_live_training_checks_its_parts():
         LiveTraining("frames", lambda: None, lambda s: None, [], description="x")
     with pytest.raises(TypeError, match="draw must be callable"):
         LiveTraining(_recorded_player(), lambda: None, None, [], description="x")
+
+
+def test_live_regions_trains_a_numpy_network_live():
+    from nbcode import data, frames
+    from nbcode.nn import MLP
+    from nbcode.train import Recorder
+    from nbcode.widgets import TrainingPlayer, live_regions, live_status
+
+    X, y = data.make_moons(40, noise=0.3, seed=0)
+    X_val, y_val = data.make_moons(40, noise=0.3, seed=1)
+    limits = ((-2.0, 3.0), (-1.7, 2.2))
+    recorder = Recorder(epochs=[0, 5])
+    MLP(2, hidden=(8,), seed=0).fit(X, y, epochs=5, batch_size=None, callbacks=[recorder])
+    player = TrainingPlayer.from_items(
+        recorder.snapshots, lambda regions, s: regions.update(s[1], title=f"epoch {s[0]}"),
+        setup=lambda ax: frames.DecisionRegions(ax, limits, X, y, resolution=12), figsize=(2, 2))
+
+    def run(l2, epochs):
+        return MLP(2, hidden=(8,), seed=0).training(X, y, epochs=epochs, batch_size=None, l2=l2,
+                                                   validation_data=(X_val, y_val))
+
+    panel = live_regions(player, run, {"l2": log_slider(0.01, 1e-4, 1.0), "epochs": slider(5, 1, 50)},
+                         X, y, limits=limits, resolution=12, figsize=(2, 2), epochs_per_second=None,
+                         description="an L2 run")
+    assert panel.static_png() == player.render.frame(-1)
+    panel.step_button.click()
+    assert panel.status.value == "epoch 0 of 5"
+    panel.play_button.click()
+    assert panel.runner.wait(timeout=30) and panel.runner.error is None
+    session = panel.runner.session
+    assert session.done and session.epoch == 5
+    assert panel.status.value == live_status(session)
+    assert panel.status.value.startswith("epoch 5 of 5: training loss ")
+    assert f"validation accuracy <b>{session.history['val_accuracy'][-1]:.3f}</b>" in panel.status.value
+    assert "training accuracy" not in panel.status.value          # not in fit's history
+    fitted = MLP(2, hidden=(8,), seed=0).fit(X, y, epochs=5, batch_size=None, l2=0.01,
+                                             validation_data=(X_val, y_val))
+    np.testing.assert_array_equal(fitted.layers[0].params["W"], session.model.layers[0].params["W"])
+    with pytest.raises(TypeError, match="new_session must be callable"):
+        live_regions(player, None, {}, X, y, description="x")
