@@ -915,7 +915,11 @@ def main(argv=None) -> int:
                         help="measure nothing: rewrite RESULTS.md from results.json")
     args = parser.parse_args(argv)
     if args.render_only:
-        merged = json.loads(args.output.with_name("results.json").read_text())
+        results_file = args.output.with_name("results.json")
+        merged = json.loads(results_file.read_text())
+        if args.note:  # a line about the measurements already there (kept in results.json)
+            merged["notes"] = [*merged.get("notes", []), *args.note]
+            results_file.write_text(dumps(merged) + "\n")
         args.output.write_text(render(merged), encoding="utf-8")
         return 0
     sections = parse_sections(args.only, args.quick)
