@@ -241,7 +241,9 @@ def assert_play_moves_frames(page, index: int, where: str) -> None:
     out = output_of(page, index)
     play = out.locator(".widget-play button").first
     play.wait_for(timeout=30_000)
-    readout = out.locator(".widget-readout").first
+    # The player's own readout, in the row of its Play widget (a live panel around the
+    # player has sliders of its own, with readouts, above it).
+    readout = out.locator(".widget-hbox:has(.widget-play)").last.locator(".widget-readout").first
     before_src = visible_images(out).first.get_attribute("src")
     before, label = png_of(out), readout.inner_text()
     play.click()
